@@ -1,0 +1,321 @@
+"""The checked contract: names resolved, types known, patterns desugared.
+
+From ``dsl.syntax`` (via ``dsl.checker``) to this model, which both semantics
+read: the interpreter (``verifier.interpreter``) on one scenario and the Z3
+encoding (``verifier.smt``) over all of them. Dates are ``date.toordinal()``
+day numbers; money is integer cents; durations are days.
+
+Expressions refer to an event occurrence's arguments through ``ArgRef``:
+``occ="self"`` is the occurrence a norm is about, ``occ="trigger"`` the
+occurrence that triggered an obligation. Pattern variables are gone: the
+checker substitutes each by the argument it was bound to.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from fractions import Fraction
+from typing import Union
+
+import attrs
+
+from dsl.syntax import NOWHERE, Money, Span
+
+
+def _span() -> Span:
+    return attrs.field(default=NOWHERE, eq=False, repr=False, order=False)  # type: ignore[no-any-return]
+
+
+@attrs.frozen
+class Type:
+    """bool | int | money | date | duration | percent | kind | party | symbol."""
+
+    name: str
+    kind: str | None = None  # the kind's name, for "kind"
+    currency: str | None = None  # for "money"
+    candidates: frozenset[str] = frozenset()  # for "symbol": the kinds (and "party") it may be
+
+    def __str__(self) -> str:
+        if self.name == "kind":
+            return str(self.kind)
+        if self.name == "money" and self.currency:
+            return f"money ({self.currency})"
+        if self.name == "symbol":
+            return "a name of " + " or ".join(sorted(self.candidates))
+        return self.name
+
+
+BOOL = Type("bool")
+INT = Type("int")
+DATE = Type("date")
+DURATION = Type("duration")
+PERCENT = Type("percent")
+PARTY = Type("party")
+
+ConstValue = Union[bool, int, Money, Fraction, str]
+
+
+# ----------------------------------------------------------------- expressions
+
+
+@attrs.frozen
+class Const:
+    """A constant. Dates and durations are day numbers (``type`` tells which);
+    kind members and parties are their names."""
+
+    value: ConstValue
+    type: Type
+    span: Span = _span()
+
+
+@attrs.frozen
+class ArgRef:
+    occ: str  # "self" | "trigger"
+    name: str
+    type: Type
+    span: Span = _span()
+
+
+@attrs.frozen
+class FactRef:
+    name: str
+    type: Type
+    span: Span = _span()
+
+
+@attrs.frozen
+class StateAt:
+    """Whether a state holds on a day: ``day`` None means the day of the
+    occurrence (in a norm) or of the enclosing scope (in a check)."""
+
+    state: str
+    day: int | None = None
+    span: Span = _span()
+
+
+@attrs.frozen
+class Op:
+    op: str  # and or not implies == != < <= > >= + - * neg
+    args: tuple[Expr, ...]
+    type: Type
+    span: Span = _span()
+
+
+@attrs.frozen
+class Happens:
+    """Some occurrence of ``event`` with day in [lo, hi] satisfying ``cond``
+    (over ``ArgRef("self", ...)``), by ``actor`` if given (a party covers its bodies
+    only when ``exact`` is false), and effective if asked."""
+
+    event: str
+    cond: Expr | None = None
+    actor: str | None = None
+    effective: bool = False
+    lo: int | None = None
+    hi: int | None = None
+    span: Span = _span()
+
+
+@attrs.frozen
+class BreachAtom:
+    """Some violation (of ``clause``, by ``party``) with day in [lo, hi]."""
+
+    party: str | None = None
+    clause: str | None = None
+    lo: int | None = None
+    hi: int | None = None
+    span: Span = _span()
+
+
+@attrs.frozen
+class AfterEvent:
+    """For each effective occurrence of ``event`` (matching ``cond``/``actor``),
+    ``body`` holds on every day after it, through the horizon."""
+
+    event: str
+    cond: Expr | None
+    actor: str | None
+    body: Expr
+    span: Span = _span()
+
+
+@attrs.frozen
+class During:
+    """``body`` holds on every day from ``lo`` to ``hi`` (inclusive)."""
+
+    lo: int
+    hi: int
+    body: Expr
+    span: Span = _span()
+
+
+Expr = Union[Const, ArgRef, FactRef, StateAt, Op, Happens, BreachAtom, AfterEvent, During]
+
+
+# ----------------------------------------------------------------- declarations
+
+
+@attrs.frozen
+class Fact:
+    name: str
+    type: Type
+    value: Const | None  # None: not fixed by the contract; a scenario or the solver picks it
+    description: str | None = None
+    span: Span = _span()
+
+
+@attrs.frozen
+class Event:
+    name: str
+    params: tuple[tuple[str, Type], ...]
+    actors: tuple[str, ...]  # who can perform it; empty: anyone
+    description: str | None = None
+    span: Span = _span()
+
+    def param_type(self, name: str) -> Type | None:
+        return next((t for n, t in self.params if n == name), None)
+
+
+@attrs.frozen
+class Trigger:
+    """An effective event occurrence (``event``, ``actor``, ``cond`` over
+    ``ArgRef("trigger", ...)``), or a violation of clause ``violation_of``."""
+
+    event: str | None = None
+    actor: str | None = None
+    cond: Expr | None = None
+    violation_of: str | None = None
+    span: Span = _span()
+
+
+@attrs.frozen
+class State:
+    name: str
+    description: str | None
+    initial: bool  # holds from the effective date
+    start_days: tuple[int, ...]  # first day it holds
+    end_days: tuple[int, ...]  # last day it holds
+    start_events: tuple[str, ...]  # effective occurrences start it the next day
+    end_events: tuple[str, ...]  # ... and end it the next day
+    span: Span = _span()
+
+
+@attrs.frozen
+class Norm:
+    clause: str
+    modality: str  # must_not | may | must | power
+    actor: str  # "P" or "P.Body"
+    event: str
+    cond: Expr | None
+    trigger: Trigger | None = None
+    within: int | None = None  # days after the trigger
+    before: int | None = None  # deadline: the first day too late
+    span: Span = _span()
+
+
+@attrs.frozen
+class Consequence:
+    clause: str
+    trigger: Trigger
+    effect: str  # ends | starts | terminates
+    state: str | None
+    span: Span = _span()
+
+
+@attrs.frozen
+class Guards:
+    from_day: int | None = None
+    until_day: int | None = None  # last day it applies
+    while_cond: Expr | None = None
+    until_events: tuple[Trigger, ...] = ()
+
+
+@attrs.frozen
+class Clause:
+    id: str
+    title: str
+    facts: tuple[str, ...]
+    text: tuple[str, ...]
+    exception_to: str | None
+    prevails_over: tuple[str, ...]
+    guards: Guards
+    survives: bool
+    norms: tuple[Norm, ...]
+    consequences: tuple[Consequence, ...]
+    span: Span = _span()
+    head_span: Span = _span()
+
+
+@attrs.frozen
+class Check:
+    id: str
+    title: str
+    mode: str  # possible | always | never
+    body: Expr
+    givens: tuple[Expr, ...]
+    source: str = ""  # the check as written, for reports
+    span: Span = _span()
+
+
+@attrs.frozen
+class Contract:
+    title: str
+    file: str
+    effective: int
+    horizon: int
+    currency: str
+    parties: dict[str, tuple[str, ...]]  # party -> bodies
+    kinds: dict[str, tuple[str, ...]]
+    facts: dict[str, Fact]
+    events: dict[str, Event]
+    states: dict[str, State]
+    clauses: dict[str, Clause]
+    checks: tuple[Check, ...]
+    horizon_given: bool = True
+
+    @property
+    def actors(self) -> tuple[str, ...]:
+        out: list[str] = []
+        for p, bodies in self.parties.items():
+            out.append(p)
+            out.extend(f"{p}.{b}" for b in bodies)
+        return tuple(out)
+
+    def children(self, clause_id: str) -> tuple[str, ...]:
+        return tuple(c.id for c in self.clauses.values() if c.exception_to == clause_id)
+
+    @property
+    def powered_events(self) -> frozenset[str]:
+        return frozenset(n.event for c in self.clauses.values() for n in c.norms if n.modality == "power")
+
+    @property
+    def terminable(self) -> bool:
+        return any(q.effect == "terminates" for c in self.clauses.values() for q in c.consequences)
+
+    def actor_events(self, event: str) -> tuple[str, ...]:
+        """Who can perform ``event``: its declared actors, or every actor."""
+        declared = self.events[event].actors
+        if not declared:
+            return self.actors
+        out: list[str] = []
+        for a in declared:
+            out.append(a)
+        return tuple(out)
+
+
+def day(d: _dt.date) -> int:
+    return d.toordinal()
+
+
+def date_of(n: int) -> _dt.date:
+    return _dt.date.fromordinal(n)
+
+
+def party_of(actor: str) -> str:
+    return actor.split(".", 1)[0]
+
+
+def acts_for(actor: str, holder: str) -> bool:
+    """A party's norm covers acts by the party and by its bodies; a body's norm
+    covers only that body."""
+    return actor == holder or ("." not in holder and party_of(actor) == holder)

@@ -1,0 +1,751 @@
+"""From text to the surface model (``dsl.syntax``), or to syntax diagnostics.
+
+The grammar is LALR(1) (``grammar.lark``); the Lark parser is built once per
+process and cached on disk in a per-user folder. The transformer only builds
+nodes: literal validation that can fail (a date like 2024-02-30) records a
+diagnostic instead of raising, so one bad literal does not hide the rest.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import os
+import re
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+from lark import Lark, Token, Transformer, v_args
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+from lark.tree import Meta
+
+from dsl import syntax as s
+from dsl.diagnostics import Diagnostic, Sources
+
+GRAMMAR = Path(__file__).with_name("grammar.lark")
+_parser: Lark | None = None
+
+
+def _cache_path() -> str:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    folder = os.path.join(base, "whereas")
+    try:
+        os.makedirs(folder, exist_ok=True)
+    except OSError:
+        return ""
+    return os.path.join(folder, "grammar.lark.cache")
+
+
+def get_parser() -> Lark:
+    global _parser
+    if _parser is None:
+        cache: str | bool = _cache_path() or False
+        try:
+            _parser = Lark(
+                GRAMMAR.read_text(encoding="utf-8"),
+                parser="lalr",
+                propagate_positions=True,
+                maybe_placeholders=True,
+                cache=cache,
+            )
+        except (OSError, EOFError):  # an unreadable or stale cache: build afresh
+            _parser = Lark(
+                GRAMMAR.read_text(encoding="utf-8"),
+                parser="lalr",
+                propagate_positions=True,
+                maybe_placeholders=True,
+            )
+    return _parser
+
+
+# ----------------------------------------------------------------- literals
+
+_SCALE = {"": 1, "K": 10**3, "k": 10**3, "M": 10**6, "B": 10**9, "bn": 10**9, "T": 10**12}
+_CURRENCY = {"US$": "USD", "$": "USD", "€": "EUR", "£": "GBP"}
+_MONEY_RE = re.compile(
+    r"(?P<cur>US\$|\$|€|£|USD|EUR|GBP|CHF) ?(?P<num>[0-9][0-9,]*(\.[0-9]+)?)(?P<scale>K|M|B|T|bn|k)?"
+)
+
+
+class LiteralError(ValueError):
+    pass
+
+
+def parse_money(text: str) -> s.Money:
+    m = _MONEY_RE.fullmatch(text)
+    if m is None:
+        raise LiteralError(f"'{text}' is not an amount")
+    num = m.group("num")
+    if not _well_grouped(num):
+        raise LiteralError(f"the digit groups in '{text}' are not groups of three")
+    try:
+        value = Decimal(num.replace(",", "")) * _SCALE[m.group("scale") or ""] * 100
+    except InvalidOperation as e:  # pragma: no cover - the regex admits only digits
+        raise LiteralError(str(e)) from e
+    if value != value.to_integral_value():
+        raise LiteralError(f"'{text}' is not a whole number of cents")
+    cur = m.group("cur")
+    return s.Money(int(value), _CURRENCY.get(cur, cur))
+
+
+def _well_grouped(num: str) -> bool:
+    whole = num.split(".")[0]
+    if "," not in whole:
+        return True
+    groups = whole.split(",")
+    return 1 <= len(groups[0]) <= 3 and all(len(g) == 3 for g in groups[1:])
+
+
+def parse_date(text: str) -> _dt.date:
+    try:
+        return _dt.date.fromisoformat(text)
+    except ValueError as e:
+        raise LiteralError(f"'{text}' is not a calendar date") from e
+
+
+def parse_int(text: str) -> int:
+    if not _well_grouped(text):
+        raise LiteralError(f"the digit groups in '{text}' are not groups of three")
+    return int(text.replace(",", ""))
+
+
+def unquote(text: str) -> str:
+    """The text between the quotes; a line break and its indentation read as one space."""
+    body = re.sub(r"[ \t]*\n[ \t]*", " ", text[1:-1])
+    if text.startswith("“"):
+        return body
+    return re.sub(r"\\(.)", lambda m: {"n": "\n", "t": "\t"}.get(m.group(1), m.group(1)), body)
+
+
+_HEAD_RE = re.compile(
+    r"§[ \t]*(?P<id>[0-9]+(?:\.[0-9]+)*[a-z]?)(?P<title>[^\[#]*)(?:\[(?P<facts>[^\]]*)\])?[ \t]*(?P<rest>.*)$"
+)
+
+
+def span_of(meta: Meta | Token, file: str) -> s.Span:
+    if isinstance(meta, Token):
+        return s.Span(file, meta.line or 0, meta.column or 0, meta.end_line or 0, meta.end_column or 0)
+    if getattr(meta, "empty", False):
+        return s.NOWHERE
+    return s.Span(file, meta.line, meta.column, meta.end_line, meta.end_column)
+
+
+# ----------------------------------------------------------------- transformer
+
+
+@v_args(meta=True)
+class _Build(Transformer[Token, Any]):
+    """Builds ``dsl.syntax`` nodes; records literal errors in ``self.diags``."""
+
+    def __init__(self, file: str) -> None:
+        super().__init__()
+        self.file = file
+        self.diags: list[Diagnostic] = []
+
+    def sp(self, meta: Meta | Token) -> s.Span:
+        return span_of(meta, self.file)
+
+    def _lit_error(self, tok: Token, err: LiteralError, expected: str) -> None:
+        self.diags.append(
+            Diagnostic("bad-literal", str(err), self.sp(tok), expected=expected, found=str(tok))
+        )
+
+    # files
+    def start(self, meta: Meta, c: list[Any]) -> Any:
+        return c[0]
+
+    def contract_file(self, meta: Meta, c: list[Any]) -> s.ContractFile:
+        return s.ContractFile(c[0], tuple(c[1:]), span=self.sp(meta))
+
+    def header(self, meta: Meta, c: list[Any]) -> s.Header:
+        title, eff, hor, cur = c
+        return s.Header(unquote(title), eff, hor, cur or "USD", span=self.sp(meta))
+
+    def effective_decl(self, meta: Meta, c: list[Any]) -> _dt.date:
+        return self._date(c[0])
+
+    horizon_decl = effective_decl
+
+    def currency_decl(self, meta: Meta, c: list[Any]) -> str:
+        return str(c[0])
+
+    def _date(self, tok: Token) -> _dt.date:
+        try:
+            return parse_date(str(tok))
+        except LiteralError as e:
+            self._lit_error(tok, e, "a calendar date YYYY-MM-DD")
+            return _dt.date(2000, 1, 1)
+
+    def scenario_file(self, meta: Meta, c: list[Any]) -> s.ScenarioFile:
+        facts = tuple(x for x in c[2:] if isinstance(x, s.ScenarioFact))
+        events = tuple(x for x in c[2:] if isinstance(x, s.ScenarioEvent))
+        return s.ScenarioFile(unquote(c[0]), unquote(c[1]), facts, events, span=self.sp(meta))
+
+    def scenario_fact(self, meta: Meta, c: list[Any]) -> s.ScenarioFact:
+        return s.ScenarioFact(str(c[0]), c[1], span=self.sp(meta))
+
+    def scenario_event(self, meta: Meta, c: list[Any]) -> s.ScenarioEvent:
+        date, name, args, actor = c
+        return s.ScenarioEvent(
+            self._date(date), str(name), tuple(args or ()), actor, span=self.sp(meta)
+        )
+
+    def event_args(self, meta: Meta, c: list[Any]) -> tuple[Any, ...]:
+        return tuple(x for x in c if x is not None)
+
+    def event_arg(self, meta: Meta, c: list[Any]) -> tuple[str, Any]:
+        return (str(c[0]), c[1])
+
+    def amendment_file(self, meta: Meta, c: list[Any]) -> s.AmendmentFile:
+        return s.AmendmentFile(unquote(c[0]), unquote(c[1]), tuple(c[2:]), span=self.sp(meta))
+
+    def add_item(self, meta: Meta, c: list[Any]) -> s.Amend:
+        return s.Amend("add", item=c[0], span=self.sp(meta))
+
+    def replace_item(self, meta: Meta, c: list[Any]) -> s.Amend:
+        return s.Amend("replace", item=c[0], span=self.sp(meta))
+
+    def remove_clause(self, meta: Meta, c: list[Any]) -> s.Amend:
+        return s.Amend("remove", target_kind="clause", target=_clause_ref(c[0]), span=self.sp(meta))
+
+    def remove_decl(self, meta: Meta, c: list[Any]) -> s.Amend:
+        return s.Amend("remove", target_kind=str(c[0]), target=str(c[1]), span=self.sp(meta))
+
+    def remove_check(self, meta: Meta, c: list[Any]) -> s.Amend:
+        tok = c[0]
+        target = unquote(tok) if tok.type == "STRING" else str(tok)
+        return s.Amend("remove", target_kind="check", target=target, span=self.sp(meta))
+
+    # declarations
+    def party_decl(self, meta: Meta, c: list[Any]) -> s.PartyDecl:
+        name, desc, bodies = c
+        return s.PartyDecl(str(name), _opt_str(desc), tuple(bodies or ()), span=self.sp(meta))
+
+    def bodies(self, meta: Meta, c: list[Any]) -> tuple[str, ...]:
+        return tuple(str(x) for x in c if isinstance(x, Token) and x.type == "NAME")
+
+    def kind_decl(self, meta: Meta, c: list[Any]) -> s.KindDecl:
+        return s.KindDecl(str(c[0]), tuple(str(x) for x in c[2:]), _opt_str(c[1]), span=self.sp(meta))
+
+    def fact_decl(self, meta: Meta, c: list[Any]) -> s.FactDecl:
+        name, typ, value, desc = c
+        return s.FactDecl(str(name), typ, value, _opt_str(desc), span=self.sp(meta))
+
+    def type_ref(self, meta: Meta, c: list[Any]) -> s.TypeRef:
+        return s.TypeRef(str(c[0]), span=self.sp(meta))
+
+    def event_decl(self, meta: Meta, c: list[Any]) -> s.EventDecl:
+        name, params, actors, desc = c
+        return s.EventDecl(str(name), tuple(params or ()), actors, _opt_str(desc), span=self.sp(meta))
+
+    def params(self, meta: Meta, c: list[Any]) -> tuple[s.Param, ...]:
+        return tuple(c)
+
+    def param(self, meta: Meta, c: list[Any]) -> s.Param:
+        return s.Param(str(c[0]), c[1], span=self.sp(meta))
+
+    def actors(self, meta: Meta, c: list[Any]) -> tuple[s.Actor, ...]:
+        return tuple(c)
+
+    def anyone(self, meta: Meta, c: list[Any]) -> tuple[s.Actor, ...]:
+        return ()
+
+    def actor(self, meta: Meta, c: list[Any]) -> s.Actor:
+        return s.Actor(str(c[0]), str(c[1]) if c[1] is not None else None, span=self.sp(meta))
+
+    def state_decl(self, meta: Meta, c: list[Any]) -> s.StateDecl:
+        name, desc, starts, ends = c
+        return s.StateDecl(str(name), _opt_str(desc), tuple(starts or ()), tuple(ends or ()), span=self.sp(meta))
+
+    def state_from(self, meta: Meta, c: list[Any]) -> tuple[s.TimePoint, ...]:
+        return tuple(c)
+
+    state_until = state_from
+
+    def tp_date(self, meta: Meta, c: list[Any]) -> s.TimePoint:
+        return s.TimePoint("date", date=self._date(c[0]), span=self.sp(meta))
+
+    def tp_effective(self, meta: Meta, c: list[Any]) -> s.TimePoint:
+        return s.TimePoint("effective", span=self.sp(meta))
+
+    def tp_event(self, meta: Meta, c: list[Any]) -> s.TimePoint:
+        return s.TimePoint("event", event=str(c[0]), span=self.sp(meta))
+
+    # clauses
+    def clause(self, meta: Meta, c: list[Any]) -> s.Clause:
+        head: Token = c[0]
+        m = _HEAD_RE.match(str(head))
+        cid, title, facts = "§?", "", ()
+        if m is None or m.group("rest").strip() and not m.group("rest").lstrip().startswith("#"):
+            self.diags.append(
+                Diagnostic(
+                    "bad-clause-head",
+                    "this clause heading has text after its fact list",
+                    self.sp(head),
+                    expected="§N Title [F1, F2]",
+                    found=str(head).strip(),
+                    hint="put the facts in one bracket at the end of the heading line",
+                )
+            )
+        if m is not None:
+            cid = "§" + m.group("id")
+            title = m.group("title").strip()
+            if m.group("facts") is not None:
+                facts = tuple(f.strip() for f in m.group("facts").split(",") if f.strip())
+        parts = c[1:]
+        texts = tuple(p[1] for p in parts if isinstance(p, tuple) and p[0] == "text")
+        exc = next((p for p in parts if isinstance(p, tuple) and p[0] == "exception"), None)
+        guards = tuple(p for p in parts if isinstance(p, s.Guard))
+        survives = any(p == "survives" for p in parts)
+        stmts = tuple(p for p in parts if isinstance(p, (s.Norm, s.Consequence)))
+        return s.Clause(
+            cid,
+            title,
+            facts,
+            texts,
+            exception_to=exc[1] if exc else None,
+            prevails_over=exc[2] if exc else (),
+            guards=guards,
+            survives=survives,
+            statements=stmts,
+            span=self.sp(meta),
+            head_span=self.sp(head),
+        )
+
+    def text_part(self, meta: Meta, c: list[Any]) -> tuple[str, str]:
+        return ("text", unquote(c[0]))
+
+    def exception_part(self, meta: Meta, c: list[Any]) -> tuple[str, str, tuple[str, ...]]:
+        return ("exception", _clause_ref(c[0]), tuple(c[1] or ()))
+
+    def prevails(self, meta: Meta, c: list[Any]) -> tuple[str, ...]:
+        return tuple(_clause_ref(x) for x in c)
+
+    def guard_while(self, meta: Meta, c: list[Any]) -> s.Guard:
+        return s.Guard("while", cond=c[0], span=self.sp(meta))
+
+    def guard_from(self, meta: Meta, c: list[Any]) -> s.Guard:
+        return s.Guard("from", date=c[0], span=self.sp(meta))
+
+    def guard_until_date(self, meta: Meta, c: list[Any]) -> s.Guard:
+        return s.Guard("until_date", date=s.DateRef(date=self._date(c[0]), span=self.sp(c[0])), span=self.sp(meta))
+
+    def guard_until_horizon(self, meta: Meta, c: list[Any]) -> s.Guard:
+        return s.Guard("until_date", date=s.DateRef(name="horizon", span=self.sp(meta)), span=self.sp(meta))
+
+    def guard_until_event(self, meta: Meta, c: list[Any]) -> s.Guard:
+        return s.Guard("until_event", pattern=c[0], span=self.sp(meta))
+
+    def survives(self, meta: Meta, c: list[Any]) -> str:
+        return "survives"
+
+    def _norm(self, modality: str, meta: Meta, c: list[Any]) -> s.Norm:
+        return s.Norm(modality, c[0], c[1], c[2], span=self.sp(meta))
+
+    def prohibition(self, meta: Meta, c: list[Any]) -> s.Norm:
+        return self._norm("must_not", meta, c)
+
+    def permission(self, meta: Meta, c: list[Any]) -> s.Norm:
+        return self._norm("may", meta, c)
+
+    def power(self, meta: Meta, c: list[Any]) -> s.Norm:
+        return self._norm("power", meta, c)
+
+    def obligation(self, meta: Meta, c: list[Any]) -> s.Norm:
+        actor, pattern, where, deadline = c
+        kind, value = deadline
+        if kind == "within":
+            return s.Norm("must", actor, pattern, where, within=value.value, span=self.sp(meta))
+        return s.Norm("must", actor, pattern, where, before=value, span=self.sp(meta))
+
+    def within(self, meta: Meta, c: list[Any]) -> tuple[str, Any]:
+        return ("within", c[0])
+
+    def before(self, meta: Meta, c: list[Any]) -> tuple[str, Any]:
+        return ("before", c[0])
+
+    def triggered(self, meta: Meta, c: list[Any]) -> s.Norm | s.Consequence:
+        trigger, body = c
+        if isinstance(body, s.Norm):
+            return s.Norm(
+                body.modality, body.actor, body.pattern, body.where, body.within, body.before,
+                trigger=trigger, span=self.sp(meta),
+            )
+        effect, state = body
+        return s.Consequence(trigger, effect, state, span=self.sp(meta))
+
+    def consequence(self, meta: Meta, c: list[Any]) -> s.Consequence:
+        trigger, (effect, state) = c
+        return s.Consequence(trigger, effect, state, span=self.sp(meta))
+
+    def ends(self, meta: Meta, c: list[Any]) -> tuple[str, str | None]:
+        return ("ends", str(c[0]))
+
+    def starts(self, meta: Meta, c: list[Any]) -> tuple[str, str | None]:
+        return ("starts", str(c[0]))
+
+    def terminates(self, meta: Meta, c: list[Any]) -> tuple[str, str | None]:
+        return ("terminates", None)
+
+    def event_trigger(self, meta: Meta, c: list[Any]) -> s.Trigger:
+        pattern, actor, where = c
+        return s.Trigger(pattern=pattern, actor=actor, where=where, span=self.sp(meta))
+
+    def violation_trigger(self, meta: Meta, c: list[Any]) -> s.Trigger:
+        return s.Trigger(violation_of=_clause_ref(c[0]), span=self.sp(meta))
+
+    def where(self, meta: Meta, c: list[Any]) -> Any:
+        return c[0]
+
+    def pattern(self, meta: Meta, c: list[Any]) -> s.Pattern:
+        return s.Pattern(str(c[0]), tuple(c[1] or ()), span=self.sp(meta))
+
+    def pattern_args(self, meta: Meta, c: list[Any]) -> tuple[s.PatternArg, ...]:
+        return tuple(x for x in c if x is not None)
+
+    def arg_is(self, meta: Meta, c: list[Any]) -> s.PatternArg:
+        return s.PatternArg(str(c[0]), ":", c[1], span=self.sp(meta))
+
+    def arg_cmp(self, meta: Meta, c: list[Any]) -> s.PatternArg:
+        return s.PatternArg(str(c[0]), str(c[1]), c[2], span=self.sp(meta))
+
+    # checks
+    def check_decl(self, meta: Meta, c: list[Any]) -> s.Check:
+        name = c[0]
+        title = unquote(c[1])
+        givens = tuple(x[1] for x in c[2:-1])
+        mode, body = c[-1]
+        cid = str(name) if name is not None else slug(title)
+        return s.Check(cid, title, mode, body, givens, explicit_id=name is not None, span=self.sp(meta))
+
+    def given(self, meta: Meta, c: list[Any]) -> tuple[str, Any]:
+        return ("given", c[0])
+
+    def check_body(self, meta: Meta, c: list[Any]) -> tuple[str, Any]:
+        return (str(c[0]), c[1])
+
+    # expressions
+    def _bin(self, op: str, meta: Meta, c: list[Any]) -> s.Binary:
+        return s.Binary(op, c[0], c[-1], span=self.sp(meta))
+
+    def implies_expr(self, meta: Meta, c: list[Any]) -> s.Binary:
+        return self._bin("implies", meta, c)
+
+    def or_expr(self, meta: Meta, c: list[Any]) -> s.Binary:
+        return self._bin("or", meta, c)
+
+    def and_expr(self, meta: Meta, c: list[Any]) -> s.Binary:
+        return self._bin("and", meta, c)
+
+    def not_expr(self, meta: Meta, c: list[Any]) -> s.Unary:
+        return s.Unary("not", c[0], span=self.sp(meta))
+
+    def neg_expr(self, meta: Meta, c: list[Any]) -> s.Unary:
+        return s.Unary("-", c[0], span=self.sp(meta))
+
+    def compare_expr(self, meta: Meta, c: list[Any]) -> s.Binary:
+        return s.Binary(str(c[1]), c[0], c[2], span=self.sp(meta))
+
+    sum_expr = compare_expr
+
+    def product_expr(self, meta: Meta, c: list[Any]) -> s.Binary:
+        return s.Binary("*", c[0], c[1], span=self.sp(meta))
+
+    def after_scope(self, meta: Meta, c: list[Any]) -> s.AfterScope:
+        pattern, actor, body = c
+        return s.AfterScope(pattern, actor, body, span=self.sp(meta))
+
+    def during_scope(self, meta: Meta, c: list[Any]) -> s.DuringScope:
+        return s.DuringScope(c[0], c[1], c[2], span=self.sp(meta))
+
+    def on_scope(self, meta: Meta, c: list[Any]) -> s.DuringScope:
+        return s.DuringScope(c[0], c[0], c[1], span=self.sp(meta))
+
+    def at_date(self, meta: Meta, c: list[Any]) -> s.Timed:
+        return s.Timed("on", c[0], c[1], span=self.sp(meta))
+
+    def before_date(self, meta: Meta, c: list[Any]) -> s.Timed:
+        return s.Timed("before", c[0], c[1], span=self.sp(meta))
+
+    def after_date(self, meta: Meta, c: list[Any]) -> s.Timed:
+        return s.Timed("after", c[0], c[1], span=self.sp(meta))
+
+    def name_ref(self, meta: Meta, c: list[Any]) -> s.NameRef:
+        return s.NameRef(str(c[0]), span=self.sp(meta))
+
+    def event_atom(self, meta: Meta, c: list[Any]) -> s.EventAtom:
+        pat = s.Pattern(str(c[0]), tuple(c[1] or ()), span=self.sp(meta))
+        return s.EventAtom(pat, span=self.sp(meta))
+
+    def acted_event(self, meta: Meta, c: list[Any]) -> s.EventAtom:
+        args: tuple[s.PatternArg, ...] = ()
+        if len(c) == 3:
+            args = tuple(c[1] or ())
+        pat = s.Pattern(str(c[0]), args, span=self.sp(c[0]))
+        return s.EventAtom(pat, actor=c[-1], span=self.sp(meta))
+
+    def effective_event(self, meta: Meta, c: list[Any]) -> s.EventAtom:
+        return s.EventAtom(c[0], actor=c[1], effective=True, span=self.sp(meta))
+
+    def breach_atom(self, meta: Meta, c: list[Any]) -> s.Breach:
+        return s.Breach(str(c[0]), span=self.sp(meta))
+
+    def clause_breach_atom(self, meta: Meta, c: list[Any]) -> s.Breach:
+        return s.Breach(str(c[1]) if c[1] is not None else None, _clause_ref(c[0]), span=self.sp(meta))
+
+    def violation_atom(self, meta: Meta, c: list[Any]) -> s.Breach:
+        return s.Breach(None, _clause_ref(c[0]), span=self.sp(meta))
+
+    def date_lit(self, meta: Meta, c: list[Any]) -> s.DateRef:
+        return s.DateRef(date=self._date(c[0]), span=self.sp(meta))
+
+    def horizon_ref(self, meta: Meta, c: list[Any]) -> s.DateRef:
+        return s.DateRef(name="horizon", span=self.sp(meta))
+
+    def effective_ref(self, meta: Meta, c: list[Any]) -> s.DateRef:
+        return s.DateRef(name="effective", span=self.sp(meta))
+
+    def date_name(self, meta: Meta, c: list[Any]) -> s.DateRef:
+        return s.DateRef(name=str(c[0]), span=self.sp(meta))
+
+    # literals
+    def money(self, meta: Meta, c: list[Any]) -> s.Literal:
+        tok = c[0]
+        try:
+            value: s.Value = parse_money(str(tok))
+        except LiteralError as e:
+            self._lit_error(tok, e, "an amount like $10B, US$650M, EUR 40,000 or $1,250.50")
+            value = s.Money(0)
+        return s.Literal(value, span=self.sp(meta))
+
+    def date(self, meta: Meta, c: list[Any]) -> s.Literal:
+        return s.Literal(self._date(c[0]), span=self.sp(meta))
+
+    def duration(self, meta: Meta, c: list[Any]) -> s.Literal:
+        unit = str(c[1]).rstrip("s")
+        return s.Literal(s.Duration(self._int(c[0]), unit), span=self.sp(meta))
+
+    def percent(self, meta: Meta, c: list[Any]) -> s.Literal:
+        return s.Literal(Fraction(str(c[0])[:-1]) / 100, span=self.sp(meta))
+
+    def int_lit(self, meta: Meta, c: list[Any]) -> s.Literal:
+        return s.Literal(self._int(c[0]), span=self.sp(meta))
+
+    def _int(self, tok: Token) -> int:
+        try:
+            return parse_int(str(tok))
+        except LiteralError as e:
+            self._lit_error(tok, e, "a whole number like 90 or 1,000")
+            return 0
+
+    def true(self, meta: Meta, c: list[Any]) -> s.Literal:
+        return s.Literal(True, span=self.sp(meta))
+
+    def false(self, meta: Meta, c: list[Any]) -> s.Literal:
+        return s.Literal(False, span=self.sp(meta))
+
+
+def _opt_str(tok: Token | None) -> str | None:
+    return unquote(str(tok)) if tok is not None else None
+
+
+def _clause_ref(tok: Token) -> str:
+    return "§" + str(tok)[1:].strip()
+
+
+def slug(title: str) -> str:
+    text = re.sub(r"[^A-Za-z0-9]+", "_", title.lower()).strip("_")
+    return text[:60] or "check"
+
+
+# ----------------------------------------------------------------- syntax errors
+
+_WORDS = {
+    "NAME": "a name",
+    "DATE": "a date like 2024-06-01",
+    "STRING": 'a quoted text like "..."',
+    "MONEY": "an amount like $10B",
+    "INT": "a number",
+    "PERCENT": "a percentage like 50%",
+    "DURATION_UNIT": "days, weeks, months or years",
+    "CLAUSE_HEAD": "a clause heading like `§2 Exclusivity [F2]`",
+    "CLAUSE_REF": "a clause reference like §2.1",
+    "COMPARE": "a comparison (==, !=, <, <=, >, >=)",
+    "ADDOP": "+ or -",
+    "MODE": "possible, always or never",
+    "DECL_KIND": "party, kind, fact, event or state",
+    "CURRENCY_CODE": "a currency code (USD, EUR, GBP, CHF)",
+    "LPAR": "(",
+    "RPAR": ")",
+    "COLON": ":",
+    "COMMA": ",",
+    "DOT": ".",
+    "EQUAL": "=",
+    "VBAR": "|",
+    "STAR": "*",
+    "MINUS": "-",
+    "$END": "the end of the file",
+}
+
+
+def describe_terminal(name: str) -> str:
+    if name in _WORDS:
+        return _WORDS[name]
+    return "`" + name.lower() + "`"
+
+
+def describe_expected(names: set[str]) -> str:
+    words = sorted({describe_terminal(n) for n in names if not n.startswith("__")})
+    if len(words) > 8:
+        keywords = [w for w in words if w.startswith("`")]
+        others = [w for w in words if not w.startswith("`")]
+        words = others + keywords[: max(0, 8 - len(others))] + ["..."]
+    if len(words) <= 1:
+        return "".join(words)
+    return ", ".join(words[:-1]) + " or " + words[-1]
+
+
+_HINTS: dict[str, str] = {
+    "STRING": 'texts are written in double quotes: "..."',
+    "CLAUSE_REF": "clauses are referred to by their number, like §2.1",
+    "DATE": "dates are written YYYY-MM-DD",
+}
+
+_ITEM_START = re.compile(
+    r"^(party|kind|fact|event|state|check|add|replace|remove|§|[0-9]{4}-[0-9]{2}-[0-9]{2})\b|^§"
+)
+
+
+def _syntax_diag(err: UnexpectedInput, file: str, text: str) -> Diagnostic:
+    if isinstance(err, UnexpectedToken) and err.token.type == "$END" or isinstance(err, UnexpectedEOF):
+        lines = text.rstrip().splitlines() or [""]
+        line = len(lines)
+        col = len(lines[-1]) + 1
+        expected = describe_expected(set(getattr(err, "expected", set()) or set()))
+        return Diagnostic(
+            "syntax-unexpected-end",
+            "the file ends in the middle of a statement",
+            s.Span(file, line, col, line, col + 1),
+            expected=expected or None,
+            found="the end of the file",
+            hint="finish the statement, or remove the unfinished line",
+        )
+    if isinstance(err, UnexpectedToken):
+        tok = err.token
+        expected_names = set(err.accepts or err.expected)
+        expected = describe_expected(expected_names)
+        found = f"`{tok}`" if tok.type != "$END" else "the end of the file"
+        if tok.type in _WORDS and tok.type not in ("LPAR", "RPAR", "COLON", "COMMA"):
+            found = f"{_WORDS[tok.type]} `{tok}`"
+        hint = next((_HINTS[n] for n in sorted(expected_names) if n in _HINTS), None)
+        if hint is None and tok.type == "NAME" and expected_names & {"MUST", "MAY", "HAS"}:
+            hint = "a statement reads `Party must|must not|may|has power to Event(...)`"
+        if hint is None and "COLON" in expected_names:
+            hint = "a check reads `check \"title\": [given ...] possible|always|never ...`"
+        return Diagnostic(
+            "syntax-unexpected-token",
+            f"unexpected {found}",
+            span_of(tok, file),
+            expected=expected or None,
+            found=found,
+            hint=hint,
+        )
+    assert isinstance(err, UnexpectedCharacters)
+    ch = text[err.pos_in_stream] if err.pos_in_stream < len(text) else ""
+    allowed = set(err.allowed or ())
+    hint = None
+    if ch == '"':
+        hint = "is the closing quote of this text missing?"
+    elif ch == "'":
+        hint = 'texts are written in double quotes: "..."'
+    elif ch == "§" or "CLAUSE_REF" in allowed:
+        hint = "a clause is written `§2 Title` and referred to as §2"
+    return Diagnostic(
+        "syntax-unexpected-char",
+        f"unexpected character {ch!r}",
+        s.Span(file, err.line, err.column, err.line, err.column + 1),
+        expected=describe_expected(allowed) or None,
+        found=repr(ch),
+        hint=hint,
+    )
+
+
+def parse_text(text: str, file: str = "<input>") -> tuple[s.SourceFile | None, list[Diagnostic]]:
+    """Parse one file. On syntax errors, blank out the broken item and go on,
+    so that every broken item is reported, not only the first."""
+    diags: list[Diagnostic] = []
+    lines = text.split("\n")
+    for _ in range(50):
+        current = "\n".join(lines)
+        try:
+            tree = get_parser().parse(current)
+        except UnexpectedInput as err:
+            diags.append(_syntax_diag(err, file, current))
+            line = getattr(err, "line", None)
+            if not isinstance(line, int) or line < 1 or isinstance(err, UnexpectedEOF):
+                break
+            if isinstance(err, UnexpectedToken) and err.token.type == "$END":
+                break
+            start = line - 1
+            while start > 0 and not _ITEM_START.match(lines[start]):
+                start -= 1
+            if start == 0:
+                break  # the header itself is broken: nothing to anchor on
+            stop = line
+            while stop < len(lines) and not _ITEM_START.match(lines[stop]):
+                stop += 1
+            if start == line - 1 and not _ITEM_START.match(lines[start]):
+                break
+            for i in range(start, stop):
+                lines[i] = ""
+            continue
+        if diags:
+            return None, diags
+        builder = _Build(file)
+        node = builder.transform(tree)
+        diags.extend(builder.diags)
+        return node, diags
+    return None, diags
+
+
+def read_source(path: str, sources: Sources) -> tuple[str | None, list[Diagnostic]]:
+    """Read a file as UTF-8 text, or say why it cannot be read."""
+    where = s.Span(path, 1, 1, 1, 1)
+    p = Path(path)
+    if not p.exists():
+        return None, [Diagnostic("file-not-found", f"no such file: {path}", where, hint="check the path and the spelling")]
+    if not p.is_file():
+        return None, [Diagnostic("not-a-file", f"{path} is not a regular file", where, hint="give a .contract file, not a folder")]
+    try:
+        data = p.read_bytes()
+    except OSError as e:
+        return None, [Diagnostic("not-a-file", f"cannot read {path}: {e.strerror}", where)]
+    if b"\x00" in data[:8192]:
+        return None, [Diagnostic("binary-file", f"{path} is a binary file, not a contract", where, hint="contracts are plain UTF-8 text files ending in .contract")]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = data[: e.start].count(b"\n") + 1
+        col = e.start - (data.rfind(b"\n", 0, e.start) + 1) + 1
+        return None, [
+            Diagnostic(
+                "bad-encoding",
+                f"{path} is not valid UTF-8 (byte 0x{data[e.start]:02x})",
+                s.Span(path, line, col, line, col + 1),
+                hint="save the file as UTF-8",
+            )
+        ]
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    sources.add(path, text)
+    if not text.strip():
+        return None, [Diagnostic("empty-file", f"{path} is empty", where, hint='a contract starts with `contract "Title" effective YYYY-MM-DD`')]
+    return text, []
+
+
+def parse_file(path: str, sources: Sources) -> tuple[s.SourceFile | None, list[Diagnostic]]:
+    text, diags = read_source(path, sources)
+    if text is None:
+        return None, diags
+    return parse_text(text, path)

@@ -51,6 +51,7 @@ DATE = Type("date")
 DURATION = Type("duration")
 PERCENT = Type("percent")
 PARTY = Type("party")
+ERROR = Type("error")  # a type that failed to resolve: reported once, compatible with anything
 
 ConstValue = Union[bool, int, Money, Fraction, str]
 

@@ -1,0 +1,176 @@
+"""The command line: ``verify FILE...`` and ``whereas check|fmt|simulate|verify|diff``.
+
+Each command takes its streams and returns an exit code; only the console
+entry points exit. z3 is imported only by commands that solve.
+
+Exit codes: 0 all good (every check holds / no errors / no breach); 1 a check
+fails / someone is in breach / a file would be reformatted; 2 bad input or
+usage; 3 some result unknown and none fails.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import IO, Any
+
+import click
+
+from dsl.diagnostics import Diagnostic, Sources, render, sort_key, summary
+
+EXIT_OK, EXIT_FAIL, EXIT_INPUT, EXIT_UNKNOWN = 0, 1, 2, 3
+
+
+class Streams:
+    def __init__(self, out: IO[str], err: IO[str]) -> None:
+        self.out = out
+        self.err = err
+
+
+def print_diagnostics(diags: list[Diagnostic], sources: Sources, err: IO[str], show_summary: bool = True) -> None:
+    for d in sorted(diags, key=sort_key):
+        err.write(render(d, sources) + "\n\n")
+    if diags and show_summary:
+        err.write(summary(diags) + "\n")
+
+
+def diagnostics_json(diags: list[Diagnostic]) -> dict[str, Any]:
+    ds = sorted(diags, key=sort_key)
+    return {
+        "schema": "whereas.check/1",
+        "diagnostics": [d.to_json() for d in ds],
+        "summary": {"errors": sum(d.is_error for d in ds), "warnings": sum(not d.is_error for d in ds)},
+    }
+
+
+# ----------------------------------------------------------------- check
+
+
+def run_check(files: list[str], fmt: str, streams: Streams) -> int:
+    from dsl.load import load_contract
+    from dsl.parser import parse_file
+
+    sources = Sources()
+    all_diags: list[Diagnostic] = []
+    for f in files:
+        node, diags = parse_file(f, sources)
+        if node is not None:
+            from dsl import syntax as s
+
+            if isinstance(node, s.ScenarioFile):
+                from dsl.load import load_scenario
+
+                _, _, diags = load_scenario(f, sources)
+            else:
+                diags = load_contract(f, sources).diagnostics
+        all_diags.extend(diags)
+    errors = any(d.is_error for d in all_diags)
+    if fmt == "json":
+        streams.out.write(json.dumps(diagnostics_json(all_diags), indent=2, ensure_ascii=False) + "\n")
+    else:
+        print_diagnostics(all_diags, sources, streams.err)
+        if not errors:
+            streams.out.write(f"ok: {len(files)} file{'s' if len(files) != 1 else ''} checked" + (
+                f" ({summary(all_diags)})" if all_diags else "") + "\n")
+    return EXIT_INPUT if errors else EXIT_OK
+
+
+# ----------------------------------------------------------------- fmt
+
+
+def run_fmt(files: list[str], write: bool, check: bool, streams: Streams) -> int:
+    from dsl.formatter import format_source, write_atomically
+    from dsl.parser import read_source
+
+    sources = Sources()
+    status = EXIT_OK
+    for f in files:
+        text, diags = read_source(f, sources)
+        if text is None:
+            print_diagnostics(diags, sources, streams.err)
+            return EXIT_INPUT
+        out, diags = format_source(text, f)
+        if out is None:
+            print_diagnostics(diags, sources, streams.err)
+            return EXIT_INPUT
+        if check:
+            if out != text:
+                streams.err.write(f"would reformat {f}\n")
+                status = EXIT_FAIL
+        elif write:
+            if out != text:
+                write_atomically(f, out)
+                streams.err.write(f"reformatted {f}\n")
+        else:
+            streams.out.write(out)
+    return status
+
+
+# ----------------------------------------------------------------- click wiring
+
+HELP_EXIT = """\b
+Exit codes:
+  0  every check holds (check: no errors; simulate: no breach)
+  1  a check fails (simulate: someone is in breach; fmt --check: would reformat)
+  2  bad input or usage: syntax, name or type errors, missing files
+  3  some result is unknown (resource limit, unsupported construct) and none fails
+"""
+
+
+class _Ctx:
+    def __init__(self) -> None:
+        self.code = 0
+
+
+def _streams() -> Streams:
+    return Streams(click.get_text_stream("stdout"), click.get_text_stream("stderr"))
+
+
+@click.group(help="Whereas: write contracts, check them, simulate them, verify them.\n\n" + HELP_EXIT)
+@click.version_option(package_name="whereas")
+def whereas() -> None:
+    pass
+
+
+@whereas.command("check", help="Parse, resolve and type-check contract, scenario and amendment files.\n\n" + HELP_EXIT)
+@click.argument("files", nargs=-1, required=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def check_cmd(files: tuple[str, ...], fmt: str) -> None:
+    raise SystemExit(run_check(list(files), fmt, _streams()))
+
+
+@whereas.command("fmt", help="Print the canonical form of a file; --write rewrites it in place.\n\n" + HELP_EXIT)
+@click.argument("files", nargs=-1, required=True)
+@click.option("--write", is_flag=True, help="rewrite the files in place (atomically)")
+@click.option("--check", is_flag=True, help="exit 1 if a file would change")
+def fmt_cmd(files: tuple[str, ...], write: bool, check: bool) -> None:
+    raise SystemExit(run_fmt(list(files), write, check, _streams()))
+
+
+def _main(group: click.Command, argv: list[str] | None) -> int:
+    try:
+        group.main(args=argv, standalone_mode=False)
+    except SystemExit as e:
+        return int(e.code or 0)
+    except click.exceptions.NoArgsIsHelpError as e:
+        click.echo(e.ctx.get_help() if e.ctx else str(e), err=True)
+        return EXIT_INPUT
+    except click.UsageError as e:
+        e.show()
+        return EXIT_INPUT
+    except click.exceptions.Abort:
+        return EXIT_INPUT
+    except click.ClickException as e:
+        e.show()
+        return EXIT_INPUT
+    return EXIT_OK
+
+
+def whereas_main(argv: list[str] | None = None) -> None:
+    sys.exit(_main(whereas, argv))
+
+
+def verify_main(argv: list[str] | None = None) -> None:
+    from verifier.verify_cmd import verify_command
+
+    sys.exit(_main(verify_command, argv))

@@ -1,0 +1,464 @@
+"""The reference semantics: a checked contract run on one concrete scenario.
+
+From ``dsl.model.Contract`` + ``dsl.load.Scenario`` to a ``Timeline``. This
+module is the executable form of docs/semantics.md and is written to be read
+against it; the Z3 encoding (``verifier.smt``) must agree with it, and every
+scenario the solver returns is replayed here before it is shown.
+
+The rules in one place (docs/semantics.md has the long form):
+- an event's effect on states counts from the next day; on one day, an end
+  beats a start;
+- an act subject to a power is effective only when its actor holds an
+  applicable power; an ineffective act changes nothing, but a prohibition
+  still applies to the attempt;
+- a prohibition or permission is decided per occurrence by its exception
+  tree: the most specific applicable clause decides; disagreeing applicable
+  exceptions of equal priority are a conflict, reported, never resolved;
+- an obligation is violated on the last day of its window if no effective
+  occurrence fulfilled it; a violation is an event others can react to.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Iterable
+
+import attrs
+
+from dsl import model as m
+from dsl.load import Occurrence, Scenario
+from dsl.values import Val, apply_op
+
+
+class MissingFact(Exception):
+    """A fact the contract leaves open and the scenario does not give."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(name)
+        self.name = name
+
+
+@attrs.frozen
+class Violation:
+    clause: str  # the clause that decided (the prohibition, or the obligation)
+    root: str  # the top of its exception tree (== clause for obligations)
+    party: str
+    day: int
+    kind: str  # "prohibition" | "obligation"
+    occurrence: int | None = None  # index into Timeline.events: the forbidden act, or the trigger
+    trigger_violation: int | None = None  # for an obligation set off by a violation: its index
+    message: str = ""
+
+
+@attrs.frozen
+class Conflict:
+    day: int
+    occurrence: int
+    clauses: tuple[str, ...]
+
+
+@attrs.frozen
+class EventResult:
+    occ: Occurrence
+    effective: bool
+    power: str | None  # the clause whose power made it effective
+    decisions: tuple[tuple[str, str, str], ...]  # (root, deciding clause, "permitted"|"forbidden")
+
+
+@attrs.frozen
+class Effect:
+    day: int  # first day the effect counts
+    state: str | None  # None: the contract itself (termination)
+    start: bool
+    cause: str  # human-readable: "DeclareAGI (§7)"
+
+
+@attrs.define
+class Timeline:
+    contract: m.Contract
+    scenario: Scenario
+    events: list[EventResult] = attrs.field(factory=list)
+    violations: list[Violation] = attrs.field(factory=list)
+    conflicts: list[Conflict] = attrs.field(factory=list)
+    effects: list[Effect] = attrs.field(factory=list)
+    fulfilled: list[tuple[str, int, int]] = attrs.field(factory=list)  # (clause, trigger idx, fulfilling idx)
+
+    def breach(self, party: str) -> list[Violation]:
+        return [v for v in self.violations if v.party == party]
+
+    def holds(self, state: str, day: int) -> bool:
+        return holds(self.contract, self.effects, state, day)
+
+    def in_force(self, day: int) -> bool:
+        return in_force(self.contract, self.effects, day)
+
+
+def holds(c: m.Contract, effects: Iterable[Effect], state: str, day: int) -> bool:
+    """A state holds on ``day`` when some start counts by then and no end
+    counts between that start and ``day`` (an end on the start's day wins)."""
+    st = c.states[state]
+    starts = [c.effective] if st.initial else []
+    starts += list(st.start_days)
+    ends = [d + 1 for d in st.end_days]
+    for e in effects:
+        if e.state == state:
+            (starts if e.start else ends).append(e.day)
+    return any(a <= day and not any(a <= b <= day for b in ends) for a in starts)
+
+
+def in_force(c: m.Contract, effects: Iterable[Effect], day: int) -> bool:
+    if day < c.effective:
+        return False
+    return not any(e.state is None and e.day <= day for e in effects)
+
+
+class _Run:
+    def __init__(self, c: m.Contract, sc: Scenario) -> None:
+        self.c = c
+        self.sc = sc
+        self.tl = Timeline(c, sc)
+        self.effects: list[Effect] = self.tl.effects
+        self.results: dict[int, EventResult] = {}
+        self.pending: list[_Pending] = []
+        # the exception trees: root clause -> events it rules on
+        self.roots = [
+            cl for cl in c.clauses.values() if cl.exception_to is None and any(n.modality in ("must_not", "may") for n in cl.norms)
+        ]
+
+    # ------------------------------------------------------------ evaluation
+    def fact(self, name: str) -> Val:
+        f = self.c.facts[name]
+        if f.value is not None:
+            return f.value.value
+        if name in self.sc.facts:
+            return self.sc.facts[name]
+        raise MissingFact(name)
+
+    def ev(self, e: m.Expr, day: int, me: Occurrence | None, trig: Occurrence | None) -> Val:
+        if isinstance(e, m.Const):
+            return e.value
+        if isinstance(e, m.ArgRef):
+            occ = me if e.occ == "self" else trig
+            assert occ is not None, f"unbound {e.occ}.{e.name}"
+            return occ.arg(e.name)
+        if isinstance(e, m.FactRef):
+            return self.fact(e.name)
+        if isinstance(e, m.StateAt):
+            return holds(self.c, self.effects, e.state, day if e.day is None else e.day)
+        if isinstance(e, m.Op):
+            if e.op == "and":
+                return bool(self.ev(e.args[0], day, me, trig)) and bool(self.ev(e.args[1], day, me, trig))
+            if e.op == "or":
+                return bool(self.ev(e.args[0], day, me, trig)) or bool(self.ev(e.args[1], day, me, trig))
+            if e.op == "implies":
+                return (not self.ev(e.args[0], day, me, trig)) or bool(self.ev(e.args[1], day, me, trig))
+            return apply_op(e.op, [self.ev(a, day, me, trig) for a in e.args], e.type)
+        raise AssertionError(f"not a condition: {type(e).__name__}")
+
+    def cond(self, e: m.Expr | None, day: int, me: Occurrence | None, trig: Occurrence | None = None) -> bool:
+        return True if e is None else bool(self.ev(e, day, me, trig))
+
+    def applies(self, cl: m.Clause, day: int) -> bool:
+        """Whether a clause applies on ``day``: in force (or surviving), within
+        its dates, its `while` condition true, no `until` event before."""
+        if day < self.c.effective or day > self.c.horizon:
+            return False
+        if not cl.survives and not in_force(self.c, self.effects, day):
+            return False
+        g = cl.guards
+        if g.from_day is not None and day < g.from_day:
+            return False
+        if g.until_day is not None and day > g.until_day:
+            return False
+        if g.while_cond is not None and not self.cond(g.while_cond, day, None):
+            return False
+        for t in g.until_events:
+            for r in self.results.values():
+                if r.occ.day < day and r.effective and self.trigger_matches(t, r.occ):
+                    return False
+        return True
+
+    def trigger_matches(self, t: m.Trigger, o: Occurrence) -> bool:
+        if t.event != o.event:
+            return False
+        if t.actor is not None and not m.acts_for(o.actor, t.actor):
+            return False
+        return self.cond(t.cond, o.day, None, o)
+
+    # ------------------------------------------------------------ per occurrence
+    def is_effective(self, o: Occurrence) -> tuple[bool, str | None]:
+        if o.event not in self.c.powered_events:
+            return True, None
+        for cl in self.c.clauses.values():
+            for n in cl.norms:
+                if n.modality == "power" and n.event == o.event and m.acts_for(o.actor, n.actor):
+                    if self.applies(cl, o.day) and self.cond(n.cond, o.day, o):
+                        return True, cl.id
+        return False, None
+
+    def node_value(self, cl: m.Clause, o: Occurrence) -> tuple[str, m.Norm] | None:
+        if not self.applies(cl, o.day):
+            return None
+        for n in cl.norms:
+            if n.modality in ("must_not", "may") and n.event == o.event and m.acts_for(o.actor, n.actor):
+                if self.cond(n.cond, o.day, o):
+                    return ("forbidden" if n.modality == "must_not" else "permitted", n)
+        return None
+
+    def decide(self, cl: m.Clause, o: Occurrence) -> tuple[str, str, m.Norm | None, tuple[str, ...]] | None:
+        """(value, deciding clause, its norm, conflicting clauses) or None if
+        the clause does not apply to this occurrence."""
+        own = self.node_value(cl, o)
+        if own is None:
+            return None
+        below = []
+        for cid in self.c.children(cl.id):
+            r = self.decide(self.c.clauses[cid], o)
+            if r is not None:
+                below.append((cid, r))
+        if not below:
+            return (own[0], cl.id, own[1], ())
+        ids = {cid for cid, _ in below}
+        beaten = {x for cid, _ in below for x in self.c.clauses[cid].prevails_over if x in ids}
+        live = [(cid, r) for cid, r in below if cid not in beaten]
+        conflicts = tuple(sorted({x for _, r in live for x in r[3]}))
+        if conflicts:
+            return ("conflict", cl.id, None, conflicts)
+        values = {r[0] for _, r in live}
+        if len(values) > 1:
+            return ("conflict", cl.id, None, tuple(sorted(cid for cid, _ in live)))
+        cid, r = live[0]
+        return r
+
+    # ------------------------------------------------------------ the run
+    def run(self) -> Timeline:
+        c = self.c
+        events = list(self.sc.events)
+        by_day: dict[int, list[int]] = {}
+        for i, o in enumerate(events):
+            by_day.setdefault(o.day, []).append(i)
+        # The agenda: the days on which something can happen, in order. Each
+        # day sees the states left by the days before it.
+        agenda: list[int] = sorted(set(by_day))
+        for cl in c.clauses.values():
+            for n in cl.norms:
+                if n.modality == "must" and n.trigger is None and n.before is not None:
+                    agenda.append(n.before - 1)
+        heapq.heapify(agenda)
+        done: set[int] = set()
+        while agenda:
+            day = heapq.heappop(agenda)
+            if day in done or day > c.horizon or day < c.effective:
+                continue
+            done.add(day)
+            todays = by_day.get(day, [])
+            first_new = len(self.tl.violations)
+            # 1. effectiveness and deontic decisions, all against today's states
+            for i in todays:
+                self.results[i] = self._decide_event(i, events[i])
+            # 2. obligations set off today by effective acts
+            for i in todays:
+                if self.results[i].effective:
+                    self._obligations_from_event(i, events[i], agenda)
+            # 3. obligations with a fixed deadline: owed if the clause applies on its last day
+            for cl in c.clauses.values():
+                for n in cl.norms:
+                    if n.modality == "must" and n.trigger is None and n.before is not None and n.before - 1 == day:
+                        if self.applies(cl, day):
+                            self.pending.append(_Pending(day, cl, n, c.effective, None, None, None))
+            # 4. windows closing today; violations and what they set off (repeat:
+            #    a violation can set off an obligation due the same day)
+            reacted = first_new
+            while True:
+                for p in [p for p in self.pending if p.deadline == day]:
+                    self.pending.remove(p)
+                    self._close(p, events)
+                if reacted == len(self.tl.violations):
+                    break
+                while reacted < len(self.tl.violations):
+                    self._reactions_to_violation(reacted, agenda)
+                    reacted += 1
+            # 5. consequences of today's effective acts count from tomorrow
+            for i in todays:
+                if self.results[i].effective:
+                    self._consequences_of_event(events[i], day)
+        self.tl.events = [self.results[k] for k in sorted(self.results)]
+        self.tl.violations.sort(key=lambda v: (v.day, v.clause, v.party))
+        return self.tl
+
+    def _decide_event(self, i: int, o: Occurrence) -> EventResult:
+        eff, power = self.is_effective(o)
+        decisions = []
+        for root in self.roots:
+            r = self.decide(root, o)
+            if r is None:
+                continue
+            value, decider, norm, conflicting = r
+            if value == "conflict":
+                self.tl.conflicts.append(Conflict(o.day, i, conflicting))
+                decisions.append((root.id, ",".join(conflicting), "conflict"))
+                continue
+            decisions.append((root.id, decider, value))
+            if value == "forbidden":
+                assert norm is not None
+                self.tl.violations.append(
+                    Violation(decider, root.id, m.party_of(norm.actor), o.day, "prohibition", i,
+                              message=self._why_forbidden(root, decider, o))
+                )
+        return EventResult(o, eff, power, tuple(decisions))
+
+    def _why_forbidden(self, root: m.Clause, decider: str, o: Occurrence) -> str:
+        kids = self.c.children(root.id)
+        if decider == root.id and kids:
+            return f"{o.event} is forbidden by {root.id}; no exception ({', '.join(kids)}) covers it"
+        if decider == root.id:
+            return f"{o.event} is forbidden by {root.id}"
+        return f"{o.event} is forbidden by {decider}, an exception within {root.id}"
+
+    def _obligations_from_event(self, i: int, o: Occurrence, agenda: list[int]) -> None:
+        for cl in self.c.clauses.values():
+            for n in cl.norms:
+                t = n.trigger
+                if n.modality != "must" or t is None or t.event is None:
+                    continue
+                if self.trigger_matches(t, o) and self.applies(cl, o.day):
+                    self._instance(cl, n, o.day, o, i, None, agenda)
+
+    def _instance(self, cl: m.Clause, n: m.Norm, start: int, trig: Occurrence | None, ti: int | None,
+                  tv: int | None, agenda: list[int]) -> None:
+        if n.within is not None:
+            deadline = start + n.within
+        else:
+            assert n.before is not None
+            deadline = n.before - 1
+            if deadline < start:
+                return  # set off after its deadline: nothing can be owed
+        if deadline > self.c.horizon:
+            return  # the window closes after the horizon: no violation within the bounds
+        self.pending.append(_Pending(deadline, cl, n, start, trig, ti, tv))
+        heapq.heappush(agenda, deadline)
+
+    def _close(self, p: _Pending, events: list[Occurrence]) -> None:
+        """The last day of a window: every act in it has been decided."""
+        n = p.norm
+        for j, o2 in enumerate(events):
+            if o2.event == n.event and p.start <= o2.day <= p.deadline and m.acts_for(o2.actor, n.actor):
+                if self.results[j].effective and self.cond(n.cond, o2.day, o2, p.trig):
+                    self.tl.fulfilled.append((p.clause.id, -1 if p.ti is None else p.ti, j))
+                    return
+        what = f"{n.event} by {n.actor}"
+        self.tl.violations.append(
+            Violation(p.clause.id, p.clause.id, m.party_of(n.actor), p.deadline, "obligation", p.ti, p.tv,
+                      message=f"{what} was due by {m.date_of(p.deadline)} and did not happen")
+        )
+
+    def _reactions_to_violation(self, idx: int, agenda: list[int]) -> None:
+        v = self.tl.violations[idx]
+        for cl in self.c.clauses.values():
+            if not self.applies(cl, v.day):
+                continue
+            for q in cl.consequences:
+                if q.trigger.violation_of in (v.clause, v.root):
+                    self._effect(q, v.day + 1, f"violation of {v.clause} ({cl.id})")
+            for n in cl.norms:
+                if n.modality == "must" and n.trigger is not None and n.trigger.violation_of in (v.clause, v.root):
+                    self._instance(cl, n, v.day, None, None, idx, agenda)
+
+    def _consequences_of_event(self, o: Occurrence, day: int) -> None:
+        for st in self.c.states.values():
+            if o.event in st.start_events:
+                self.effects.append(Effect(day + 1, st.name, True, f"{o.event} (state {st.name})"))
+            if o.event in st.end_events:
+                self.effects.append(Effect(day + 1, st.name, False, f"{o.event} (state {st.name})"))
+        for cl in self.c.clauses.values():
+            for q in cl.consequences:
+                if q.trigger.event is not None and self.trigger_matches(q.trigger, o) and self.applies(cl, day):
+                    self._effect(q, day + 1, f"{o.event} ({cl.id})")
+
+    def _effect(self, q: m.Consequence, day: int, cause: str) -> None:
+        if q.effect == "terminates":
+            self.effects.append(Effect(day, None, False, cause))
+        else:
+            self.effects.append(Effect(day, q.state, q.effect == "starts", cause))
+
+
+@attrs.define
+class _Pending:
+    """An obligation owed: fulfilled by an effective act in [start, deadline]."""
+
+    deadline: int
+    clause: m.Clause
+    norm: m.Norm
+    start: int
+    trig: Occurrence | None
+    ti: int | None
+    tv: int | None
+
+
+def simulate(c: m.Contract, sc: Scenario) -> Timeline:
+    """Run the contract on the scenario. Raises ``MissingFact`` when a fact the
+    contract leaves open is needed and the scenario does not give it."""
+    return _Run(c, sc).run()
+
+
+# ----------------------------------------------------------------- check formulas
+
+
+def evaluate(tl: Timeline, e: m.Expr, day: int | None = None) -> bool:
+    """The truth of a check formula on this timeline (``day``: the enclosing scope's day)."""
+    c = tl.contract
+    if isinstance(e, m.Op) and e.op in ("and", "or", "not", "implies"):
+        if e.op == "not":
+            return not evaluate(tl, e.args[0], day)
+        a = evaluate(tl, e.args[0], day)
+        if e.op == "and":
+            return a and evaluate(tl, e.args[1], day)
+        if e.op == "or":
+            return a or evaluate(tl, e.args[1], day)
+        return (not a) or evaluate(tl, e.args[1], day)
+    if isinstance(e, m.Happens):
+        return any(_happens(tl, e.event, e.cond, e.actor, e.effective, e.lo, e.hi, r) for r in tl.events)
+    if isinstance(e, m.BreachAtom):
+        hi = e.hi if day is None else day
+        return any(
+            (e.party is None or v.party == e.party)
+            and (e.clause is None or e.clause in (v.clause, v.root))
+            and (e.lo is None or v.day >= e.lo)
+            and (hi is None or v.day <= hi)
+            for v in tl.violations
+        )
+    if isinstance(e, m.StateAt):
+        d = e.day if e.day is not None else day
+        assert d is not None
+        return tl.holds(e.state, d)
+    if isinstance(e, m.AfterEvent):
+        for r in tl.events:
+            if _happens(tl, e.event, e.cond, e.actor, True, None, None, r):
+                for t in range(r.occ.day + 1, c.horizon + 1):
+                    if not evaluate(tl, e.body, t):
+                        return False
+        return True
+    if isinstance(e, m.During):
+        return all(evaluate(tl, e.body, t) for t in range(e.lo, e.hi + 1))
+    # a comparison over facts, in a given
+    run = _Run(c, tl.scenario)
+    return bool(run.ev(e, day or c.effective, None, None))
+
+
+def _happens(tl: Timeline, event: str, cond: m.Expr | None, actor: str | None, effective: bool,
+             lo: int | None, hi: int | None, r: EventResult) -> bool:
+    o = r.occ
+    if o.event != event or (effective and not r.effective):
+        return False
+    if actor is not None and not m.acts_for(o.actor, actor):
+        return False
+    if (lo is not None and o.day < lo) or (hi is not None and o.day > hi):
+        return False
+    run = _Run(tl.contract, tl.scenario)
+    return run.cond(cond, o.day, o)
+
+
+def check_holds_on(tl: Timeline, check: m.Check) -> tuple[bool, bool]:
+    """(givens hold, body holds) on this timeline."""
+    g = all(evaluate(tl, x) for x in check.givens)
+    return g, evaluate(tl, check.body)

@@ -957,8 +957,8 @@ class Checker:
                 clauses[cid] = mc
         self.structure(clauses)
         checks = []
-        for c in self.checks_syn.values():
-            ch = self.check(c)
+        for chk in self.checks_syn.values():
+            ch = self.check(chk)
             if ch is not None:
                 checks.append(ch)
         for f in self.facts.values():

@@ -17,7 +17,7 @@ from dsl import model as m
 from dsl import syntax as s
 from dsl.checker import Checker, Scope, did_you_mean, fold, type_of, unify
 from dsl.diagnostics import Diagnostic, Label, Sources
-from dsl.parser import parse_file, read_source
+from dsl.parser import parse_file
 
 
 @attrs.frozen

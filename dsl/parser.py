@@ -276,7 +276,8 @@ class _Build(Transformer[Token, Any]):
     def clause(self, meta: Meta, c: list[Any]) -> s.Clause:
         head: Token = c[0]
         m = _HEAD_RE.match(str(head))
-        cid, title, facts = "§?", "", ()
+        cid, title = "§?", ""
+        facts: tuple[str, ...] = ()
         if m is None or m.group("rest").strip() and not m.group("rest").lstrip().startswith("#"):
             self.diags.append(
                 Diagnostic(
@@ -652,7 +653,8 @@ def _syntax_diag(err: UnexpectedInput, file: str, text: str) -> Diagnostic:
             hint=hint,
         )
     assert isinstance(err, UnexpectedCharacters)
-    ch = text[err.pos_in_stream] if err.pos_in_stream < len(text) else ""
+    pos = err.pos_in_stream or 0
+    ch = text[pos] if pos < len(text) else ""
     allowed = set(err.allowed or ())
     hint = None
     if ch == '"':

@@ -80,6 +80,7 @@ def run_check(files: list[str], fmt: str, streams: Streams) -> int:
 
 def run_fmt(files: list[str], write: bool, check: bool, streams: Streams) -> int:
     from dsl.formatter import format_source, write_atomically
+
     from dsl.parser import read_source
 
     sources = Sources()
@@ -117,16 +118,11 @@ Exit codes:
 """
 
 
-class _Ctx:
-    def __init__(self) -> None:
-        self.code = 0
-
-
 def _streams() -> Streams:
-    return Streams(click.get_text_stream("stdout"), click.get_text_stream("stderr"))
+    return Streams(sys.stdout, sys.stderr)
 
 
-@click.group(help="Whereas: write contracts, check them, simulate them, verify them.\n\n" + HELP_EXIT)
+@click.group("whereas", help="Whereas: write contracts, check them, simulate them, verify them.\n\n" + HELP_EXIT)
 @click.version_option(package_name="whereas")
 def whereas() -> None:
     pass
@@ -145,6 +141,24 @@ def check_cmd(files: tuple[str, ...], fmt: str) -> None:
 @click.option("--check", is_flag=True, help="exit 1 if a file would change")
 def fmt_cmd(files: tuple[str, ...], write: bool, check: bool) -> None:
     raise SystemExit(run_fmt(list(files), write, check, _streams()))
+
+
+@whereas.command(
+    "simulate",
+    help="Run a scenario on a contract and print its dated timeline: events, whether each was "
+    "effective, what ruled on it, state changes, violations, and who is in breach. "
+    "`simulate SCENARIO` uses the contract the scenario names; `simulate CONTRACT SCENARIO` "
+    "uses CONTRACT (a contract or an amendment).\n\n" + HELP_EXIT,
+)
+@click.argument("first", metavar="[CONTRACT]")
+@click.argument("scenario", required=False, metavar="SCENARIO")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def simulate_cmd(first: str, scenario: str | None, fmt: str) -> None:
+    from verifier.simulate_cmd import run_simulate
+
+    if scenario is None:
+        raise SystemExit(run_simulate(None, first, fmt, _streams()))
+    raise SystemExit(run_simulate(first, scenario, fmt, _streams()))
 
 
 def _main(group: click.Command, argv: list[str] | None) -> int:

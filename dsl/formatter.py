@@ -1,0 +1,671 @@
+"""From the surface model (``dsl.syntax``) back to text: the canonical layout.
+
+``format_source`` parses a contract, scenario or amendment file and prints it
+in the one layout the project keeps its files in, comments included;
+``format_node`` prints a parsed or built file without comments and
+``format_expr`` one expression. The output parses to a node equal to the
+input's (spans aside), and formatting it again changes nothing.
+
+Layout
+    The header's keyword lines are indented by two spaces under the title
+    line; ``currency`` is printed only when it is not USD (the default). One
+    blank line separates top-level items, except that consecutive
+    declarations of the same kind (parties, kinds, facts, events, states; in
+    a scenario its facts and its events; in an amendment removals, and
+    additions or replacements of the same kind of declaration) stay together.
+    A clause prints its heading, then its texts, ``exception to``, guards (in
+    the order written), ``survives termination`` and statements, indented by
+    two; the statement under ``when ...:`` by four. A check prints its
+    ``given`` lines and its verdict line indented by two. Texts stay on one
+    line. Expressions get the parentheses the grammar needs and one more kind:
+    a scope (``after E:``, ``from D until D:``, ``on D:``) that something
+    follows is bracketed, because ``after E: A and B`` parses as
+    ``(after E: A) and B`` but reads as if the scope covered ``B``.
+
+Comments
+    The grammar ignores comments, so the syntax nodes do not hold them. They
+    are read back from the gaps between the tokens (only blanks and comments
+    can be there), and from the end of a clause heading line (the heading is
+    one token that runs to the end of its line). The output is made of
+    *units*, each printed from one source element: a header line, a
+    declaration, a clause heading, a clause's ``text``, ``exception to``,
+    guard, ``survives termination`` or statement, a check's heading, ``given``
+    or verdict line, a scenario fact or event, an amendment's change. Then:
+
+    - a comment on a line of its own goes on its own line above the unit
+      that follows it in the source, so a comment between two items stays
+      above the second, one between two statements above the second
+      statement; one written inside a unit that spans several lines (between
+      ``when ...:`` and its statement) goes above that unit. A blank line
+      after such a comment is kept when the comment stands before a
+      top-level item (a file's opening comment block stays apart);
+    - a comment at the end of a line that has code goes at the end of the
+      last line of the unit that line belongs to (the unit that began last
+      before the comment). When one unit collects several, all but the last
+      go on their own lines above it;
+    - comments after the last unit stay at the end of the file.
+
+    Comments move with their units when the layout reorders them (a clause's
+    guards come before its statements, a scenario's facts before its events).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as _dt
+import os
+import re
+import stat
+import tempfile
+from bisect import bisect_right
+from collections.abc import Sequence
+from fractions import Fraction
+
+import attrs
+from lark import Token
+
+from dsl import syntax as s
+from dsl.diagnostics import Diagnostic
+from dsl.parser import _HEAD_RE, LiteralError, get_parser, parse_money, parse_text
+
+Pos = tuple[int, int]  # 1-based (line, column), as Lark counts them
+
+_INDENT = "  "
+
+# ----------------------------------------------------------------- literals
+
+_SYMBOL = {"USD": "$", "EUR": "EUR ", "GBP": "£", "CHF": "CHF "}
+
+
+def _money(m: s.Money) -> str:
+    """``s.format_money``'s compact form when it reads back as the same amount,
+    else the exact ``$1,234.56`` (very large amounts lose digits in its floats)."""
+    compact = s.format_money(m)
+    with contextlib.suppress(LiteralError):
+        if parse_money(compact) == m:
+            return compact
+    sign = "-" if m.cents < 0 else ""
+    dollars, cents = divmod(abs(m.cents), 100)
+    symbol = _SYMBOL.get(m.currency, m.currency + " ")
+    return f"{sign}{symbol}{dollars:,}" + (f".{cents:02d}" if cents else "")
+
+
+def _percent(value: Fraction) -> str:
+    """``1/2`` -> ``50%``, ``1/8`` -> ``12.5%``: the shortest exact decimal."""
+    p = value * 100
+    den, twos, fives = p.denominator, 0, 0
+    while den % 2 == 0:
+        den, twos = den // 2, twos + 1
+    while den % 5 == 0:
+        den, fives = den // 5, fives + 1
+    if den != 1:
+        raise ValueError(f"{value} has no exact decimal percentage")
+    places = max(twos, fives)
+    digits = str(abs(p.numerator) * 10**places // p.denominator).rjust(places + 1, "0")
+    sign = "-" if p < 0 else ""
+    if places == 0:
+        return f"{sign}{digits}%"
+    return f"{sign}{digits[:-places]}.{digits[-places:]}%"
+
+
+def _quote(text: str) -> str:
+    r"""A straight-quoted text that ``unquote`` reads back as ``text``; a line
+    break and a tab are written ``\n`` and ``\t`` so the text stays on one line."""
+    body = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\t", "\\t")
+    return f'"{body}"'
+
+
+def _literal(value: s.Value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, s.Money):
+        return _money(value)
+    if isinstance(value, s.Duration):
+        return str(value)
+    if isinstance(value, Fraction):
+        return _percent(value)
+    if isinstance(value, _dt.date):
+        return value.isoformat()
+    raise ValueError(f"no literal syntax for {value!r}")
+
+
+# ----------------------------------------------------------------- expressions
+
+# Binding strength, loosest first, as the grammar's expression rules nest:
+# implication < disjunction < conjunction < negation (``not`` and the scopes)
+# < timed < comparison < sum < product < unary < atom.
+_IMPLIES, _OR, _AND, _PREFIX, _TIMED, _COMPARE, _SUM, _PRODUCT, _UNARY, _ATOM = range(1, 11)
+_BINARY_LEVEL = {"implies": _IMPLIES, "or": _OR, "and": _AND, "+": _SUM, "-": _SUM, "*": _PRODUCT}
+# (left, right) operand strength each binary operator's rule asks for.
+_OPERANDS = {
+    _IMPLIES: (_OR, _OR),  # non-associative
+    _OR: (_OR, _AND),
+    _AND: (_AND, _PREFIX),
+    _COMPARE: (_SUM, _SUM),  # non-associative
+    _SUM: (_SUM, _PRODUCT),
+    _PRODUCT: (_PRODUCT, _UNARY),
+}
+
+
+def _level(e: s.Expr) -> int:
+    if isinstance(e, s.Binary):
+        return _BINARY_LEVEL.get(e.op, _COMPARE)
+    if isinstance(e, s.Unary):
+        return _PREFIX if e.op == "not" else _UNARY
+    if isinstance(e, (s.AfterScope, s.DuringScope)):
+        return _PREFIX
+    if isinstance(e, s.Timed):
+        return _TIMED
+    return _ATOM
+
+
+def format_expr(e: s.Expr, *, cond: bool = False) -> str:
+    """One expression as it is written in a check; with ``cond``, as it is
+    written after ``where`` or ``while`` (where only ``and``/``or``/``not``
+    and comparisons go without parentheses)."""
+    return _expr(e, 0, cond, True)
+
+
+def _expr(e: s.Expr, need: int, cond: bool, tail: bool) -> str:
+    """``e`` where the grammar asks for strength ``need``. ``cond``: inside a
+    where/while condition. ``tail``: nothing follows ``e`` up to the end of
+    the enclosing expression or bracket."""
+    level = _level(e)
+    scope = isinstance(e, (s.AfterScope, s.DuringScope))
+    if level < need or (scope and not tail) or (cond and (level in (_IMPLIES, _TIMED) or scope)):
+        return "(" + _expr(e, 0, False, True) + ")"
+    if isinstance(e, s.Binary):
+        left_need, right_need = _OPERANDS[level]
+        inner_cond = cond and level <= _AND
+        left = _expr(e.left, left_need, inner_cond, False)
+        right = _expr(e.right, right_need, inner_cond, tail)
+        return f"{left} {e.op} {right}"
+    if isinstance(e, s.Unary):
+        if e.op == "not":
+            return "not " + _expr(e.operand, _PREFIX, cond, tail)
+        operand = _expr(e.operand, _UNARY, False, tail)
+        return "-" + (f"({operand})" if operand.startswith("-") else operand)
+    if isinstance(e, s.Timed):
+        return f"{_expr(e.body, _COMPARE, False, False)} {e.op} {_date_ref(e.date)}"
+    if isinstance(e, s.AfterScope):
+        return f"after {_pattern(e.pattern)}{_by(e.actor)}: {_expr(e.body, _PREFIX, False, True)}"
+    if isinstance(e, s.DuringScope):
+        body = _expr(e.body, _PREFIX, False, True)
+        if e.start == e.end:
+            return f"on {_date_ref(e.start)}: {body}"
+        return f"from {_date_ref(e.start)} until {_date_ref(e.end)}: {body}"
+    return _atom(e)
+
+
+def _atom(e: s.Expr) -> str:
+    if isinstance(e, s.Literal):
+        return _literal(e.value)
+    if isinstance(e, s.NameRef):
+        return e.name
+    if isinstance(e, s.EventAtom):
+        if e.effective:
+            return f"effective {_pattern(e.pattern)}{_by(e.actor)}"
+        if not e.pattern.args and e.actor is None:
+            return e.pattern.event + "()"  # bare ``E`` would be a name
+        return _pattern(e.pattern) + _by(e.actor)
+    if isinstance(e, s.Breach):
+        if e.clause is None:
+            return f"breach by {e.party}"
+        if e.party is None:
+            return f"violation of {e.clause}"
+        return f"breach of {e.clause} by {e.party}"
+    raise ValueError(f"not an expression: {e!r}")
+
+
+def _date_ref(d: s.DateRef) -> str:
+    if d.date is not None:
+        return d.date.isoformat()
+    if d.name is None:
+        raise ValueError(f"a date reference without a date or a name: {d!r}")
+    return d.name
+
+
+def _by(actor: s.Actor | None) -> str:
+    return "" if actor is None else f" by {actor}"
+
+
+# The lexer reads a trailing comma into a number (INT and MONEY are
+# /[0-9][0-9,]*/), so ``F(x: 5, y: 6)`` does not parse. A value that ends in
+# such a number is bracketed when a comma follows it: ``F(x: (5), y: 6)``.
+_COMMA_EATER = re.compile(r"(?<![A-Za-z0-9_§.])[0-9][0-9,]*$")
+_ENDS_IN_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+
+
+def _arg_list(args: Sequence[tuple[str, str]]) -> str:
+    """``(name: value, ...)`` from (``name: `` or ``name <= ``, value text) pairs."""
+    if not args:
+        return ""
+    out = []
+    for i, (lead, value) in enumerate(args):
+        if i < len(args) - 1 and _COMMA_EATER.search(value) and not _ENDS_IN_DATE.search(value):
+            value = f"({value})"
+        out.append(lead + value)
+    return "(" + ", ".join(out) + ")"
+
+
+def _pattern(p: s.Pattern) -> str:
+    args = [(f"{a.name}: " if a.op == ":" else f"{a.name} {a.op} ", _expr(a.value, _SUM, False, True)) for a in p.args]
+    return p.event + _arg_list(args)
+
+
+# ----------------------------------------------------------------- units
+
+
+@attrs.define
+class _Comment:
+    pos: Pos
+    text: str
+    trailing: bool  # code precedes it on its line
+    blank_after: bool  # on a line of its own, and a blank line follows
+
+
+@attrs.define
+class _Unit:
+    """Output lines printed from one source element, and its comments."""
+
+    lines: list[str]
+    start: Pos
+    end: Pos | None = None
+    leading: list[_Comment] = attrs.Factory(list)
+    trailing: list[_Comment] = attrs.Factory(list)
+
+
+@attrs.define
+class _Block:
+    """A top-level item; blocks of the same non-None group are not spaced apart."""
+
+    units: list[_Unit]
+    group: str | None = None
+
+
+def _start(span: s.Span) -> Pos:
+    return (span.line, span.col)
+
+
+def _stop(span: s.Span) -> Pos:
+    return (span.end_line, span.end_col)
+
+
+class _Tokens:
+    """Where the keywords the syntax nodes keep no span for were written."""
+
+    def __init__(self, tokens: Sequence[Token]) -> None:
+        self._tokens = tokens
+
+    def positions(self, type_: str, within: s.Span) -> list[Pos]:
+        lo, hi = _start(within), _stop(within)
+        found = []
+        for t in self._tokens:
+            pos = (t.line or 0, t.column or 0)
+            if t.type == type_ and lo <= pos < hi:
+                found.append(pos)
+        return found
+
+
+def _nth(positions: list[Pos], i: int, default: Pos) -> Pos:
+    return positions[i] if i < len(positions) else default
+
+
+# ----------------------------------------------------------------- items
+
+
+def _decl_line(item: s.PartyDecl | s.KindDecl | s.FactDecl | s.EventDecl | s.StateDecl) -> str:
+    def desc(d: str | None) -> str:
+        return "" if d is None else " " + _quote(d)
+
+    if isinstance(item, s.PartyDecl):
+        bodies = ""
+        if item.bodies:
+            bodies = f" with {'body' if len(item.bodies) == 1 else 'bodies'} " + ", ".join(item.bodies)
+        return f"party {item.name}{desc(item.description)}{bodies}"
+    if isinstance(item, s.KindDecl):
+        return f"kind {item.name}{desc(item.description)} = " + " | ".join(item.members)
+    if isinstance(item, s.FactDecl):
+        value = "" if item.value is None else " = " + _expr(item.value, _SUM, False, True)
+        return f"fact {item.name}: {item.type.name}{value}{desc(item.description)}"
+    if isinstance(item, s.EventDecl):
+        params = ""
+        if item.params:
+            params = "(" + ", ".join(f"{p.name}: {p.type.name}" for p in item.params) + ")"
+        actors = " or ".join(str(a) for a in item.actors) if item.actors else "anyone"
+        return f"event {item.name}{params} by {actors}{desc(item.description)}"
+    line = f"state {item.name}{desc(item.description)}"
+    if item.starts or item.ends:
+        line += " holds"
+    if item.starts:
+        line += " from " + " or ".join(_time_point(t) for t in item.starts)
+    if item.ends:
+        line += " until " + " or ".join(_time_point(t) for t in item.ends)
+    return line
+
+
+def _time_point(t: s.TimePoint) -> str:
+    if t.kind == "effective":
+        return "effective"
+    if t.kind == "date" and t.date is not None:
+        return t.date.isoformat()
+    if t.kind == "event" and t.event is not None:
+        return t.event
+    raise ValueError(f"not a time point: {t!r}")
+
+
+def _clause_head(c: s.Clause) -> str:
+    head = c.id + (f" {c.title}" if c.title else "")
+    return head + (f" [{', '.join(c.facts)}]" if c.facts else "")
+
+
+def _where(cond: s.Expr | None) -> str:
+    return "" if cond is None else " where " + _expr(cond, 0, True, True)
+
+
+def _trigger(t: s.Trigger) -> str:
+    if t.violation_of is not None:
+        return f"violation of {t.violation_of}"
+    if t.pattern is None:
+        raise ValueError(f"a trigger without an event or a violation: {t!r}")
+    return _pattern(t.pattern) + _by(t.actor) + _where(t.where)
+
+
+_MODAL = {"must_not": "must not", "may": "may", "power": "has power to", "must": "must"}
+
+
+def _norm(n: s.Norm) -> str:
+    line = f"{n.actor} {_MODAL[n.modality]} {_pattern(n.pattern)}{_where(n.where)}"
+    if n.within is not None:
+        line += f" within {n.within}"
+    elif n.before is not None:
+        line += f" before {_date_ref(n.before)}"
+    return line
+
+
+def _statement(st: s.Statement) -> list[str]:
+    if isinstance(st, s.Consequence):
+        effect = "ends the contract" if st.effect == "terminates" else f"{st.effect} {st.state}"
+        return [f"{_INDENT}{_trigger(st.trigger)} {effect}"]
+    if st.trigger is not None:
+        return [f"{_INDENT}when {_trigger(st.trigger)}:", _INDENT * 2 + _norm(st)]
+    return [_INDENT + _norm(st)]
+
+
+def _guard(g: s.Guard) -> str:
+    if g.kind == "while" and g.cond is not None:
+        return "while " + _expr(g.cond, 0, True, True)
+    if g.kind == "from" and g.date is not None:
+        return "from " + _date_ref(g.date)
+    if g.kind == "until_date" and g.date is not None:
+        return "until " + _date_ref(g.date)
+    if g.kind == "until_event" and g.pattern is not None:
+        return "until " + _pattern(g.pattern)
+    raise ValueError(f"not a guard: {g!r}")
+
+
+def _clause_units(c: s.Clause, toks: _Tokens) -> list[_Unit]:
+    here = _start(c.span)
+    units = [_Unit([_clause_head(c)], _start(c.head_span), _stop(c.head_span))]
+    texts = toks.positions("TEXT", c.span)
+    for i, text in enumerate(c.text):
+        units.append(_Unit([f"{_INDENT}text {_quote(text)}"], _nth(texts, i, here)))
+    if c.exception_to is not None:
+        line = f"{_INDENT}exception to {c.exception_to}"
+        if c.prevails_over:
+            line += " prevailing over " + ", ".join(c.prevails_over)
+        units.append(_Unit([line], _nth(toks.positions("EXCEPTION", c.span), 0, here)))
+    for g in c.guards:
+        units.append(_Unit([_INDENT + _guard(g)], _start(g.span), _stop(g.span)))
+    if c.survives:
+        units.append(_Unit([f"{_INDENT}survives termination"], _nth(toks.positions("SURVIVES", c.span), 0, here)))
+    for st in c.statements:
+        units.append(_Unit(_statement(st), _start(st.span), _stop(st.span)))
+    return units
+
+
+def _check_units(c: s.Check, toks: _Tokens) -> list[_Unit]:
+    here = _start(c.span)
+    name = f"{c.id} " if c.explicit_id else ""
+    units = [_Unit([f"check {name}{_quote(c.title)}:"], here)]
+    givens = toks.positions("GIVEN", c.span)
+    for i, g in enumerate(c.givens):
+        units.append(_Unit([f"{_INDENT}given {format_expr(g)}"], _nth(givens, i, here), _stop(g.span)))
+    verdict = _nth(toks.positions("MODE", c.span), 0, _start(c.body.span))
+    units.append(_Unit([f"{_INDENT}{c.mode} {format_expr(c.body)}"], verdict, _stop(c.body.span)))
+    return units
+
+
+def _item_units(item: s.Decl, toks: _Tokens) -> list[_Unit]:
+    if isinstance(item, s.Clause):
+        return _clause_units(item, toks)
+    if isinstance(item, s.Check):
+        return _check_units(item, toks)
+    return [_Unit([_decl_line(item)], _start(item.span), _stop(item.span))]
+
+
+def _group(item: s.Decl) -> str | None:
+    """Declarations of one kind are printed together; clauses and checks apart."""
+    kind = s.decl_kind(item)
+    return None if kind in ("clause", "check") else kind
+
+
+# ----------------------------------------------------------------- files
+
+
+def _header_block(h: s.Header, toks: _Tokens) -> _Block:
+    here = _start(h.span)
+
+    def at(keyword: str) -> Pos:
+        return _nth(toks.positions(keyword, h.span), 0, here)
+
+    units = [
+        _Unit([f"contract {_quote(h.title)}"], here),
+        _Unit([f"{_INDENT}effective {h.effective.isoformat()}"], at("EFFECTIVE")),
+    ]
+    if h.horizon is not None:
+        units.append(_Unit([f"{_INDENT}horizon {h.horizon.isoformat()}"], at("HORIZON")))
+    if h.currency != "USD":
+        units.append(_Unit([f"{_INDENT}currency {h.currency}"], at("CURRENCY")))
+    return _Block(units)
+
+
+def _scenario_blocks(f: s.ScenarioFile, toks: _Tokens) -> list[_Block]:
+    here = _start(f.span)
+    head = [
+        _Unit([f"scenario {_quote(f.title)}"], here),
+        _Unit([f"{_INDENT}for {_quote(f.contract)}"], _nth(toks.positions("FOR", f.span), 0, here)),
+    ]
+    blocks = [_Block(head)]
+    for fact in f.facts:
+        line = f"fact {fact.name} = {_expr(fact.value, _SUM, False, True)}"
+        blocks.append(_Block([_Unit([line], _start(fact.span), _stop(fact.span))], "fact"))
+    for ev in f.events:
+        args = _arg_list([(f"{name}: ", _expr(value, _SUM, False, True)) for name, value in ev.args])
+        line = f"{ev.date.isoformat()} {ev.event}{args}{_by(ev.actor)}"
+        blocks.append(_Block([_Unit([line], _start(ev.span), _stop(ev.span))], "event"))
+    return blocks
+
+
+def _remove_target(a: s.Amend) -> str:
+    target = a.target or ""
+    if a.target_kind == "clause":
+        return target
+    if a.target_kind == "check" and not (_NAME.fullmatch(target) and target not in _KEYWORDS):
+        return "check " + _quote(target)
+    return f"{a.target_kind} {target}"
+
+
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+# Words the grammar reserves somewhere; a check removed by such a name is
+# written with its quoted title form, which every lexer state accepts.
+_KEYWORDS = frozenset(re.findall(r'"([A-Za-z]+)"', s.__doc__ or "")) | frozenset(
+    re.findall(r'"([a-z]+)"', get_parser().source_grammar if hasattr(get_parser(), "source_grammar") else "")
+)
+
+
+def _amendment_blocks(f: s.AmendmentFile, toks: _Tokens) -> list[_Block]:
+    here = _start(f.span)
+    head = [
+        _Unit([f"amendment {_quote(f.title)}"], here),
+        _Unit([f"{_INDENT}to {_quote(f.contract)}"], _nth(toks.positions("TO", f.span), 0, here)),
+    ]
+    blocks = [_Block(head)]
+    for a in f.changes:
+        if a.item is None:
+            unit = _Unit([f"remove {_remove_target(a)}"], _start(a.span), _stop(a.span))
+            blocks.append(_Block([unit], "remove"))
+            continue
+        units = _item_units(a.item, toks)
+        units[0].lines[0] = f"{a.action} {units[0].lines[0]}"
+        units[0].start = _start(a.span)
+        kind = _group(a.item)
+        blocks.append(_Block(units, None if kind is None else f"{a.action} {kind}"))
+    return blocks
+
+
+def _blocks(node: s.SourceFile, toks: _Tokens) -> list[_Block]:
+    if isinstance(node, s.ContractFile):
+        return [_header_block(node.header, toks)] + [_Block(_item_units(i, toks), _group(i)) for i in node.items]
+    if isinstance(node, s.ScenarioFile):
+        return _scenario_blocks(node, toks)
+    return _amendment_blocks(node, toks)
+
+
+# ----------------------------------------------------------------- comments
+
+
+def _comments(text: str, tokens: Sequence[Token]) -> list[_Comment]:
+    """Every comment of ``text``, in order: what lies between the tokens
+    besides blanks, and what ends a clause heading line."""
+    lines = text.split("\n")
+    line_starts = [0]
+    for i, ch in enumerate(text):
+        if ch == "\n":
+            line_starts.append(i + 1)
+    found: list[_Comment] = []
+
+    def record(offset: int, raw: str) -> None:
+        line = bisect_right(line_starts, offset)
+        col = offset - line_starts[line - 1] + 1
+        trailing = lines[line - 1][: col - 1].strip() != ""
+        blank_after = not trailing and line < len(lines) and lines[line].strip() == ""
+        found.append(_Comment((line, col), raw.rstrip(), trailing, blank_after))
+
+    def scan(lo: int, hi: int) -> None:
+        i = text.find("#", lo, hi)
+        while i != -1:
+            j = text.find("\n", i, hi)
+            j = hi if j == -1 else j
+            record(i, text[i:j])
+            i = text.find("#", j, hi)
+
+    done = 0
+    for t in tokens:
+        start = t.start_pos or 0
+        scan(done, start)
+        done = t.end_pos or start
+        if t.type == "CLAUSE_HEAD":
+            m = _HEAD_RE.match(str(t))
+            if m is not None and m.group("rest").startswith("#"):
+                record(start + m.start("rest"), m.group("rest"))
+    scan(done, len(text))
+    found.sort(key=lambda c: c.pos)
+    return found
+
+
+def _attach(blocks: list[_Block], comments: list[_Comment]) -> list[_Comment]:
+    """Give each comment to its unit; return those that follow every unit."""
+    units = sorted((u for b in blocks for u in b.units), key=lambda u: u.start)
+    starts = [u.start for u in units]
+    after_all: list[_Comment] = []
+    for c in comments:
+        i = bisect_right(starts, c.pos)  # units[:i] begin before the comment
+        before = units[i - 1] if i else None
+        if before is not None and c.trailing:
+            before.trailing.append(c)
+        elif before is not None and before.end is not None and c.pos < before.end:
+            before.leading.append(c)
+        elif i < len(units):
+            units[i].leading.append(c)
+        else:
+            after_all.append(c)
+    return after_all
+
+
+def _render(blocks: list[_Block], after_all: list[_Comment]) -> str:
+    out: list[str] = []
+    group: str | None = None
+    for i, block in enumerate(blocks):
+        if i and (block.group is None or block.group != group):
+            out.append("")
+        group = block.group
+        for j, unit in enumerate(block.units):
+            indent = unit.lines[0][: len(unit.lines[0]) - len(unit.lines[0].lstrip(" "))]
+            for c in unit.leading + unit.trailing[:-1]:
+                out.append(indent + c.text)
+                if c.blank_after and j == 0:
+                    out.append("")
+            lines = list(unit.lines)
+            if unit.trailing:
+                lines[-1] += "  " + unit.trailing[-1].text
+            out.extend(lines)
+    if after_all:
+        out.append("")
+        for k, c in enumerate(after_all):
+            out.append(c.text)
+            if c.blank_after and k < len(after_all) - 1:
+                out.append("")
+    return "\n".join(out) + "\n"
+
+
+# ----------------------------------------------------------------- entry points
+
+
+def format_node(node: s.SourceFile) -> str:
+    """The canonical text of a file's syntax tree (it has no comments)."""
+    return _render(_blocks(node, _Tokens(())), [])
+
+
+def format_source(text: str, file: str = "<input>") -> tuple[str | None, list[Diagnostic]]:
+    """The canonical text of a contract, scenario or amendment file, with its
+    comments; ``None`` and the diagnostics when it does not parse cleanly (a
+    bad literal is replaced by a placeholder in the tree, so printing it would
+    change the file)."""
+    node, diags = parse_text(text, file)
+    if node is None or any(d.is_error for d in diags):
+        return None, diags
+    tokens = list(get_parser().parse_interactive(text).iter_parse())
+    blocks = _blocks(node, _Tokens(tokens))
+    after_all = _attach(blocks, _comments(text, tokens))
+    return _render(blocks, after_all), diags
+
+
+def write_atomically(path: str, text: str) -> None:
+    """Replace ``path``'s content with ``text`` (UTF-8) all at once: the text
+    goes to a temporary file in the same folder, which then takes the file's
+    place, so a reader sees the old file or the new one, never a half-written
+    one. The file keeps its permission bits; a symbolic link keeps pointing
+    at the file it named."""
+    target = os.path.realpath(path)
+    folder = os.path.dirname(target)
+    try:
+        mode = stat.S_IMODE(os.stat(target).st_mode)
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{os.path.basename(target)}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise

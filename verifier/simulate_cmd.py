@@ -1,0 +1,364 @@
+"""``whereas simulate``: from a scenario file (and its contract) to a dated report.
+
+From ``dsl.load.load_scenario`` and ``verifier.interpreter.simulate`` to text
+(one block per date on which something happens) or to JSON
+(``whereas.simulate/1``). Bad input becomes located diagnostics, printed like
+``whereas check`` prints them, and exit code 2; a fact the contract leaves open
+and the scenario does not give is bad input too, reported at the scenario's
+header. Exit 0: nobody is in breach; 1: some party is in breach.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from fractions import Fraction
+from typing import Any
+
+from dsl import model as m
+from dsl import syntax as s
+from dsl.diagnostics import Diagnostic, Sources
+from dsl.load import Occurrence, load_scenario, resolve_relative, same_file
+from dsl.parser import parse_file
+from verifier.cli import EXIT_FAIL, EXIT_INPUT, EXIT_OK, Streams, diagnostics_json, print_diagnostics
+from verifier.interpreter import EventResult, MissingFact, Timeline, simulate
+
+SCHEMA = "whereas.simulate/1"
+
+
+def run_simulate(contract: str | None, scenario: str, fmt: str, streams: Streams) -> int:
+    """``whereas simulate [CONTRACT] SCENARIO``. Without CONTRACT, the contract
+    the scenario names (relative to the scenario file) is used."""
+    sources = Sources()
+    diags: list[Diagnostic] = []
+    node, pdiags = parse_file(scenario, sources)
+    header: s.Span | None = None
+    if isinstance(node, s.ScenarioFile):
+        header = _header_span(node, sources)
+        named = resolve_relative(scenario, node.contract)
+        if contract is None and not os.path.exists(named):
+            diags.append(
+                Diagnostic(
+                    "file-not-found",
+                    f"the contract this scenario is for does not exist: {named}",
+                    header,
+                    hint="the path after `for` is relative to the scenario file; or name the contract: "
+                    f"`whereas simulate CONTRACT {scenario}`",
+                )
+            )
+            return _bad_input(diags, sources, fmt, streams)
+        if contract is not None and not _written_for(contract, named, sources):
+            streams.err.write(
+                f"warning: {scenario} is written for {named}; simulating it on {contract} as asked\n"
+            )
+    elif node is None:
+        return _bad_input(pdiags, sources, fmt, streams)
+    sc, c, ldiags = load_scenario(scenario, sources, contract)
+    diags.extend(ldiags)
+    if sc is None or c is None or any(d.is_error for d in diags):
+        return _bad_input(diags, sources, fmt, streams)
+    if diags:  # warnings only: say them, then simulate
+        print_diagnostics(diags, sources, streams.err)
+    try:
+        tl = simulate(c, sc)
+    except MissingFact as e:
+        assert header is not None
+        return _bad_input([_missing_fact(c, e.name, header)], sources, fmt, streams)
+    if fmt == "json":
+        streams.out.write(json.dumps(timeline_json(tl, scenario), indent=2, ensure_ascii=False) + "\n")
+    else:
+        streams.out.write(timeline_text(tl, scenario))
+    return EXIT_FAIL if tl.violations else EXIT_OK
+
+
+def _bad_input(diags: list[Diagnostic], sources: Sources, fmt: str, streams: Streams) -> int:
+    if fmt == "json":
+        streams.out.write(json.dumps(diagnostics_json(diags), indent=2, ensure_ascii=False) + "\n")
+    else:
+        print_diagnostics(diags, sources, streams.err)
+    return EXIT_INPUT
+
+
+def _header_span(node: s.ScenarioFile, sources: Sources) -> s.Span:
+    """The scenario's first line (`scenario "..." for "..."`), for diagnostics about the whole file."""
+    sp = node.span
+    text = sources.line(sp.file, sp.line) or ""
+    return s.Span(sp.file, sp.line, sp.col, sp.line, max(len(text.rstrip()) + 1, sp.col + 1))
+
+
+def _written_for(contract: str, named: str, sources: Sources) -> bool:
+    """Whether the scenario's contract is CONTRACT, or the base CONTRACT amends."""
+    if same_file(contract, named):
+        return True
+    node, _ = parse_file(contract, sources)
+    return isinstance(node, s.AmendmentFile) and same_file(resolve_relative(contract, node.contract), named)
+
+
+def _missing_fact(c: m.Contract, name: str, header: s.Span) -> Diagnostic:
+    f = c.facts[name]
+    return Diagnostic(
+        "missing-argument",
+        f"the contract leaves fact {name} open and this scenario does not give it",
+        header,
+        expected=f"a value for {name} ({f.type})",
+        hint=f"add a line `fact {name} = ...` to the scenario",
+    )
+
+
+# ----------------------------------------------------------------- values
+
+
+def value_text(v: m.ConstValue, t: m.Type | None) -> str:
+    """An argument's value as the contract language writes it."""
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, s.Money):
+        return s.format_money(v)
+    if isinstance(v, Fraction):
+        return _percent(v)
+    if isinstance(v, int) and t is not None and t.name == "date":
+        return m.date_of(v).isoformat()
+    if isinstance(v, int) and t is not None and t.name == "duration":
+        return f"{v} day{'s' if v != 1 else ''}"
+    return str(v)
+
+
+def value_json(v: m.ConstValue, t: m.Type | None) -> Any:
+    if isinstance(v, bool):
+        return v
+    if isinstance(v, s.Money):
+        return {"cents": v.cents, "currency": v.currency, "text": s.format_money(v)}
+    if isinstance(v, Fraction):
+        return _percent(v)
+    if isinstance(v, int) and t is not None and t.name == "date":
+        return m.date_of(v).isoformat()
+    return v
+
+
+def _percent(v: Fraction) -> str:
+    x = v * 100
+    if x.denominator == 1:
+        return f"{x.numerator}%"
+    return f"{float(x):g}%"
+
+
+def occurrence_text(c: m.Contract, o: Occurrence) -> str:
+    ev = c.events[o.event]
+    args = ", ".join(f"{n}: {value_text(v, ev.param_type(n))}" for n, v in o.args)
+    return f"{o.event}{'(' + args + ')' if o.args else ''} by {o.actor}"
+
+
+def _iso(day: int) -> str:
+    return m.date_of(day).isoformat()
+
+
+def _clause(c: m.Contract, cid: str) -> str:
+    cl = c.clauses.get(cid)
+    return f"{cid} {cl.title}" if cl is not None and cl.title else cid
+
+
+# ----------------------------------------------------------------- text
+
+
+def effectiveness_text(c: m.Contract, r: EventResult) -> str:
+    o = r.occ
+    powers = [
+        (n.actor, cl.id)
+        for cl in c.clauses.values()
+        for n in cl.norms
+        if n.modality == "power" and n.event == o.event
+    ]
+    if r.effective:
+        if r.power is None:
+            return "effective"
+        holder = next((h for h, cid in powers if cid == r.power and m.acts_for(o.actor, h)), o.actor)
+        return f"effective, by the power of {holder} ({_clause(c, r.power)})"
+    mine = [cid for h, cid in powers if m.acts_for(o.actor, h)]
+    others = [(h, cid) for h, cid in powers if not m.acts_for(o.actor, h)]
+    parts: list[str] = []
+    if others:
+        holders = sorted({h for h, _ in others})
+        verb = "holds" if len(holders) == 1 else "hold"
+        parts.append(
+            f"{' and '.join(holders)} {verb} the power ({', '.join(_clause(c, cid) for _, cid in others)})"
+        )
+    if mine:
+        parts.append(
+            f"the power of {o.actor} ({', '.join(_clause(c, cid) for cid in mine)}) "
+            "does not apply on this date or to these arguments"
+        )
+    return "ineffective: " + "; ".join(parts)
+
+
+def decision_text(c: m.Contract, root: str, decider: str, value: str) -> str:
+    if value == "conflict":
+        clauses = [x for x in decider.split(",") if x]
+        return (
+            f"CONFLICT within {_clause(c, root)}: {' and '.join(_clause(c, x) for x in clauses)} "
+            "disagree; no violation is recorded"
+        )
+    if decider == root:
+        out = f"{value} by {_clause(c, root)}"
+        kids = c.children(root)
+        if value == "forbidden" and kids:
+            out += f"; no exception covers it ({', '.join(_clause(c, k) for k in kids)})"
+        return out
+    parent = c.clauses[decider].exception_to
+    out = f"{value} by {_clause(c, decider)} (exception to {_clause(c, parent or root)}"
+    if parent is not None and parent != root:
+        out += f", within {_clause(c, root)}"
+    return out + ")"
+
+
+_CAUSE = re.compile(r"^(?P<what>.*) \((?P<cid>§[^)\s]*)\)$")
+
+
+def cause_text(c: m.Contract, cause: str) -> str:
+    """``DeclareAGI (§7)`` -> ``DeclareAGI, §7 AGI clause``."""
+    mt = _CAUSE.match(cause)
+    if mt is None:
+        return cause
+    return f"{mt['what']}, {_clause(c, mt['cid'])}"
+
+
+def timeline_text(tl: Timeline, scenario_file: str) -> str:
+    c = tl.contract
+    lines = [
+        f"Scenario: {tl.scenario.title}",
+        f"  file:   {scenario_file}",
+        f"Contract: {c.title}",
+        f"  file:   {c.file}",
+        f"  period: {_iso(c.effective)} to {_iso(c.horizon)}",
+        "",
+    ]
+    blocks: dict[int, list[str]] = {}
+
+    def add(day: int, line: str) -> None:
+        blocks.setdefault(day, []).append(line)
+
+    for e in sorted(tl.effects, key=lambda e: e.day):
+        cause = cause_text(c, e.cause)
+        if e.state is None:
+            add(e.day, f"  the contract is no longer in force (because of {cause})")
+        else:
+            add(e.day, f"  {e.state} {'starts' if e.start else 'ends'} (because of {cause})")
+    for i, r in enumerate(tl.events):
+        add(r.occ.day, f"  {occurrence_text(c, r.occ)}: {effectiveness_text(c, r)}")
+        for root, decider, value in r.decisions:
+            add(r.occ.day, f"    {decision_text(c, root, decider, value)}")
+        for cid, ti, j in tl.fulfilled:
+            if j == i:
+                since = ""
+                if 0 <= ti < len(tl.events):
+                    t = tl.events[ti].occ
+                    since = f" (owed since {t.event} on {_iso(t.day)})"
+                add(r.occ.day, f"    fulfils {_clause(c, cid)}{since}")
+    for v in tl.violations:
+        since = ""
+        if v.kind == "obligation" and v.occurrence is not None and 0 <= v.occurrence < len(tl.events):
+            t = tl.events[v.occurrence].occ
+            since = f" (owed since {t.event} on {_iso(t.day)})"
+        add(v.day, f"  VIOLATION of {_clause(c, v.clause)} by {v.party}: {v.message}{since}")
+    if not tl.scenario.events:
+        lines.append("No events in this scenario.")
+        lines.append("")
+    for day in sorted(blocks):
+        lines.append(_iso(day))
+        lines.extend(blocks[day])
+    if blocks:
+        lines.append("")
+    lines.append(f"States at the end of the horizon ({_iso(c.horizon)}): {states_summary(tl)}")
+    if tl.conflicts:
+        lines.append(
+            f"Conflicts: {len(tl.conflicts)} ("
+            + "; ".join(f"{_iso(k.day)}: {', '.join(k.clauses)}" for k in tl.conflicts)
+            + ")"
+        )
+    lines.append(f"Breach: {breach_summary(tl)}")
+    return "\n".join(lines) + "\n"
+
+
+def states_summary(tl: Timeline) -> str:
+    c = tl.contract
+    parts = [f"{st} {'holds' if tl.holds(st, c.horizon) else 'does not hold'}" for st in c.states]
+    out = ", ".join(parts) if parts else "no states declared"
+    if not tl.in_force(c.horizon):
+        first = min(e.day for e in tl.effects if e.state is None)
+        out += f"; the contract is not in force from {_iso(first)}"
+    return out
+
+
+def breach_by_party(tl: Timeline) -> dict[str, list[str]]:
+    """Every party, in declaration order, with the clauses it violated (each once, in order)."""
+    out: dict[str, list[str]] = {p: [] for p in tl.contract.parties}
+    for v in tl.violations:
+        got = out.setdefault(v.party, [])
+        if v.clause not in got:
+            got.append(v.clause)
+    return out
+
+
+def breach_summary(tl: Timeline) -> str:
+    parts = []
+    for party, clauses in breach_by_party(tl).items():
+        if clauses:
+            n = len(tl.breach(party))
+            parts.append(f"{party} ({n} violation{'s' if n != 1 else ''}: {', '.join(clauses)})")
+    return "; ".join(parts) if parts else "none"
+
+
+# ----------------------------------------------------------------- json
+
+
+def timeline_json(tl: Timeline, scenario_file: str) -> dict[str, Any]:
+    c = tl.contract
+    events = []
+    for r in tl.events:
+        o = r.occ
+        ev = c.events[o.event]
+        events.append(
+            {
+                "date": _iso(o.day),
+                "event": o.event,
+                "by": o.actor,
+                "args": {n: value_json(v, ev.param_type(n)) for n, v in o.args},
+                "effective": r.effective,
+                "power": r.power,
+                "decisions": [
+                    {"rule": root, "decided_by": None if value == "conflict" else decider, "value": value}
+                    for root, decider, value in r.decisions
+                ],
+            }
+        )
+    conflicts = []
+    for k in tl.conflicts:
+        joined = ",".join(k.clauses)
+        rule = next(
+            (root for root, d, v in tl.events[k.occurrence].decisions if v == "conflict" and d == joined), None
+        )
+        conflicts.append({"date": _iso(k.day), "event": k.occurrence, "rule": rule, "clauses": list(k.clauses)})
+    return {
+        "schema": SCHEMA,
+        "contract": {"title": c.title, "file": c.file},
+        "scenario": {"title": tl.scenario.title, "file": scenario_file},
+        "events": events,
+        "state_changes": [
+            {"date": _iso(e.day), "state": e.state, "change": "starts" if e.start else "ends", "cause": e.cause}
+            for e in sorted(tl.effects, key=lambda e: e.day)
+        ],
+        "violations": [
+            {
+                "date": _iso(v.day),
+                "clause": v.clause,
+                "title": c.clauses[v.clause].title,
+                "root": v.root,
+                "party": v.party,
+                "kind": v.kind,
+                "message": v.message,
+            }
+            for v in tl.violations
+        ],
+        "conflicts": conflicts,
+        "breach": breach_by_party(tl),
+    }

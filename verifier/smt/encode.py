@@ -1,0 +1,571 @@
+"""From a checked contract to Z3 terms over bounded scenarios.
+
+A scenario is a set of *slots*: for each event, ``k`` slots, each with
+``occ`` (it happens), ``day``, ``actor`` and typed arguments. Used slots form a
+prefix and their days do not decrease. Everything else is defined from the
+slots, following verifier/interpreter.py rule for rule:
+
+- auxiliary booleans name each derived fact (a clause applies at a slot's day,
+  a node of an exception tree rules on a slot, an effect counts, a violation
+  happens); their definitions refer to each other only backwards in time, so
+  they have exactly one solution for each choice of slots;
+- every definition that comes from a clause is guarded by that clause's
+  activation literal, so an unsat core over those literals names the clauses
+  a proof rests on;
+- "for every day in a period" is expanded over the finitely many days on which
+  the formula can change value (an effect starting, a violation, a fixed
+  date), so the encoding stays quantifier-free.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from fractions import Fraction
+from typing import Any
+
+import attrs
+import z3
+
+from dsl import model as m
+from dsl.syntax import Money
+
+
+@attrs.frozen
+class Slot:
+    event: str
+    index: int
+    occ: Any
+    day: Any
+    actor: Any
+    args: dict[str, Any]
+
+
+@attrs.frozen
+class EffectPoint:
+    """A state change (or the contract's end: ``state`` None) that counts from ``day``."""
+
+    state: str | None
+    start: bool
+    active: Any
+    day: Any
+
+
+@attrs.frozen
+class ViolationInst:
+    """A possible violation: of ``clause`` (within tree ``root``), by ``party``
+    (a term over party indices), on ``day``, when ``active``."""
+
+    clause: str
+    root: str
+    party: Any
+    day: Any
+    active: Any
+    kind: str
+    slot: Slot | None = None
+
+
+class Encoding:
+    def __init__(self, c: m.Contract, k: int) -> None:
+        self.c = c
+        self.k = k
+        self.base: list[Any] = []  # unguarded: domains and the slot structure
+        # (clause id, name, definition): with the clause the name means its
+        # definition; without it (its literal false) the name is false, as if
+        # the clause were struck out
+        self.guarded: list[tuple[str, Any, Any]] = []
+        self.lits = {cid: z3.Bool(f"use[{cid}]") for cid in c.clauses}
+        self.actors = list(c.actors)
+        self.parties = list(c.parties)
+        self.facts: dict[str, Any] = {}
+        self.slots: dict[str, list[Slot]] = {}
+        self._applies: dict[tuple[str, str, int], Any] = {}
+        self._n = 0
+        self._deferred: list[tuple[str | None, Any, Callable[[], Any]]] = []
+        self._make_slots()
+        self._make_facts()
+        self.eff: dict[tuple[str, int], Any] = {}
+        self.power_uses: dict[tuple[str, int], list[tuple[m.Norm, Slot, Any]]] = {}
+        self._effectiveness()
+        self.effects: list[EffectPoint] = []
+        self.violations: list[ViolationInst] = []
+        self.conflicts: list[tuple[str, Slot, Any]] = []
+        self.node_defs: dict[str, list[Any]] = {}
+        self.obligation_insts: list[tuple[m.Norm, Any, Any]] = []  # (norm, instance, fulfilled)
+        self.consequence_fires: dict[str, list[Any]] = {}
+        self._effects()
+        self._prohibitions()
+        self._obligations()
+        self.finalize()
+
+    # ------------------------------------------------------------ basics
+    def fresh(self, name: str) -> Any:
+        self._n += 1
+        return z3.Bool(f"{name}#{self._n}")
+
+    def all_slots(self) -> list[Slot]:
+        return [s for ss in self.slots.values() for s in ss]
+
+
+    def define(self, cid: str | None, name: str, definition: Callable[[], Any]) -> Any:
+        """A named boolean, defined once every effect and violation is known
+        (definitions read states, and states read every effect)."""
+        v = self.fresh(name)
+        self._deferred.append((cid, v, definition))
+        return v
+
+    def finalize(self) -> None:
+        while self._deferred:
+            cid, v, fn = self._deferred.pop(0)
+            if cid is None:
+                self.base.append(v == fn())
+            else:
+                self.guarded.append((cid, v, fn()))
+
+    def _sort_domain(self, t: m.Type, v: Any) -> list[Any]:
+        c = self.c
+        if t.name == "kind":
+            assert t.kind is not None
+            return [v >= 0, v < len(c.kinds[t.kind])]
+        if t.name == "party":
+            return [v >= 0, v < len(self.parties)]
+        if t.name == "date":
+            return [v >= c.effective, v <= c.horizon]
+        if t.name in ("money", "duration"):
+            return [v >= 0]
+        if t.name == "percent":
+            return [v >= 0]
+        return []
+
+    def _var(self, name: str, t: m.Type) -> Any:
+        if t.name == "bool":
+            return z3.Bool(name)
+        if t.name == "percent":
+            return z3.Real(name)
+        return z3.Int(name)
+
+    def _make_slots(self) -> None:
+        c = self.c
+        for e in c.events.values():
+            allowed = [self.actors.index(a) for a in (e.actors or c.actors)]
+            ss: list[Slot] = []
+            for i in range(self.k):
+                tag = f"{e.name}[{i}]"
+                occ = z3.Bool(f"occ.{tag}")
+                day = z3.Int(f"day.{tag}")
+                actor = z3.Int(f"actor.{tag}")
+                args = {p: self._var(f"{p}.{tag}", t) for p, t in e.params}
+                self.base += [day >= c.effective, day <= c.horizon, z3.Or([actor == a for a in allowed])]
+                for p, t in e.params:
+                    self.base += self._sort_domain(t, args[p])
+                if ss:
+                    prev = ss[-1]
+                    self.base += [z3.Implies(occ, prev.occ), z3.Implies(occ, prev.day <= day)]
+                ss.append(Slot(e.name, i, occ, day, actor, args))
+            self.slots[e.name] = ss
+
+    def _make_facts(self) -> None:
+        for f in self.c.facts.values():
+            if f.value is not None:
+                self.facts[f.name] = self.const(f.value.value, f.type)
+            else:
+                v = self._var(f"fact.{f.name}", f.type)
+                self.base += self._sort_domain(f.type, v)
+                self.facts[f.name] = v
+
+    # ------------------------------------------------------------ values
+    def const(self, v: m.ConstValue, t: m.Type) -> Any:
+        if isinstance(v, bool):
+            return z3.BoolVal(v)
+        if isinstance(v, Money):
+            return z3.IntVal(v.cents)
+        if isinstance(v, Fraction):
+            return z3.RealVal(v) if t.name == "percent" else z3.IntVal(int(v))
+        if isinstance(v, str):
+            return z3.IntVal(self.symbol_index(v, t))
+        return z3.IntVal(v)
+
+    def symbol_index(self, name: str, t: m.Type) -> int:
+        if t.name == "kind":
+            assert t.kind is not None
+            return self.c.kinds[t.kind].index(name)
+        if t.name == "party":
+            return self.parties.index(name)
+        raise AssertionError(f"no index for {name} as {t}")
+
+    def acts_for(self, actor: Any, holder: str) -> Any:
+        return z3.Or([actor == i for i, a in enumerate(self.actors) if m.acts_for(a, holder)] or [z3.BoolVal(False)])
+
+    def party_of_actor(self, actor: Any) -> Any:
+        term: Any = z3.IntVal(0)
+        for i, a in enumerate(self.actors):
+            term = z3.If(actor == i, z3.IntVal(self.parties.index(m.party_of(a))), term)
+        return term
+
+    def term(self, e: m.Expr, day: Any, me: Slot | None, trig: Slot | None, t_hint: m.Type | None = None) -> Any:
+        """A condition or value at ``day``; ``me``/``trig`` give ArgRef's slots."""
+        if isinstance(e, m.Const):
+            t = e.type
+            if t.name == "symbol":
+                assert t_hint is not None, f"symbol {e.value} without a type"
+                t = t_hint
+            return self.const(e.value, t)
+        if isinstance(e, m.ArgRef):
+            s = me if e.occ == "self" else trig
+            assert s is not None
+            return s.args[e.name]
+        if isinstance(e, m.FactRef):
+            return self.facts[e.name]
+        if isinstance(e, m.StateAt):
+            return self.holds(e.state, day if e.day is None else z3.IntVal(e.day))
+        if isinstance(e, m.Op):
+            if e.op == "not":
+                return z3.Not(self.term(e.args[0], day, me, trig))
+            if e.op == "neg":
+                return -self.term(e.args[0], day, me, trig)
+            if e.op in ("and", "or", "implies"):
+                a = self.term(e.args[0], day, me, trig)
+                b = self.term(e.args[1], day, me, trig)
+                return {"and": z3.And, "or": z3.Or, "implies": z3.Implies}[e.op](a, b)
+            ta, tb = _type(e.args[0]), _type(e.args[1])
+            hint_a = tb if ta.name == "symbol" else None
+            hint_b = ta if tb.name == "symbol" else None
+            a = self.term(e.args[0], day, me, trig, hint_a)
+            b = self.term(e.args[1], day, me, trig, hint_b)
+            if e.op == "*":
+                return self.mul(a, b, ta, tb, e.type)
+            if e.op in ("+", "-"):
+                return a + b if e.op == "+" else a - b
+            return {
+                "==": lambda: a == b,
+                "!=": lambda: a != b,
+                "<": lambda: a < b,
+                "<=": lambda: a <= b,
+                ">": lambda: a > b,
+                ">=": lambda: a >= b,
+            }[e.op]()
+        raise AssertionError(f"not a condition: {type(e).__name__}")
+
+    def mul(self, a: Any, b: Any, ta: m.Type, tb: m.Type, t: m.Type) -> Any:
+        if "percent" in (ta.name, tb.name) and t.name != "percent":
+            # amounts times a percentage round down to the cent (as dsl.values)
+            ra = z3.ToReal(a) if ta.name != "percent" else a
+            rb = z3.ToReal(b) if tb.name != "percent" else b
+            return z3.ToInt(ra * rb)
+        return a * b
+
+    # ------------------------------------------------------------ time
+    def in_force(self, day: Any) -> Any:
+        ends = [p for p in self.effects if p.state is None]
+        return z3.And([day >= self.c.effective] + [z3.Not(z3.And(p.active, p.day <= day)) for p in ends])
+
+    def holds(self, state: str, day: Any) -> Any:
+        """Some start counts by ``day`` and no end counts from that start to ``day``."""
+        st = self.c.states[state]
+        starts: list[tuple[Any, Any]] = []
+        ends: list[tuple[Any, Any]] = []
+        if st.initial:
+            starts.append((z3.BoolVal(True), z3.IntVal(self.c.effective)))
+        starts += [(z3.BoolVal(True), z3.IntVal(d)) for d in st.start_days]
+        ends += [(z3.BoolVal(True), z3.IntVal(d + 1)) for d in st.end_days]
+        for p in self.effects:
+            if p.state == state:
+                (starts if p.start else ends).append((p.active, p.day))
+        return z3.Or(
+            [
+                z3.And(a, d <= day, *[z3.Not(z3.And(b, d <= e, e <= day)) for b, e in ends])
+                for a, d in starts
+            ]
+        )
+
+    def applies(self, cl: m.Clause, day: Any) -> Any:
+        g = cl.guards
+        conds = [day >= self.c.effective, day <= self.c.horizon]
+        if not cl.survives:
+            conds.append(self.in_force(day))
+        if g.from_day is not None:
+            conds.append(day >= g.from_day)
+        if g.until_day is not None:
+            conds.append(day <= g.until_day)
+        if g.while_cond is not None:
+            conds.append(self.term(g.while_cond, day, None, None))
+        for t in g.until_events:
+            assert t.event is not None
+            for s in self.slots[t.event]:
+                conds.append(z3.Not(z3.And(s.occ, self.eff[(s.event, s.index)], s.day < day, self.trigger_match(t, s))))
+        return z3.And(conds)
+
+    def applies_at(self, cl: m.Clause, s: Slot) -> Any:
+        """Whether ``cl`` applies on slot ``s``'s day, as a named boolean."""
+        key = (cl.id, s.event, s.index)
+        if key not in self._applies:
+            self._applies[key] = self.define(cl.id, f"applies[{cl.id}@{s.event}{s.index}]", lambda: self.applies(cl, s.day))
+        return self._applies[key]
+
+    def trigger_match(self, t: m.Trigger, s: Slot) -> Any:
+        conds = []
+        if t.actor is not None:
+            conds.append(self.acts_for(s.actor, t.actor))
+        if t.cond is not None:
+            conds.append(self.term(t.cond, s.day, None, s))
+        return z3.And(conds) if conds else z3.BoolVal(True)
+
+    # ------------------------------------------------------------ effectiveness
+    def _effectiveness(self) -> None:
+        powered = self.c.powered_events
+        # define the names first: applicability below may refer to any slot's effectiveness
+        for e, ss in self.slots.items():
+            for s in ss:
+                self.eff[(e, s.index)] = z3.Bool(f"eff.{e}[{s.index}]") if e in powered else z3.BoolVal(True)
+        for e in powered:
+            for s in self.slots[e]:
+                uses = []
+                for cl in self.c.clauses.values():
+                    for n in cl.norms:
+                        if n.modality == "power" and n.event == e:
+                            u = self.define(
+                                cl.id,
+                                f"power[{cl.id}@{e}{s.index}]",
+                                lambda cl=cl, n=n, s=s: z3.And(
+                                    self.acts_for(s.actor, n.actor),
+                                    self.applies_at(cl, s),
+                                    self.term(n.cond, s.day, s, None) if n.cond is not None else True,
+                                ),
+                            )
+                            uses.append((n, s, u))
+                self.power_uses[(e, s.index)] = uses
+                self.base.append(self.eff[(e, s.index)] == z3.Or([u for _, _, u in uses] or [z3.BoolVal(False)]))
+
+    # ------------------------------------------------------------ effects
+    def _effects(self) -> None:
+        c = self.c
+        # state declarations: unconditional, from the next day
+        for st in c.states.values():
+            for evs, start in ((st.start_events, True), (st.end_events, False)):
+                for ev in evs:
+                    for s in self.slots[ev]:
+                        self.effects.append(EffectPoint(st.name, start, z3.And(s.occ, self.eff[(ev, s.index)]), s.day + 1))
+        # consequences of events (violation-triggered ones are added with the violations)
+        for cl in c.clauses.values():
+            for q in cl.consequences:
+                if q.trigger.event is None:
+                    continue
+                for s in self.slots[q.trigger.event]:
+                    active = self.define(
+                        cl.id,
+                        f"effect[{cl.id}@{s.event}{s.index}]",
+                        lambda cl=cl, q=q, s=s: z3.And(
+                            s.occ, self.eff[(s.event, s.index)], self.trigger_match(q.trigger, s), self.applies_at(cl, s)
+                        ),
+                    )
+                    self.consequence_fires.setdefault(cl.id, []).append(active)
+                    self.effects.append(EffectPoint(q.state, q.effect == "starts", active, s.day + 1))
+
+    # ------------------------------------------------------------ prohibitions and permissions
+    def _prohibitions(self) -> None:
+        c = self.c
+        roots = [cl for cl in c.clauses.values() if cl.exception_to is None and any(n.modality in ("must_not", "may") for n in cl.norms)]
+        for root in roots:
+            events = {n.event for n in root.norms if n.modality in ("must_not", "may")}
+            for ev in sorted(events):
+                for s in self.slots[ev]:
+                    d, f, x, decs = self._node(root, s)
+                    if not any(n.modality == "must_not" for cl in self._tree(root) for n in cl.norms if n.event == ev):
+                        continue  # a tree of permissions alone forbids nothing
+                    party = self.party_of_actor(s.actor)
+                    self.conflicts.append((root.id, s, z3.And(s.occ, x)))
+                    for cid, t in decs:
+                        active = self.define(root.id, f"viol[{cid}@{ev}{s.index}]", lambda s=s, x=x, t=t: z3.And(s.occ, z3.Not(x), t))
+                        self.violations.append(ViolationInst(cid, root.id, party, s.day, active, "prohibition", s))
+                    del d, f
+
+    def _tree(self, cl: m.Clause) -> list[m.Clause]:
+        out = [cl]
+        for cid in self.c.children(cl.id):
+            out += self._tree(self.c.clauses[cid])
+        return out
+
+    def _node(self, cl: m.Clause, s: Slot) -> tuple[Any, Any, Any, list[tuple[str, Any]]]:
+        """(defined, forbidden, conflict, [(clause, it decided 'forbidden')]) for slot ``s``."""
+        norms = [n for n in cl.norms if n.modality in ("must_not", "may") and n.event == s.event]
+        matches = [
+            self.define(
+                cl.id,
+                f"matches[{cl.id}.{i}@{s.event}{s.index}]",
+                lambda n=n: z3.And(self.acts_for(s.actor, n.actor), self.term(n.cond, s.day, s, None) if n.cond is not None else True),
+            )
+            for i, n in enumerate(norms)
+        ]
+        own_def = z3.And(self.applies_at(cl, s), z3.Or(matches or [False]))
+        self.node_defs.setdefault(cl.id, []).append(z3.And(s.occ, own_def))
+        own_forb: Any = z3.BoolVal(False)
+        for n, mt in reversed(list(zip(norms, matches, strict=True))):
+            own_forb = z3.If(mt, z3.BoolVal(n.modality == "must_not"), own_forb)
+        kids = [self.c.clauses[cid] for cid in self.c.children(cl.id)]
+        kids = [k for k in kids if any(n.event == s.event and n.modality in ("must_not", "may") for n in k.norms)]
+        results = {k.id: self._node(k, s) for k in kids}
+        live = {}
+        for k in kids:
+            beaten_by = [results[o.id][0] for o in kids if k.id in o.prevails_over]
+            live[k.id] = z3.And(results[k.id][0], *[z3.Not(b) for b in beaten_by])
+        any_live = z3.Or([live[k.id] for k in kids] or [False])
+        some_forb = z3.Or([z3.And(live[k.id], results[k.id][1]) for k in kids] or [False])
+        some_perm = z3.Or([z3.And(live[k.id], z3.Not(results[k.id][1])) for k in kids] or [False])
+        kid_conf = z3.Or([z3.And(live[k.id], results[k.id][2]) for k in kids] or [False])
+        conflict = z3.And(own_def, z3.Or(kid_conf, z3.And(some_forb, some_perm)))
+        forbidden = z3.And(own_def, z3.If(any_live, some_forb, own_forb))
+        decs: list[tuple[str, Any]] = [(cl.id, z3.And(own_def, z3.Not(any_live), own_forb))]
+        for k in kids:
+            for cid, t in results[k.id][3]:
+                decs.append((cid, z3.And(own_def, live[k.id], t)))
+        return own_def, forbidden, conflict, decs
+
+    # ------------------------------------------------------------ obligations
+    def _obligations(self) -> None:
+        c = self.c
+        pending = [(cl, n) for cl in c.clauses.values() for n in cl.norms if n.modality == "must"]
+        done_violation_triggered: set[tuple[str, int]] = set()
+        # event-triggered and dated obligations first; violation-triggered ones
+        # are instantiated per violation, repeatedly, as new violations appear
+        # (the checker rejects cycles, so this ends)
+        for cl, n in pending:
+            if n.trigger is not None and n.trigger.event is not None:
+                for s in self.slots[n.trigger.event]:
+                    inst = self.define(
+                        cl.id,
+                        f"owed[{cl.id}@{s.event}{s.index}]",
+                        lambda cl=cl, n=n, s=s: z3.And(
+                            s.occ, self.eff[(s.event, s.index)], self.trigger_match(n.trigger, s), self.applies_at(cl, s)
+                        ),
+                    )
+                    self._owe(cl, n, inst, s.day, s)
+            elif n.trigger is None and n.before is not None:
+                due = n.before - 1
+                inst = self.define(cl.id, f"owed[{cl.id}]", lambda cl=cl, due=due: self.applies(cl, z3.IntVal(due)))
+                self._owe(cl, n, inst, z3.IntVal(c.effective), None)
+        # violation-triggered consequences and obligations
+        changed = True
+        while changed:
+            changed = False
+            for vi, v in enumerate(list(self.violations)):
+                for cl in c.clauses.values():
+                    for qi, q in enumerate(cl.consequences):
+                        if q.trigger.violation_of in (v.clause, v.root) and (f"{cl.id}/q{qi}", vi) not in done_violation_triggered:
+                            done_violation_triggered.add((f"{cl.id}/q{qi}", vi))
+                            active = self.define(
+                                cl.id, f"effect[{cl.id}@viol{vi}]", lambda cl=cl, v=v: z3.And(v.active, self.applies(cl, v.day))
+                            )
+                            self.consequence_fires.setdefault(cl.id, []).append(active)
+                            self.effects.append(EffectPoint(q.state, q.effect == "starts", active, v.day + 1))
+                            changed = True
+                    for ni, n in enumerate(cl.norms):
+                        if n.modality == "must" and n.trigger is not None and n.trigger.violation_of in (v.clause, v.root):
+                            key = (f"{cl.id}/n{ni}", vi)
+                            if key in done_violation_triggered:
+                                continue
+                            done_violation_triggered.add(key)
+                            inst = self.define(
+                                cl.id, f"owed[{cl.id}@viol{vi}]", lambda cl=cl, v=v: z3.And(v.active, self.applies(cl, v.day))
+                            )
+                            self._owe(cl, n, inst, v.day, None)
+                            changed = True
+
+    def _owe(self, cl: m.Clause, n: m.Norm, inst: Any, start: Any, trig: Slot | None) -> None:
+        c = self.c
+        if n.within is not None:
+            deadline = start + n.within
+            in_time: Any = z3.BoolVal(True)
+        else:
+            assert n.before is not None
+            deadline = z3.IntVal(n.before - 1)
+            in_time = start <= deadline
+        fulfil = []
+        for s in self.slots[n.event]:
+            fulfil.append(
+                self.define(
+                    cl.id,
+                    f"fulfils[{cl.id}@{s.event}{s.index}]",
+                    lambda s=s: z3.And(
+                        s.occ,
+                        self.eff[(s.event, s.index)],
+                        self.acts_for(s.actor, n.actor),
+                        s.day >= start,
+                        s.day <= deadline,
+                        self.term(n.cond, s.day, s, trig) if n.cond is not None else True,
+                    ),
+                )
+            )
+        fulfilled = z3.Or(fulfil or [False])
+        self.obligation_insts.append((n, z3.And(inst, in_time), fulfilled))
+        active = self.define(
+            cl.id,
+            f"missed[{cl.id}#{len(self.violations)}]",
+            lambda: z3.And(inst, in_time, z3.Not(fulfilled), deadline <= c.horizon),
+        )
+        party = z3.IntVal(self.parties.index(m.party_of(n.actor)))
+        self.violations.append(ViolationInst(cl.id, cl.id, party, deadline, active, "obligation", trig))
+
+    # ------------------------------------------------------------ check formulas
+    def change_days(self) -> list[Any]:
+        """Every day on which a check formula over states and breaches can change value."""
+        out: list[Any] = [p.day for p in self.effects] + [v.day for v in self.violations]
+        for st in self.c.states.values():
+            out += [z3.IntVal(d) for d in st.start_days] + [z3.IntVal(d + 1) for d in st.end_days]
+        return out
+
+    def formula(self, e: m.Expr, day: Any = None) -> Any:
+        if isinstance(e, m.Op) and e.op in ("and", "or", "not", "implies"):
+            args = [self.formula(a, day) for a in e.args]
+            return {"and": z3.And, "or": z3.Or, "implies": z3.Implies, "not": z3.Not}[e.op](*args)
+        if isinstance(e, m.Happens):
+            return z3.Or([self.happens(s, e.cond, e.actor, e.effective, e.lo, e.hi) for s in self.slots[e.event]] or [False])
+        if isinstance(e, m.BreachAtom):
+            hi = day if day is not None else (z3.IntVal(e.hi) if e.hi is not None else None)
+            terms = []
+            for v in self.violations:
+                if e.clause is not None and e.clause not in (v.clause, v.root):
+                    continue
+                conds = [v.active]
+                if e.party is not None:
+                    conds.append(v.party == self.parties.index(e.party))
+                if e.lo is not None:
+                    conds.append(v.day >= e.lo)
+                if hi is not None:
+                    conds.append(v.day <= hi)
+                terms.append(z3.And(conds))
+            return z3.Or(terms or [False])
+        if isinstance(e, m.StateAt):
+            d = z3.IntVal(e.day) if e.day is not None else day
+            return self.holds(e.state, d)
+        if isinstance(e, m.AfterEvent):
+            points = self.change_days()
+            out = []
+            for s in self.slots[e.event]:
+                trig = self.happens(s, e.cond, e.actor, True, None, None)
+                cands = [s.day + 1] + points
+                body = z3.And([z3.Implies(z3.And(t > s.day, t <= self.c.horizon), self.formula(e.body, t)) for t in cands])
+                out.append(z3.Implies(trig, body))
+            return z3.And(out or [True])
+        if isinstance(e, m.During):
+            cands = [z3.IntVal(e.lo)] + self.change_days()
+            return z3.And([z3.Implies(z3.And(t >= e.lo, t <= e.hi), self.formula(e.body, t)) for t in cands])
+        return self.term(e, day if day is not None else z3.IntVal(self.c.effective), None, None)
+
+    def happens(self, s: Slot, cond: m.Expr | None, actor: str | None, effective: bool, lo: int | None, hi: int | None) -> Any:
+        conds = [s.occ]
+        if effective:
+            conds.append(self.eff[(s.event, s.index)])
+        if actor is not None:
+            conds.append(self.acts_for(s.actor, actor))
+        if lo is not None:
+            conds.append(s.day >= lo)
+        if hi is not None:
+            conds.append(s.day <= hi)
+        if cond is not None:
+            conds.append(self.term(cond, s.day, s, None))
+        return z3.And(conds)
+
+
+def _type(e: m.Expr) -> m.Type:
+    if isinstance(e, (m.Const, m.ArgRef, m.FactRef, m.Op)):
+        return e.type
+    return m.BOOL

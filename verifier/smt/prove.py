@@ -1,0 +1,165 @@
+"""From a checked contract and its questions to solver outcomes.
+
+One solver per contract and bound: the encoding is asserted once, each clause
+behind its activation literal, each question behind its own literal, and
+``check(assumptions)`` answers one question at a time while keeping what the
+solver learned. Outcomes are plain data (no z3 objects escape this package):
+``sat`` with a minimised scenario, ``unsat`` with the clauses the proof rests
+on (a shrunk unsat core), or ``unknown`` with Z3's reason.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Any
+
+import attrs
+import z3
+
+from dsl import model as m
+from dsl.load import Occurrence, Scenario
+from dsl.syntax import Money
+from verifier.smt.encode import Encoding
+from verifier.smt.solver import DEFAULT_RLIMIT, make_optimizer, make_solver
+
+z3.set_param("smt.random_seed", 0)
+
+
+@attrs.frozen
+class Outcome:
+    status: str  # "sat" | "unsat" | "unknown"
+    scenario: Scenario | None = None
+    core: tuple[str, ...] = ()  # clause ids the unsat answer rests on
+    reason: str | None = None
+
+
+class Prover:
+    """Questions about one contract at one bound ``k``."""
+
+    def __init__(self, c: m.Contract, k: int, rlimit: int = DEFAULT_RLIMIT) -> None:
+        self.c = c
+        self.k = k
+        self.rlimit = rlimit
+        self.enc = Encoding(c, k)
+        self.solver = make_solver(rlimit)
+        self.solver.add(*self.enc.base)
+        for cid, v, definition in self.enc.guarded:
+            lit = self.enc.lits[cid]
+            self.solver.add(z3.Implies(lit, v == definition), z3.Implies(z3.Not(lit), z3.Not(v)))
+        self.lits = [self.enc.lits[cid] for cid in c.clauses]
+        self._q = 0
+
+    # ------------------------------------------------------------ questions
+    def check_query(self, check: m.Check) -> Any:
+        """The formula whose satisfiability decides the check."""
+        e = self.enc
+        givens = [e.formula(g) for g in check.givens]
+        body = e.formula(check.body)
+        if check.mode == "always":
+            return z3.And(*givens, z3.Not(body))
+        return z3.And(*givens, body)
+
+    def ask(self, query: Any, minimise: bool = True, want_core: bool = True) -> Outcome:
+        self._q += 1
+        q = z3.Bool(f"question#{self._q}")
+        self.solver.add(z3.Implies(q, query))
+        res = self.solver.check(q, *self.lits)
+        if res == z3.sat:
+            model = self.solver.model()
+            if minimise:
+                model = self._minimise(q) or model
+            return Outcome("sat", self.scenario_of(model))
+        if res == z3.unsat:
+            core = self._shrink(q) if want_core else ()
+            return Outcome("unsat", core=core)
+        return Outcome("unknown", reason=str(self.solver.reason_unknown()))
+
+    def _shrink(self, q: Any) -> tuple[str, ...]:
+        """A minimal set of clauses the answer rests on: Z3's core, then drop
+        each clause the answer does not need. A clause left out of the
+        assumptions may be in the contract or struck out, so the answer holds
+        either way; the clauses kept are those it cannot do without."""
+        core = {str(x) for x in self.solver.unsat_core()}
+        keep = [lit for lit in self.lits if str(lit) in core]
+        i = 0
+        while i < len(keep):
+            trial = keep[:i] + keep[i + 1 :]
+            if self.solver.check(q, *trial) == z3.unsat:
+                keep = trial
+            else:
+                i += 1
+        by_lit = {str(lit): cid for cid, lit in self.enc.lits.items()}
+        return tuple(by_lit[str(lit)] for lit in keep)
+
+    def _minimise(self, q: Any) -> Any:
+        """Fewest events, then earliest dates, then smallest amounts."""
+        opt = make_optimizer(self.rlimit)
+        opt.add(*self.solver.assertions())
+        opt.add(q, *self.lits)
+        slots = self.enc.all_slots()
+        opt.minimize(z3.Sum([z3.If(s.occ, 1, 0) for s in slots] or [z3.IntVal(0)]))
+        opt.minimize(z3.Sum([z3.If(s.occ, s.day - self.c.effective, 0) for s in slots] or [z3.IntVal(0)]))
+        if opt.check() == z3.sat:
+            return opt.model()
+        return None
+
+    # ------------------------------------------------------------ models to scenarios
+    def scenario_of(self, model: Any) -> Scenario:
+        c = self.c
+        occs: list[tuple[int, int, int, Occurrence]] = []
+        for ei, (name, slots) in enumerate(self.enc.slots.items()):
+            ev = c.events[name]
+            for s in slots:
+                if not z3.is_true(model.eval(s.occ, model_completion=True)):
+                    continue
+                day = model.eval(s.day, model_completion=True).as_long()
+                actor = self.enc.actors[model.eval(s.actor, model_completion=True).as_long()]
+                args = tuple((p, self.value(model.eval(s.args[p], model_completion=True), t)) for p, t in ev.params)
+                occs.append((day, ei, s.index, Occurrence(day, name, actor, args)))
+        occs.sort(key=lambda x: x[:3])
+        events = tuple(attrs.evolve(o, seq=i) for i, (_, _, _, o) in enumerate(occs))
+        facts = {
+            f.name: self.value(model.eval(self.enc.facts[f.name], model_completion=True), f.type)
+            for f in c.facts.values()
+            if f.value is None
+        }
+        return Scenario("found by the solver", facts, events)
+
+    def value(self, v: Any, t: m.Type) -> m.ConstValue:
+        if t.name == "bool":
+            return bool(z3.is_true(v))
+        if t.name == "percent":
+            frac = v.as_fraction()
+            return Fraction(frac.numerator, frac.denominator)
+        n = v.as_long()
+        if t.name == "money":
+            return Money(n, t.currency or self.c.currency)
+        if t.name == "kind":
+            assert t.kind is not None
+            return str(self.c.kinds[t.kind][n])
+        if t.name == "party":
+            return str(self.enc.parties[n])
+        return int(n)
+
+    # ------------------------------------------------------------ analyses
+    def conflict_query(self, root: str) -> Any:
+        return z3.Or([x for r, _, x in self.enc.conflicts if r == root] or [False])
+
+    def applicability_query(self, cid: str) -> Any | None:
+        """Some scenario in which clause ``cid`` rules on something, or None
+        if the clause has nothing that can apply."""
+        e = self.enc
+        terms: list[Any] = list(e.node_defs.get(cid, []))
+        for uses in e.power_uses.values():
+            terms += [z3.And(s.occ, u) for n, s, u in uses if n.clause == cid]
+        terms += [inst for n, inst, _ in e.obligation_insts if n.clause == cid]
+        terms += e.consequence_fires.get(cid, [])
+        return z3.Or(terms) if terms else None
+
+    def power_query(self, cid: str) -> Any | None:
+        terms = [z3.And(s.occ, u) for uses in self.enc.power_uses.values() for n, s, u in uses if n.clause == cid]
+        return z3.Or(terms) if terms else None
+
+    def fulfilment_query(self, cid: str) -> Any | None:
+        terms = [z3.And(inst, ful) for n, inst, ful in self.enc.obligation_insts if n.clause == cid]
+        return z3.Or(terms) if terms else None

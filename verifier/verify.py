@@ -1,0 +1,464 @@
+"""From a checked contract to verdicts: each check proved, refuted or unknown,
+with the deciding clauses and a replayed scenario; then the built-in analyses.
+
+This module reads no z3: it asks ``verifier.smt.prove`` (imported when a
+contract is verified) and replays every scenario the solver returns through
+``verifier.interpreter`` before it is shown. A scenario that does not replay
+is an internal error, reported as such, never a verdict.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from dsl import model as m
+from dsl.load import Scenario
+from dsl.syntax import Money, format_money
+from verifier.interpreter import MissingFact, Timeline, check_holds_on, simulate
+
+if TYPE_CHECKING:
+    from verifier.smt.prove import Outcome, Prover
+
+DEFAULT_BOUND = 2
+
+
+@attrs.frozen
+class CheckResult:
+    id: str
+    title: str
+    kind: str  # possible | always | never
+    verdict: str  # holds | fails | unknown
+    explanation: str
+    clauses: tuple[str, ...]
+    scenario: Scenario | None
+    replayed: bool
+    reason: str | None
+    line: int
+    timeline: Timeline | None = None
+    seconds: float = 0.0
+
+
+@attrs.frozen
+class Finding:
+    code: str
+    severity: str
+    message: str
+    clauses: tuple[str, ...]
+    scenario: Scenario | None = None
+    timeline: Timeline | None = None
+
+
+@attrs.frozen
+class Verification:
+    contract: m.Contract
+    sha256: str
+    bound: int
+    results: tuple[CheckResult, ...]
+    findings: tuple[Finding, ...]
+    seconds: float = 0.0
+
+    def summary(self) -> dict[str, int]:
+        out = {"holds": 0, "fails": 0, "unknown": 0}
+        for r in self.results:
+            out[r.verdict] += 1
+        return out
+
+
+FINDING_CODES = {
+    "conflict": ("error", "two exceptions of equal priority disagree on one act"),
+    "dead-clause": ("warning", "a clause that can never apply to anything"),
+    "power-never-effective": ("warning", "a power that can never be exercised effectively"),
+    "unfulfillable-obligation": ("warning", "an obligation that can never be fulfilled"),
+    "internal-error": ("error", "the solver and the interpreter disagree"),
+}
+
+
+# ----------------------------------------------------------------- words
+
+
+def fmt_value(v: m.ConstValue, t: m.Type | None = None) -> str:
+    if isinstance(v, Money):
+        return format_money(v)
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if t is not None and t.name == "date" and isinstance(v, int):
+        return m.date_of(v).isoformat()
+    if t is not None and t.name == "duration" and isinstance(v, int):
+        return f"{v} day" + ("s" if v != 1 else "")
+    if hasattr(v, "numerator") and t is not None and t.name == "percent":
+        return f"{float(v) * 100:g}%"
+    return str(v)
+
+
+def describe_event(c: m.Contract, o: Any) -> str:
+    ev = c.events[o.event]
+    args = ", ".join(f"{n}: {fmt_value(v, ev.param_type(n))}" for n, v in o.args)
+    call = f"{o.event}({args})" if args else o.event
+    return f"{m.date_of(o.day).isoformat()}  {call} by {o.actor}"
+
+
+def clause_label(c: m.Contract, cid: str) -> str:
+    cl = c.clauses.get(cid)
+    return f"{cid} {cl.title}".strip() if cl else cid
+
+
+def _list(items: list[str]) -> str:
+    if not items:
+        return ""
+    if len(items) == 1:
+        return items[0]
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def timeline_clauses(tl: Timeline) -> tuple[str, ...]:
+    """The clauses that acted in a scenario: rulings, powers, violations, effects."""
+    out: list[str] = []
+    for r in tl.events:
+        if r.power:
+            out.append(r.power)
+        for root, decider, _ in r.decisions:
+            out += [root] + decider.split(",")
+    out += [v.clause for v in tl.violations]
+    for e in tl.effects:
+        if "(" in e.cause and "§" in e.cause:
+            out.append(e.cause[e.cause.index("§") : e.cause.rindex(")")])
+    seen: list[str] = []
+    for cid in out:
+        if cid in tl.contract.clauses and cid not in seen:
+            seen.append(cid)
+    return tuple(sorted(seen, key=_clause_order(tl.contract)))
+
+
+def _clause_order(c: m.Contract) -> Any:
+    order = {cid: i for i, cid in enumerate(c.clauses)}
+    return lambda cid: order.get(cid, 10**6)
+
+
+def outcome_story(tl: Timeline) -> str:
+    c = tl.contract
+    bits = []
+    for v in tl.violations:
+        bits.append(f"{v.party} violates {clause_label(c, v.clause)} on {m.date_of(v.day)}")
+    for r in tl.events:
+        if not r.effective:
+            bits.append(f"{r.occ.actor}'s {r.occ.event} on {m.date_of(r.occ.day)} is ineffective")
+    for e in tl.effects:
+        if e.state is not None:
+            bits.append(f"{e.state} {'starts' if e.start else 'ends'} from {m.date_of(e.day)}")
+        else:
+            bits.append(f"the contract ends from {m.date_of(e.day)}")
+    for x in tl.conflicts:
+        bits.append(f"{_list(list(x.clauses))} conflict on {m.date_of(x.day)}")
+    return "; ".join(bits) if bits else "nobody is in breach and no state changes"
+
+
+def scenario_story(c: m.Contract, sc: Scenario) -> str:
+    if not sc.events:
+        what = "no event at all"
+    else:
+        what = "; ".join(describe_event(c, o).replace("  ", " ") for o in sc.events)
+    if sc.facts:
+        what += " (with " + ", ".join(f"{k} = {fmt_value(v, c.facts[k].type)}" for k, v in sc.facts.items()) + ")"
+    return what
+
+
+def explain(c: m.Contract, check: m.Check, verdict: str, clauses: tuple[str, ...], sc: Scenario | None,
+            tl: Timeline | None, bound: int) -> str:
+    bounds = f"within the bounds (at most {bound} occurrences of each event, dates up to {m.date_of(c.horizon)})"
+    given = " in which the givens hold" if check.givens else ""
+    cited = _list([clause_label(c, x) for x in clauses]) or "the contract's declarations alone"
+    if verdict == "unknown":
+        return "Unknown: the solver could not decide this question; see the reason."
+    if sc is not None and tl is not None:
+        story = f"{scenario_story(c, sc)}. Then {outcome_story(tl)}."
+        if check.mode == "possible":
+            return f"Yes, this is possible. The shortest scenario found{given}: {story}"
+        if check.mode == "always":
+            return f"No, not always. A counterexample{given}: {story}"
+        return f"No, this can happen. A scenario{given}: {story}"
+    if check.mode == "possible":
+        return f"No, this is not possible: no scenario {bounds}{given} satisfies it. This follows from {cited}."
+    if check.mode == "always":
+        return f"Yes, always: every scenario {bounds}{given} satisfies it. This follows from {cited}."
+    return f"Yes, never: no scenario {bounds}{given} satisfies it. This follows from {cited}."
+
+
+# ----------------------------------------------------------------- running
+
+
+def _replay(c: m.Contract, sc: Scenario) -> tuple[Timeline | None, str | None]:
+    try:
+        return simulate(c, sc), None
+    except MissingFact as e:
+        return None, f"the scenario lacks fact {e.name}"
+
+
+def verify_contract(
+    c: m.Contract,
+    sha256: str = "",
+    bound: int = DEFAULT_BOUND,
+    only: list[str] | None = None,
+    analyses: bool = True,
+    rlimit: int | None = None,
+) -> Verification:
+    from verifier.smt.prove import Prover
+    from verifier.smt.solver import DEFAULT_RLIMIT
+
+    start = time.perf_counter()
+    prover = Prover(c, bound, rlimit or DEFAULT_RLIMIT)
+    bigger: list[Prover] = []
+
+    def at_k_plus_1() -> Prover:
+        if not bigger:
+            bigger.append(Prover(c, bound + 1, rlimit or DEFAULT_RLIMIT))
+        return bigger[0]
+
+    results = []
+    for check in c.checks:
+        if only and check.id not in only and check.title not in only:
+            continue
+        t0 = time.perf_counter()
+        results.append(run_check(c, check, prover, at_k_plus_1, bound))
+        results[-1] = attrs.evolve(results[-1], seconds=time.perf_counter() - t0)
+    findings = run_analyses(c, prover) if analyses else []
+    return Verification(c, sha256, bound, tuple(results), tuple(findings), time.perf_counter() - start)
+
+
+def run_check(c: m.Contract, check: m.Check, prover: Prover, bigger: Any, bound: int) -> CheckResult:
+    out = prover.ask(prover.check_query(check))
+    note = None
+    if out.status == "unsat":
+        # a proof is a proof up to its bounds: look one occurrence further
+        out2 = bigger().ask(bigger().check_query(check), want_core=False)
+        if out2.status == "sat":
+            out = out2
+            note = f"found only with {bound + 1} occurrences of an event; the answer at {bound} was different"
+        elif out2.status == "unknown":
+            note = f"re-check at {bound + 1} occurrences was inconclusive: {out2.reason}"
+    return _result(c, check, out, bound, note)
+
+
+def _result(c: m.Contract, check: m.Check, out: Outcome, bound: int, note: str | None) -> CheckResult:
+    line = check.span.line
+    if out.status == "unknown":
+        return CheckResult(check.id, check.title, check.mode, "unknown", explain(c, check, "unknown", (), None, None, bound),
+                           (), None, False, f"the solver gave up: {out.reason}", line)
+    if out.status == "unsat":
+        verdict = "fails" if check.mode == "possible" else "holds"
+        return CheckResult(check.id, check.title, check.mode, verdict,
+                           explain(c, check, verdict, out.core, None, None, bound), out.core, None, False, note, line)
+    sc = out.scenario
+    assert sc is not None
+    tl, err = _replay(c, sc)
+    if tl is None:
+        return _internal(c, check, sc, f"replay failed: {err}", line)
+    givens_ok, body = check_holds_on(tl, check)
+    expected_body = check.mode != "always"
+    if not givens_ok or body != expected_body:
+        return _internal(
+            c, check, sc,
+            f"the solver's scenario gives givens={givens_ok}, property={body} in the interpreter; "
+            f"expected givens=True, property={expected_body}",
+            line,
+        )
+    verdict = "holds" if check.mode == "possible" else "fails"
+    clauses = timeline_clauses(tl)
+    return CheckResult(check.id, check.title, check.mode, verdict, explain(c, check, verdict, clauses, sc, tl, bound),
+                       clauses, sc, True, note, line, timeline=tl)
+
+
+def _internal(c: m.Contract, check: m.Check, sc: Scenario, why: str, line: int) -> CheckResult:
+    return CheckResult(
+        check.id, check.title, check.mode, "unknown",
+        "INTERNAL ERROR: the solver and the interpreter disagree on this scenario; no verdict is given. "
+        "Please report it with the contract.",
+        (), sc, False, f"internal error: {why}", line,
+    )
+
+
+def run_analyses(c: m.Contract, prover: Prover) -> list[Finding]:
+    out: list[Finding] = []
+    roots = [cl for cl in c.clauses.values() if cl.exception_to is None and c.children(cl.id)]
+    for root in roots:
+        res = prover.ask(prover.conflict_query(root.id), want_core=False)
+        if res.status == "sat" and res.scenario is not None:
+            tl, _ = _replay(c, res.scenario)
+            if tl is None or not tl.conflicts:
+                out.append(Finding("internal-error", "error", f"a conflict in the tree of {root.id} found by the solver "
+                                   "does not replay in the interpreter", (root.id,), res.scenario))
+                continue
+            x = tl.conflicts[0]
+            out.append(Finding(
+                "conflict", "error",
+                f"{_list([clause_label(c, k) for k in x.clauses])} are exceptions within {clause_label(c, root.id)} "
+                f"that disagree on one act ({tl.events[x.occurrence].occ.event} on {m.date_of(x.day)}), and neither "
+                "prevails over the other",
+                tuple(x.clauses), res.scenario, tl,
+            ))
+    for cl in c.clauses.values():
+        q = prover.applicability_query(cl.id)
+        if q is not None:
+            res = prover.ask(q, minimise=False)
+            if res.status == "unsat":
+                out.append(Finding("dead-clause", "warning",
+                                   f"{clause_label(c, cl.id)} can never apply to anything within the bounds",
+                                   tuple(sorted(set(res.core) | {cl.id}, key=_clause_order(c)))))
+                continue
+        pq = prover.power_query(cl.id)
+        if pq is not None:
+            res = prover.ask(pq, minimise=False)
+            if res.status == "unsat":
+                out.append(Finding("power-never-effective", "warning",
+                                   f"the power in {clause_label(c, cl.id)} can never be exercised effectively",
+                                   tuple(sorted(set(res.core) | {cl.id}, key=_clause_order(c)))))
+        fq = prover.fulfilment_query(cl.id)
+        if fq is not None:
+            res = prover.ask(fq, minimise=False)
+            if res.status == "unsat":
+                out.append(Finding("unfulfillable-obligation", "warning",
+                                   f"the obligation in {clause_label(c, cl.id)} can never be fulfilled once owed",
+                                   tuple(sorted(set(res.core) | {cl.id}, key=_clause_order(c)))))
+    return out
+
+
+# ----------------------------------------------------------------- data
+
+
+def scenario_json(c: m.Contract, sc: Scenario | None) -> dict[str, Any] | None:
+    if sc is None:
+        return None
+    return {
+        "events": [
+            {
+                "date": m.date_of(o.day).isoformat(),
+                "event": o.event,
+                "by": o.actor,
+                "args": {n: value_json(v, c.events[o.event].param_type(n)) for n, v in o.args},
+            }
+            for o in sc.events
+        ],
+        "facts": {k: value_json(v, c.facts[k].type) for k, v in sorted(sc.facts.items())},
+    }
+
+
+def value_json(v: m.ConstValue, t: m.Type | None) -> Any:
+    if isinstance(v, Money):
+        return {"cents": v.cents, "currency": v.currency, "text": format_money(v)}
+    if t is not None and t.name == "date" and isinstance(v, int):
+        return m.date_of(v).isoformat()
+    if hasattr(v, "numerator") and not isinstance(v, (int, bool)):
+        return str(v)
+    return v
+
+
+def clause_json(c: m.Contract, cid: str) -> dict[str, Any]:
+    cl = c.clauses[cid]
+    return {"id": cid, "title": cl.title, "line": cl.head_span.line}
+
+
+def to_json(v: Verification, timings: bool = False) -> dict[str, Any]:
+    c = v.contract
+    doc: dict[str, Any] = {
+        "schema": "whereas.verify/1",
+        "contract": {"title": c.title, "file": c.file, "sha256": v.sha256},
+        "bounds": {
+            "occurrences": v.bound,
+            "rechecked_at": v.bound + 1,
+            "horizon": m.date_of(c.horizon).isoformat(),
+            "effective": m.date_of(c.effective).isoformat(),
+        },
+        "results": [
+            {
+                "id": r.id,
+                "title": r.title,
+                "kind": r.kind,
+                "verdict": r.verdict,
+                "explanation": r.explanation,
+                "clauses": [clause_json(c, x) for x in r.clauses],
+                "scenario": scenario_json(c, r.scenario),
+                "replayed": r.replayed,
+                "reason": r.reason,
+                "line": r.line,
+                **({"seconds": round(r.seconds, 4)} if timings else {}),
+            }
+            for r in v.results
+        ],
+        "findings": [
+            {
+                "code": f.code,
+                "severity": f.severity,
+                "message": f.message,
+                "clauses": [clause_json(c, x) for x in f.clauses if x in c.clauses],
+                "scenario": scenario_json(c, f.scenario),
+            }
+            for f in v.findings
+        ],
+        "summary": v.summary(),
+    }
+    if timings:
+        doc["seconds"] = round(v.seconds, 4)
+    return doc
+
+
+# ----------------------------------------------------------------- text
+
+
+def to_text(v: Verification, timings: bool = False) -> str:
+    c = v.contract
+    lines = [
+        f"{c.title}",
+        f"  file: {c.file}",
+        f"  bounds: at most {v.bound} occurrences of each event (proofs re-checked at {v.bound + 1}); "
+        f"dates {m.date_of(c.effective)} to {m.date_of(c.horizon)}",
+        "",
+    ]
+    mark = {"holds": "HOLDS  ", "fails": "FAILS  ", "unknown": "UNKNOWN"}
+    for r in v.results:
+        head = f"{mark[r.verdict]} {r.id}: {r.title}"
+        if timings:
+            head += f"  ({r.seconds:.3f}s)"
+        lines.append(head)
+        lines.append(f"  {r.kind}: {r.explanation}")
+        if r.clauses:
+            lines.append("  clauses:")
+            for cid in r.clauses:
+                cl = c.clauses[cid]
+                lines.append(f"    {cid} {cl.title} (line {cl.head_span.line})")
+        if r.scenario is not None:
+            lines.append("  scenario" + (" (replayed in the interpreter):" if r.replayed else ":"))
+            for o in r.scenario.events:
+                lines.append(f"    {describe_event(c, o)}")
+            if not r.scenario.events:
+                lines.append("    (no events)")
+            for k, val in sorted(r.scenario.facts.items()):
+                lines.append(f"    fact {k} = {fmt_value(val, c.facts[k].type)}")
+        if r.reason:
+            lines.append(f"  note: {r.reason}")
+        lines.append("")
+    if v.findings:
+        lines.append("Findings:")
+        for f in v.findings:
+            lines.append(f"  {f.severity}[{f.code}]: {f.message}")
+            if f.scenario is not None:
+                for o in f.scenario.events:
+                    lines.append(f"    {describe_event(c, o)}")
+        lines.append("")
+    s = v.summary()
+    lines.append(
+        f"{len(v.results)} check{'s' if len(v.results) != 1 else ''}: {s['holds']} hold, {s['fails']} fail, "
+        f"{s['unknown']} unknown; {len(v.findings)} finding{'s' if len(v.findings) != 1 else ''}"
+        + (f"; {v.seconds:.2f}s" if timings else "")
+    )
+    return "\n".join(lines) + "\n"
+
+
+def exit_code(v: Verification) -> int:
+    s = v.summary()
+    if s["fails"]:
+        return 1
+    if s["unknown"] or any(f.code == "internal-error" for f in v.findings):
+        return 3
+    return 0

@@ -1,0 +1,124 @@
+"""``verify FILE... [--check NAME] [--format text|json] [-o OUT] [--bound K]``.
+
+Loads and checks each contract (diagnostics and exit 2 on bad input), then
+verifies it (``verifier.verify``), and prints text or JSON. z3 is imported
+only after the input has been found good.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from typing import Any
+
+import click
+
+from dsl.diagnostics import Sources
+from verifier.cli import EXIT_INPUT, HELP_EXIT, Streams, print_diagnostics
+
+
+def run_verify(
+    files: list[str],
+    checks: list[str],
+    fmt: str,
+    output: str | None,
+    bound: int,
+    timings: bool,
+    streams: Streams,
+    analyses: bool = True,
+) -> int:
+    from dsl.load import load_contract
+    from verifier.verify import exit_code, to_json, to_text, verify_contract
+
+    sources = Sources()
+    loaded = []
+    bad = False
+    for f in files:
+        lc = load_contract(f, sources)
+        if lc.diagnostics:
+            print_diagnostics([d for d in lc.diagnostics if d.is_error or not lc.ok], sources, streams.err,
+                              show_summary=not lc.ok)
+        if not lc.ok:
+            bad = True
+            continue
+        loaded.append(lc)
+    if bad:
+        return EXIT_INPUT
+    if output is not None and any(os.path.abspath(output) == os.path.abspath(f) for f in files):
+        streams.err.write(f"error: refusing to write the output over the input file {output}\n")
+        return EXIT_INPUT
+    for lc in loaded:
+        assert lc.contract is not None
+        unknown_checks = [x for x in checks if not any(x in (c.id, c.title) for c in lc.contract.checks)]
+        if unknown_checks:
+            ids = ", ".join(c.id for c in lc.contract.checks)
+            streams.err.write(f"error: no check named {', '.join(unknown_checks)} in {lc.contract.file} (checks: {ids})\n")
+            return EXIT_INPUT
+    codes = []
+    docs: list[dict[str, Any]] = []
+    texts: list[str] = []
+    for lc in loaded:
+        assert lc.contract is not None
+        v = verify_contract(lc.contract, lc.sha256, bound=bound, only=checks or None, analyses=analyses)
+        codes.append(exit_code(v))
+        if fmt == "json":
+            docs.append(to_json(v, timings))
+        else:
+            texts.append(to_text(v, timings))
+    if fmt == "json":
+        payload = docs[0] if len(docs) == 1 else {"schema": "whereas.verify-many/1", "contracts": docs}
+        text = json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+    else:
+        text = "\n".join(texts)
+    if output is None:
+        streams.out.write(text)
+    else:
+        err = write_output(output, text)
+        if err:
+            streams.err.write(err + "\n")
+            return EXIT_INPUT
+    if 1 in codes:
+        return 1
+    if 3 in codes:
+        return 3
+    return 0
+
+
+def write_output(path: str, text: str) -> str | None:
+    """Write atomically; say why not instead of raising."""
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        return f"error: cannot write {path}: the folder {folder} does not exist"
+    tmp = os.path.join(folder, f".{os.path.basename(path)}.{os.getpid()}.tmp")
+    try:
+        with open(tmp, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except OSError as e:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        return f"error: cannot write {path}: {e.strerror}"
+    return None
+
+
+@click.command(
+    "verify",
+    help="Prove or refute the checks of contract files with the Z3 solver.\n\n"
+    "Each check gets a verdict (holds / fails / unknown), the clauses that decide it and, "
+    "where one exists, a dated scenario replayed in the reference interpreter.\n\n" + HELP_EXIT,
+)
+@click.argument("files", nargs=-1, required=True)
+@click.option("--check", "checks", multiple=True, metavar="NAME", help="verify only this check (id or title); repeatable")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("-o", "--output", type=str, default=None, help="write the result to this file instead of stdout")
+@click.option("--bound", type=click.IntRange(1, 8), default=2, show_default=True,
+              help="occurrences of each event the solver considers (proofs are re-checked at bound+1)")
+@click.option("--timings", is_flag=True, help="include solver times (makes output non-deterministic)")
+@click.option("--no-analyses", is_flag=True, help="skip the built-in analyses (conflicts, dead clauses, ...)")
+def verify_command(files: tuple[str, ...], checks: tuple[str, ...], fmt: str, output: str | None, bound: int,
+                   timings: bool, no_analyses: bool) -> None:
+    streams = Streams(sys.stdout, sys.stderr)
+    raise SystemExit(run_verify(list(files), list(checks), fmt, output, bound, timings, streams, not no_analyses))

@@ -66,7 +66,7 @@ from lark import Token
 
 from dsl import syntax as s
 from dsl.diagnostics import Diagnostic
-from dsl.parser import _HEAD_RE, LiteralError, get_parser, parse_money, parse_text
+from dsl.parser import _HEAD_RE, GRAMMAR, LiteralError, get_parser, parse_money, parse_text
 
 Pos = tuple[int, int]  # 1-based (line, column), as Lark counts them
 
@@ -499,11 +499,9 @@ def _remove_target(a: s.Amend) -> str:
 
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-# Words the grammar reserves somewhere; a check removed by such a name is
-# written with its quoted title form, which every lexer state accepts.
-_KEYWORDS = frozenset(re.findall(r'"([A-Za-z]+)"', s.__doc__ or "")) | frozenset(
-    re.findall(r'"([a-z]+)"', get_parser().source_grammar if hasattr(get_parser(), "source_grammar") else "")
-)
+# The grammar's keywords: a check removed by such a name is written with its
+# quoted title form instead, which reads back as the same target.
+_KEYWORDS = frozenset(re.findall(r'"([A-Za-z]+)"', GRAMMAR.read_text(encoding="utf-8")))
 
 
 def _amendment_blocks(f: s.AmendmentFile, toks: _Tokens) -> list[_Block]:

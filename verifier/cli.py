@@ -80,7 +80,6 @@ def run_check(files: list[str], fmt: str, streams: Streams) -> int:
 
 def run_fmt(files: list[str], write: bool, check: bool, streams: Streams) -> int:
     from dsl.formatter import format_source, write_atomically
-
     from dsl.parser import read_source
 
     sources = Sources()

@@ -390,7 +390,8 @@ class Checker:
                     "missing-window",
                     f"state `{n}` needs a date here",
                     e.span,
-                    hint=f"write `{n} on 2027-01-01`, `after Event: {n}` or `from effective until horizon: {n}`",
+                    hint=f"write `{n} on 2027-01-01`, `after Event: {n}` or `from effective until horizon: {n}`; "
+                    "a scope covers only the next condition, so write `after E: (A or B)` for more",
                 )
                 return None
             return m.StateAt(n, ctx.day if isinstance(ctx.day, int) else None, span=e.span)

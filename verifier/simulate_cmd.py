@@ -335,16 +335,24 @@ def timeline_json(tl: Timeline, scenario_file: str) -> dict[str, Any]:
     for k in tl.conflicts:
         joined = ",".join(k.clauses)
         rule = next(
-            (root for root, d, v in tl.events[k.occurrence].decisions if v == "conflict" and d == joined), None
+            (root for root, d, v in tl.events[k.occurrence].decisions if v == "conflict" and d == joined),
+            None,
         )
-        conflicts.append({"date": _iso(k.day), "event": k.occurrence, "rule": rule, "clauses": list(k.clauses)})
+        conflicts.append(
+            {"date": _iso(k.day), "event": k.occurrence, "rule": rule, "clauses": list(k.clauses)}
+        )
     return {
         "schema": SCHEMA,
         "contract": {"title": c.title, "file": c.file},
         "scenario": {"title": tl.scenario.title, "file": scenario_file},
         "events": events,
         "state_changes": [
-            {"date": _iso(e.day), "state": e.state, "change": "starts" if e.start else "ends", "cause": e.cause}
+            {
+                "date": _iso(e.day),
+                "state": e.state,
+                "change": "starts" if e.start else "ends",
+                "cause": e.cause,
+            }
             for e in sorted(tl.effects, key=lambda e: e.day)
         ],
         "violations": [

@@ -378,6 +378,9 @@ class Encoding:
                         self.violations.append(ViolationInst(cid, root.id, party, s.day, active, "prohibition", s))
                     del d, f
 
+    def exceptions_to(self, cid: str) -> tuple[str, ...]:
+        return self.c.children(cid)
+
     def _tree(self, cl: m.Clause) -> list[m.Clause]:
         out = [cl]
         for cid in self.c.children(cl.id):
@@ -400,7 +403,7 @@ class Encoding:
         own_forb: Any = z3.BoolVal(False)
         for n, mt in reversed(list(zip(norms, matches, strict=True))):
             own_forb = z3.If(mt, z3.BoolVal(n.modality == "must_not"), own_forb)
-        kids = [self.c.clauses[cid] for cid in self.c.children(cl.id)]
+        kids = [self.c.clauses[cid] for cid in self.exceptions_to(cl.id)]
         kids = [k for k in kids if any(n.event == s.event and n.modality in ("must_not", "may") for n in k.norms)]
         results = {k.id: self._node(k, s) for k in kids}
         live = {}

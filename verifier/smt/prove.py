@@ -36,11 +36,11 @@ class Outcome:
 class Prover:
     """Questions about one contract at one bound ``k``."""
 
-    def __init__(self, c: m.Contract, k: int, rlimit: int = DEFAULT_RLIMIT) -> None:
+    def __init__(self, c: m.Contract, k: int, rlimit: int = DEFAULT_RLIMIT, encoding: type[Encoding] = Encoding) -> None:
         self.c = c
         self.k = k
         self.rlimit = rlimit
-        self.enc = Encoding(c, k)
+        self.enc = encoding(c, k)
         self.solver = make_solver(rlimit)
         self.solver.add(*self.enc.base)
         for cid, v, definition in self.enc.guarded:

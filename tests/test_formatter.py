@@ -1,0 +1,518 @@
+"""The canonical formatter (``dsl.formatter``): exact layouts of small inline
+files, the shipped contract and example scenarios as fixed points or round
+trips, expression brackets, literals, comments, atomic writes, and Hypothesis
+round trips over files drawn from the grammar (``tests/strategies.py``)."""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+from collections import Counter
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from lark import Lark, Token
+
+from dsl import syntax as s
+from dsl.formatter import format_expr, format_node, format_source, write_atomically
+from dsl.parser import GRAMMAR, parse_money, parse_text
+from tests import strategies
+
+ROOT = Path(__file__).resolve().parent.parent
+SHIPPED = ROOT / "contracts" / "openai_microsoft.contract"
+SCENARIOS = sorted((ROOT / "examples").glob("**/*.scenario"))
+
+
+# ----------------------------------------------------------------- helpers
+
+
+def parse(text: str) -> s.SourceFile:
+    node, diags = parse_text(text)
+    assert not diags, [f"{d.span}: {d.message}" for d in diags]
+    assert node is not None
+    return node
+
+
+def fmt(text: str) -> str:
+    out, diags = format_source(text)
+    assert out is not None, [f"{d.span}: {d.message}" for d in diags]
+    return out
+
+
+# Comments, read independently of the formatter: Lark hands every ignored
+# COMMENT token to a callback, and a clause heading carries its own comment.
+_found: list[str] = []
+
+
+# A heading is `§N Title [facts]`, then maybe a comment (dsl.parser._HEAD_RE).
+_HEAD = re.compile(r"§[ \t]*[0-9]+(?:\.[0-9]+)*[a-z]?[^\[#]*(?:\[[^\]]*\])?[ \t]*(?P<comment>#.*)?$")
+
+
+def _head_comment(tok: Token) -> Token:
+    m = _HEAD.match(str(tok))
+    if m is not None and m.group("comment"):
+        _found.append(m.group("comment").rstrip())
+    return tok
+
+
+_COMMENT_LEXER = Lark(
+    GRAMMAR.read_text(encoding="utf-8"),
+    parser="lalr",
+    lexer_callbacks={"COMMENT": lambda t: _found.append(str(t).rstrip()), "CLAUSE_HEAD": _head_comment},
+)
+
+
+def comments(text: str) -> Counter[str]:
+    _found.clear()
+    _COMMENT_LEXER.parse(text)
+    return Counter(_found)
+
+
+def contract(body: str) -> str:
+    return 'contract "t" effective 2024-01-01\n' + body
+
+
+def check_body(text: str) -> s.Expr:
+    node = parse(contract(f'check "c": possible {text}\n'))
+    assert isinstance(node, s.ContractFile) and isinstance(node.items[0], s.Check)
+    return node.items[0].body
+
+
+def where_cond(text: str) -> s.Expr:
+    node = parse(contract(f"§1 T\n  A may F where {text}\n"))
+    assert isinstance(node, s.ContractFile)
+    clause = node.items[0]
+    assert isinstance(clause, s.Clause) and isinstance(clause.statements[0], s.Norm)
+    cond = clause.statements[0].where
+    assert cond is not None
+    return cond
+
+
+# ----------------------------------------------------------------- the shipped files
+
+
+def test_shipped_contract_round_trips_and_keeps_its_comments() -> None:
+    text = SHIPPED.read_text(encoding="utf-8")
+    out = fmt(text)
+    assert parse(out) == parse(text)
+    assert fmt(out) == out
+    assert comments(out) == comments(text)
+    assert len(comments(text)) == 4 and sum(comments(text).values()) == 4
+
+
+def test_shipped_contract_layout() -> None:
+    out = fmt(SHIPPED.read_text(encoding="utf-8"))
+    assert out.startswith(
+        "# The Microsoft–OpenAI partnership as a German news article reported it in late 2024\n"
+        "# (see shared/seed/FACTS.md). Each clause cites the fact it models, F1..F10, and quotes\n"
+        "# the report it formalises. This is a model of press reports, not the real contract text.\n"
+        "\n"
+        'contract "Microsoft–OpenAI partnership, as reported in late 2024"\n'
+        "  effective 2019-07-22\n"
+        "  horizon 2035-12-31\n"
+        "\n"
+        'party OpenAI "OpenAI, the maker of ChatGPT" with body Board\n'
+        "party Microsoft\n"
+        "\n"
+    )
+    assert (
+        "  OpenAI.Board has power to DeclareAGI\n"
+        "\n"
+        "# ---------------------------------------------------------------- the questions\n"
+        "\n"
+        'check oracle_within_waiver "OpenAI can buy up to $10B of Oracle compute without breach":\n'
+        "  possible BuyCompute(from: Oracle, amount <= $10B) and not breach by OpenAI\n"
+    ) in out
+    assert "fact FundingRound: money = $6.6B" in out
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.name)
+def test_example_scenarios_are_already_canonical(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert fmt(text) == text
+
+
+# ----------------------------------------------------------------- exact layouts
+
+MESSY = """\
+# Messy, but valid.
+contract "Messy \\"deal\\""   effective 2024-01-01 horizon 2030-12-31 currency   USD
+party Buyer party Seller "the seller" with bodies Board, Audit   # sellers' bodies
+kind Region = North|South fact Cap: money = $10,000,000 "the cap"
+fact Share: percent = 12.5%   event Pay(amount: money, to: Region) by Buyer or Seller.Board
+    "a payment"
+state Active holds from effective until Terminate
+event Terminate by anyone
+§1    Payment    [F1,F2]   # the main duty
+   when Pay(amount: a) by Buyer where a > Cap or a == 0 and not Active:
+Seller must Pay(amount <= a, to: North) within 30 days  # thirty
+  text "Pay
+        promptly"
+ # not from the south
+  Buyer must not Pay(to: South)   from 2024-06-01
+§2 Ending
+  violation of §1 ends Active  Terminate ends the contract survives termination
+check cap "cap holds": given not breach by Buyer
+always (Pay(amount: a) and a > $10M) implies breach of §1 by Buyer on horizon
+# the end
+"""
+
+MESSY_FORMATTED = """\
+# Messy, but valid.
+contract "Messy \\"deal\\""
+  effective 2024-01-01
+  horizon 2030-12-31
+
+party Buyer
+party Seller "the seller" with bodies Board, Audit  # sellers' bodies
+
+kind Region = North | South
+
+fact Cap: money = $10M "the cap"
+fact Share: percent = 12.5%
+
+event Pay(amount: money, to: Region) by Buyer or Seller.Board "a payment"
+
+state Active holds from effective until Terminate
+
+event Terminate by anyone
+
+§1 Payment [F1, F2]  # the main duty
+  text "Pay promptly"
+  from 2024-06-01
+  when Pay(amount: a) by Buyer where a > Cap or a == 0 and not Active:
+    Seller must Pay(amount <= a, to: North) within 30 days  # thirty
+  # not from the south
+  Buyer must not Pay(to: South)
+
+§2 Ending
+  survives termination
+  violation of §1 ends Active
+  Terminate ends the contract
+
+check cap "cap holds":
+  given not breach by Buyer
+  always Pay(amount: a) and a > $10M implies breach of §1 by Buyer on horizon
+
+# the end
+"""
+
+
+def test_messy_contract_formats_to_the_canonical_layout() -> None:
+    assert fmt(MESSY) == MESSY_FORMATTED
+    assert parse(MESSY_FORMATTED) == parse(MESSY)
+    assert fmt(MESSY_FORMATTED) == MESSY_FORMATTED
+    assert comments(MESSY_FORMATTED) == comments(MESSY)
+
+
+def test_currency_other_than_usd_is_kept() -> None:
+    out = fmt('contract "t" effective 2024-01-01 currency EUR fact F: money = €5')
+    assert out == 'contract "t"\n  effective 2024-01-01\n  currency EUR\n\nfact F: money = EUR 5\n'
+
+
+SCENARIO = """\
+scenario "Two payments"   for "../contracts/x.contract"
+2024-07-01 Pay(amount: $5 , to: North) by Buyer   # first
+fact Cap = $10M
+2024-08-01 Pay(amount: $1,250.50, to: South) by Seller.Board
+2024-09-01 Terminate()
+"""
+
+SCENARIO_FORMATTED = """\
+scenario "Two payments"
+  for "../contracts/x.contract"
+
+fact Cap = $10M
+
+2024-07-01 Pay(amount: ($5), to: North) by Buyer  # first
+2024-08-01 Pay(amount: $1,250.50, to: South) by Seller.Board
+2024-09-01 Terminate
+"""
+
+
+def test_scenario_round_trips() -> None:
+    assert fmt(SCENARIO) == SCENARIO_FORMATTED
+    assert parse(SCENARIO_FORMATTED) == parse(SCENARIO)
+    assert fmt(SCENARIO_FORMATTED) == SCENARIO_FORMATTED
+
+
+AMENDMENT = """\
+amendment "Raise the cap" to "x.contract"
+replace fact Cap: money = $20M "the cap"
+remove §2
+# a new duty
+add §3 Notice [F9]
+  Seller must Notify within 2 weeks
+remove event Terminate remove check cap remove check "cap holds"
+add party Auditor add party Reviewer
+"""
+
+AMENDMENT_FORMATTED = """\
+amendment "Raise the cap"
+  to "x.contract"
+
+replace fact Cap: money = $20M "the cap"
+
+remove §2
+
+# a new duty
+add §3 Notice [F9]
+  Seller must Notify within 2 weeks
+
+remove event Terminate
+remove check cap
+remove check "cap holds"
+
+add party Auditor
+add party Reviewer
+"""
+
+
+def test_amendment_round_trips() -> None:
+    assert fmt(AMENDMENT) == AMENDMENT_FORMATTED
+    assert parse(AMENDMENT_FORMATTED) == parse(AMENDMENT)
+    assert fmt(AMENDMENT_FORMATTED) == AMENDMENT_FORMATTED
+
+
+def test_syntax_errors_give_diagnostics_not_text() -> None:
+    out, diags = format_source(contract("party\n"), "bad.contract")
+    assert out is None
+    assert [d.code for d in diags] == ["syntax-unexpected-end"]
+
+
+def test_a_bad_literal_is_not_printed_as_its_placeholder() -> None:
+    out, diags = format_source(contract("fact D: date = 2024-02-30\n"))
+    assert out is None
+    assert [d.code for d in diags] == ["bad-literal"]
+
+
+def test_format_node_prints_without_source() -> None:
+    node = parse(MESSY)
+    assert parse(format_node(node)) == node
+    assert "#" not in format_node(node)
+
+
+# ----------------------------------------------------------------- comments
+
+
+def test_comments_inside_a_clause_stay_in_order_and_on_their_statement() -> None:
+    text = contract(
+        "§1 T\n"
+        "  # one\n"
+        "  A may F  # on F\n"
+        "  # two\n"
+        "  # three\n"
+        "  when G:  # on the when line\n"
+        "    # inside when\n"
+        "    B must H within 2 days\n"
+        "  A must not\n"
+        "    K  # on K\n"
+    )
+    assert fmt(text) == (
+        'contract "t"\n'
+        "  effective 2024-01-01\n"
+        "\n"
+        "§1 T\n"
+        "  # one\n"
+        "  A may F  # on F\n"
+        "  # two\n"
+        "  # three\n"
+        "  # inside when\n"
+        "  when G:\n"
+        "    B must H within 2 days  # on the when line\n"
+        "  A must not K  # on K\n"
+    )
+
+
+def test_several_trailing_comments_on_one_statement() -> None:
+    text = contract("party A  # a\n  with  # b\n  body B  # c\n")
+    out = fmt(text)
+    assert out.endswith("\n# a\n# b\nparty A with body B  # c\n")
+    assert fmt(out) == out
+
+
+def test_a_clause_heading_comment_is_kept_on_the_heading() -> None:
+    out = fmt(contract("§2   Title   # about §2 [not facts]\n  A may F\n"))
+    assert "§2 Title  # about §2 [not facts]\n  A may F\n" in out
+
+
+# ----------------------------------------------------------------- expressions
+
+
+@pytest.mark.parametrize(
+    ("written", "printed"),
+    [
+        ("(a or b) and c", "(a or b) and c"),
+        ("a or (b and c)", "a or b and c"),
+        ("(a or b) or c", "a or b or c"),
+        ("a or (b or c)", "a or (b or c)"),
+        ("(a implies b) implies c", "(a implies b) implies c"),
+        ("a implies (b implies c)", "a implies (b implies c)"),
+        ("a implies b or c", "a implies b or c"),
+        ("not (a and b)", "not (a and b)"),
+        ("(not a) and b", "not a and b"),
+        ("not not a", "not not a"),
+        ("after E: a and b", "(after E: a) and b"),
+        ("b and (after E(x: 1) by P.Q: a)", "b and after E(x: 1) by P.Q: a"),
+        ("not (after E: a) and b", "not (after E: a) and b"),
+        ("(from 2024-01-01 until horizon: a) implies b", "(from 2024-01-01 until horizon: a) implies b"),
+        ("from 2024-01-01 until 2024-01-01: a", "on 2024-01-01: a"),
+        ("on effective: not a", "on effective: not a"),
+        ("not x on 2024-01-01", "not x on 2024-01-01"),
+        ("(not x) on 2024-01-01", "(not x) on 2024-01-01"),
+        ("(x on D) == true", "(x on D) == true"),
+        ("(a and b) before horizon", "(a and b) before horizon"),
+        ("x == (a < b)", "x == (a < b)"),
+        ("(a - b) - c", "a - b - c"),
+        ("a - (b - c)", "a - (b - c)"),
+        ("a - -5", "a - -5"),
+        ("- -5 == x", "-(-5) == x"),
+        ("(a + b) * c", "(a + b) * c"),
+        ("a * (b * c)", "a * (b * c)"),
+        ("-(a * b) > 0", "-(a * b) > 0"),
+        ("E() and F by P and G(x: (5), y <= $1.5B) by P", "E() and F by P and G(x: (5), y <= $1.5B) by P"),
+        ("effective E() by P", "effective E by P"),
+        ("breach of § 2.1 or violation of §3 or breach of §4 by P", "violation of §2.1 or violation of §3 or breach of §4 by P"),
+        ("x == 50% or y == 12.5% or z == 0.125%", "x == 50% or y == 12.5% or z == 0.125%"),
+        ("x == USD 1,000 + £2 + €3.5k", "x == $1K + £2 + EUR 3,500"),
+    ],
+)
+def test_expression_brackets(written: str, printed: str) -> None:
+    body = check_body(written)
+    assert format_expr(body) == printed
+    assert check_body(printed) == body
+
+
+@pytest.mark.parametrize(
+    ("written", "printed"),
+    [
+        ("(x on 2024-01-01) or y", "(x on 2024-01-01) or y"),
+        ("(a implies b)", "(a implies b)"),
+        ("not (after E: a)", "not (after E: a)"),
+        ("not a or (b and c)", "not a or b and c"),
+    ],
+)
+def test_conditions_bracket_what_the_cond_grammar_lacks(written: str, printed: str) -> None:
+    cond = where_cond(written)
+    assert format_expr(cond, cond=True) == printed
+    assert where_cond(printed) == cond
+
+
+def test_a_number_before_a_comma_is_bracketed() -> None:
+    # INT and MONEY would read the comma into the number (see the report).
+    out = fmt(contract("§1 T\n  A may F(x: 5 , y: $5 , z: -5 , w: 2024-01-01, v: $5.50, u: 7)\n"))
+    assert "A may F(x: (5), y: ($5), z: (-5), w: 2024-01-01, v: $5.50, u: 7)" in out
+
+
+def test_texts_escape_quotes_and_backslashes() -> None:
+    text = contract('party A "say \\"hi\\" \\\\ tab\\tand“" party B “curly \\ \\"”\n')
+    out = fmt(text)
+    assert 'party A "say \\"hi\\" \\\\ tab\\tand“"\n' in out
+    assert 'party B "curly \\\\ \\\\\\""\n' in out
+    assert parse(out) == parse(text)
+
+
+# ----------------------------------------------------------------- literals
+
+
+@given(
+    st.one_of(st.integers(0, 10**6), st.integers(0, 10**24)),
+    st.sampled_from(["USD", "EUR", "GBP", "CHF"]),
+)
+def test_every_amount_prints_exactly(cents: int, currency: str) -> None:
+    money = s.Money(cents, currency)
+    assert parse_money(format_expr(s.Literal(money))) == money
+
+
+def test_an_amount_too_large_for_the_compact_form_prints_in_full() -> None:
+    money = s.Money(10**14 * 123456789012345678 + 10**13)
+    assert format_expr(s.Literal(money)) == "$123,456,789,012,345,678,100,000,000,000"
+
+
+@given(st.from_regex(r"[0-9]{1,4}(\.[0-9]{1,6})?", fullmatch=True))
+def test_every_percentage_prints_exactly(number: str) -> None:
+    value = Fraction(number) / 100
+    printed = format_expr(s.Literal(value))
+    assert Fraction(printed[:-1]) / 100 == value
+    assert check_body(f"x == {printed}") == s.Binary("==", s.NameRef("x"), s.Literal(value))
+
+
+# ----------------------------------------------------------------- writing
+
+
+def _leftovers(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir())
+
+
+def test_write_atomically_keeps_permission_bits(tmp_path: Path) -> None:
+    path = tmp_path / "deal.contract"
+    path.write_text("old\n", encoding="utf-8")
+    os.chmod(path, 0o640)
+    write_atomically(str(path), "new – text\n")
+    assert path.read_text(encoding="utf-8") == "new – text\n"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o640
+    assert _leftovers(tmp_path) == ["deal.contract"]
+
+
+def test_write_atomically_leaves_the_old_file_when_writing_fails(tmp_path: Path) -> None:
+    path = tmp_path / "deal.contract"
+    path.write_text("old\n", encoding="utf-8")
+    with pytest.raises(UnicodeEncodeError):
+        write_atomically(str(path), "half \ud800 written")  # a lone surrogate has no UTF-8
+    assert path.read_text(encoding="utf-8") == "old\n"
+    assert _leftovers(tmp_path) == ["deal.contract"]
+
+
+def test_write_atomically_creates_a_file_and_writes_through_links(tmp_path: Path) -> None:
+    new = tmp_path / "new.contract"
+    write_atomically(str(new), "a\n")
+    assert new.read_text(encoding="utf-8") == "a\n"
+    link = tmp_path / "link.contract"
+    link.symlink_to(new)
+    write_atomically(str(link), "b\n")
+    assert link.is_symlink() and new.read_text(encoding="utf-8") == "b\n"
+    assert _leftovers(tmp_path) == ["link.contract", "new.contract"]
+
+
+# ----------------------------------------------------------------- properties
+
+
+@settings(max_examples=120)
+@given(strategies.source_files)
+def test_drawn_files_parse(text: str) -> None:
+    node, diags = parse_text(text)
+    assert diags == [] and node is not None
+
+
+@settings(max_examples=120)
+@given(strategies.source_files)
+def test_formatting_round_trips_and_is_idempotent(text: str) -> None:
+    out = fmt(text)
+    assert parse(out) == parse(text)
+    assert fmt(out) == out
+    assert comments(out) == comments(text)
+
+
+@settings(max_examples=150)
+@given(st.text())
+def test_parse_never_raises_on_arbitrary_text(text: str) -> None:
+    node, diags = parse_text(text)
+    assert node is not None or diags
+    out, _ = format_source(text)
+    if out is not None:
+        assert parse(out) == node
+
+
+@settings(max_examples=80)
+@given(strategies.mutations(SHIPPED.read_text(encoding="utf-8")))
+def test_parse_never_raises_on_a_mutated_contract(text: str) -> None:
+    node, diags = parse_text(text)
+    assert node is not None or diags
+    out, _ = format_source(text)
+    if out is not None:
+        assert parse(out) == node
+        assert fmt(out) == out

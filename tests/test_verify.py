@@ -1,0 +1,180 @@
+"""`verify` on the seed contract and on tiny contracts: verdicts, cited clauses,
+scenarios, JSON schema, determinism, exit codes."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from dsl.diagnostics import Sources
+from dsl.load import load_contract
+from verifier.cli import Streams
+from verifier.verify import verify_contract
+from verifier.verify_cmd import run_verify
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = "contracts/openai_microsoft.contract"
+SCHEMA = json.loads((ROOT / "verifier/schemas/verify.schema.json").read_text())
+
+
+def run(args: list[str], fmt: str = "text", output: str | None = None, bound: int = 2) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    files = [a for a in args if not a.startswith("--check=")]
+    checks = [a.split("=", 1)[1] for a in args if a.startswith("--check=")]
+    code = run_verify(files, checks, fmt, output, bound, False, Streams(out, err))
+    return code, out.getvalue(), err.getvalue()
+
+
+@pytest.fixture(scope="module")
+def seed_json(monkeypatch_module: None = None) -> dict:
+    import os
+
+    cwd = os.getcwd()
+    os.chdir(ROOT)
+    try:
+        code, out, _ = run([SEED], "json")
+    finally:
+        os.chdir(cwd)
+    assert code == 0
+    return json.loads(out)
+
+
+EXPECTED = {
+    "oracle_within_waiver": ("holds", ["§2", "§2.1"]),
+    "oracle_above_cap": ("holds", ["§2"]),
+    "oracle_before_waiver": ("holds", ["§2"]),
+    "other_provider": ("holds", ["§2"]),
+    "exit_via_agi": ("holds", ["§7", "§7.1"]),
+    "access_after_declaration": ("holds", ["§7", "§7.1"]),
+    "no_access_after_agi": ("holds", ["§7"]),
+    "access_without_declaration": ("holds", []),
+    "microsoft_cannot_declare": ("holds", []),
+    "supply_breach": ("holds", ["§3"]),
+}
+
+
+def test_seed_verdicts_and_clauses(seed_json: dict) -> None:
+    got = {r["id"]: (r["verdict"], [c["id"] for c in r["clauses"]]) for r in seed_json["results"]}
+    assert got == EXPECTED
+    assert seed_json["summary"] == {"holds": 10, "fails": 0, "unknown": 0}
+    assert seed_json["bounds"]["occurrences"] == 2 and seed_json["bounds"]["horizon"] == "2035-12-31"
+
+
+def test_seed_witnesses_are_minimal_and_replayed(seed_json: dict) -> None:
+    by_id = {r["id"]: r for r in seed_json["results"]}
+    oracle = by_id["oracle_within_waiver"]
+    assert oracle["replayed"] is True
+    assert oracle["scenario"]["events"] == [
+        {"date": "2024-06-01", "event": "BuyCompute", "by": "OpenAI",
+         "args": {"from": "Oracle", "amount": oracle["scenario"]["events"][0]["args"]["amount"], "software": "Microsoft"}}
+    ]
+    assert oracle["scenario"]["events"][0]["args"]["amount"]["cents"] <= 10_000_000_000 * 100
+    agi = by_id["exit_via_agi"]
+    assert agi["scenario"]["events"] == [{"date": "2019-07-22", "event": "DeclareAGI", "by": "OpenAI.Board", "args": {}}]
+    supply = by_id["supply_breach"]
+    assert [e["event"] for e in supply["scenario"]["events"]] == ["RequestCompute"]
+    assert "Microsoft violates §3 Supply of compute on 2019-10-20" in supply["explanation"]
+    # proofs carry no scenario
+    assert by_id["other_provider"]["scenario"] is None
+    assert by_id["other_provider"]["explanation"].startswith("Yes, never: no scenario within the bounds")
+
+
+def test_json_validates_against_schema(seed_json: dict) -> None:
+    jsonschema.validate(seed_json, SCHEMA)
+
+
+def test_json_is_deterministic() -> None:
+    a = subprocess.run([sys.executable, "-m", "verifier", SEED, "--format", "json"], cwd=ROOT, capture_output=True, text=True)
+    b = subprocess.run([sys.executable, "-m", "verifier", SEED, "--format", "json"], cwd=ROOT, capture_output=True, text=True)
+    assert a.returncode == 0, a.stderr
+    assert a.stdout == b.stdout
+
+
+def tiny(tmp_path: Path, body: str, name: str = "t.contract") -> str:
+    p = tmp_path / name
+    p.write_text(
+        'contract "Tiny" effective 2024-01-01 horizon 2024-12-31\n'
+        "party Seller\nparty Buyer\n"
+        "event Deliver by Seller\nevent Pay(amount: money) by Buyer\nevent Order by Buyer\n"
+        "state Open holds from effective until Deliver\n" + body
+    )
+    return str(p)
+
+
+def test_failing_check_exits_1_with_counterexample(tmp_path: Path) -> None:
+    f = tiny(tmp_path, """
+§1 Delivery
+  when Order by Buyer:
+    Seller must Deliver within 30 days
+
+check never_late "The seller is never in breach":
+  never breach by Seller
+""")
+    code, out, _ = run([f])
+    assert code == 1
+    assert "FAILS   never_late: The seller is never in breach" in out
+    assert "2024-01-01  Order by Buyer" in out
+    assert "Seller violates §1 Delivery on 2024-01-31" in out
+
+
+def test_possible_fails_with_cited_clauses(tmp_path: Path) -> None:
+    f = tiny(tmp_path, """
+§1 No early payment
+  Buyer must not Pay(amount: a) where a > $100
+
+check pay_big "The buyer can pay more than $100 without breach":
+  possible Pay(amount > $100) and not breach by Buyer
+""")
+    c = load_contract(f, Sources()).contract
+    assert c is not None
+    v = verify_contract(c)
+    (r,) = v.results
+    assert (r.verdict, r.clauses, r.scenario) == ("fails", ("§1",), None)
+    assert r.explanation == (
+        "No, this is not possible: no scenario within the bounds (at most 2 occurrences of each event, "
+        "dates up to 2024-12-31) satisfies it. This follows from §1 No early payment."
+    )
+
+
+def test_unknown_check_name_is_usage_error(tmp_path: Path) -> None:
+    f = tiny(tmp_path, "check c \"x\": possible Order\n")
+    code, _, err = run([f, "--check=nope"])
+    assert code == 2
+    assert "no check named nope" in err
+
+
+def test_bad_input_exits_2_without_traceback(tmp_path: Path) -> None:
+    p = tmp_path / "bad.contract"
+    p.write_text('contract "B" effective 2024-01-01\nparty A\nevent E by Z\n')
+    code, out, err = run([str(p)])
+    assert code == 2 and out == ""
+    assert "bad.contract:3:12: error[undefined-name]: party `Z` is not declared" in err
+    assert "Traceback" not in err
+
+
+def test_output_file_and_refusal_to_overwrite_input(tmp_path: Path) -> None:
+    f = tiny(tmp_path, "check c \"x\": possible Order\n")
+    out_path = tmp_path / "out.json"
+    code, out, _ = run([f], "json", output=str(out_path))
+    assert code == 0 and out == ""
+    assert json.loads(out_path.read_text())["summary"] == {"holds": 1, "fails": 0, "unknown": 0}
+    code, _, err = run([f], "json", output=f)
+    assert code == 2 and "refusing to write the output over the input file" in err
+    code, _, err = run([f], "json", output=str(tmp_path / "no" / "such" / "dir.json"))
+    assert code == 2 and "does not exist" in err
+
+
+def test_help_documents_exit_codes_and_stays_off_z3() -> None:
+    r = subprocess.run([sys.executable, "-X", "importtime", "-m", "verifier", "--help"], cwd=ROOT,
+                       capture_output=True, text=True)
+    assert r.returncode == 0
+    assert "3  some result is unknown" in r.stdout
+    imported = {line.rsplit("|", 1)[-1].strip() for line in r.stderr.splitlines() if line.startswith("import time:")}
+    assert "click" in imported
+    assert not {mod for mod in imported if mod == "z3" or mod.startswith("z3.")}

@@ -388,6 +388,10 @@ def _norm(n: s.Norm) -> str:
 def _statement(st: s.Statement) -> list[str]:
     if isinstance(st, s.Consequence):
         effect = "ends the contract" if st.effect == "terminates" else f"{st.effect} {st.state}"
+        pattern = st.trigger.pattern
+        if pattern is not None and pattern.event in _KEYWORDS:
+            # `text ends S` would start a text part; after `when` only a name can stand
+            return [f"{_INDENT}when {_trigger(st.trigger)}: {effect}"]
         return [f"{_INDENT}{_trigger(st.trigger)} {effect}"]
     if st.trigger is not None:
         return [f"{_INDENT}when {_trigger(st.trigger)}:", _INDENT * 2 + _norm(st)]
@@ -602,7 +606,7 @@ def _render(blocks: list[_Block], after_all: list[_Comment]) -> str:
         group = block.group
         for j, unit in enumerate(block.units):
             indent = unit.lines[0][: len(unit.lines[0]) - len(unit.lines[0].lstrip(" "))]
-            for c in unit.leading + unit.trailing[:-1]:
+            for c in sorted(unit.leading + unit.trailing[:-1], key=lambda c: c.pos):
                 out.append(indent + c.text)
                 if c.blank_after and j == 0:
                     out.append("")

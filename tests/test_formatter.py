@@ -408,6 +408,12 @@ def test_a_number_before_a_comma_is_bracketed() -> None:
     assert "A may F(x: (5), y: ($5), z: (-5), w: 2024-01-01, v: $5.50, u: 7)" in out
 
 
+def test_an_event_named_like_a_keyword_keeps_its_when() -> None:
+    out = fmt(contract("§1 T\n  when text: ends S\n  when survives by A where x: starts S\n  when E: ends S\n"))
+    assert out.endswith("  when text: ends S\n  when survives by A where x: starts S\n  E ends S\n")
+    assert fmt(out) == out
+
+
 def test_texts_escape_quotes_and_backslashes() -> None:
     text = contract('party A "say \\"hi\\" \\\\ tab\\tand“" party B “curly \\ \\"”\n')
     out = fmt(text)

@@ -766,6 +766,31 @@ def test_a_violation_decided_by_an_exception_is_a_violation_of_its_tree(tmp_path
     assert not tl.holds("Access", D("2024-03-03"))
 
 
+def test_violation_of_an_intermediate_exception_is_not_triggered(tmp_path: Path) -> None:
+    # What the code does (docs/semantics.md, open question 6): a violation decided by
+    # §2.1.1 is one of §2.1.1 and of its root §2, not of §2.1 in between.
+    tl = run(
+        tmp_path,
+        TREE + "state Access holds from effective\n§9 Loss of access\n  violation of §2.1 ends Access\n",
+        "2024-03-02 Buy(from: O, amount: $7) by A\n",
+    )
+    assert viol(tl) == [("§2.1.1", "§2", "A", "2024-03-02", "prohibition")]
+    assert tl.effects == []
+
+
+def test_trees_rule_independently(tmp_path: Path) -> None:
+    tl = run(
+        tmp_path,
+        TREE + "§3 Also\n  A must not Buy(amount > $6)\n",
+        "2024-03-02 Buy(from: O, amount: $7) by A\n",
+    )
+    assert tl.events[0].decisions == (("§2", "§2.1.1", "forbidden"), ("§3", "§3", "forbidden"))
+    assert viol(tl) == [
+        ("§2.1.1", "§2", "A", "2024-03-02", "prohibition"),
+        ("§3", "§3", "A", "2024-03-02", "prohibition"),
+    ]
+
+
 @pytest.mark.xfail(
     strict=True,
     reason="interpreter bug: Violation.trigger_violation is an index into the violations list "

@@ -47,13 +47,22 @@ def shipped_files() -> list[Path]:
 FILES = shipped_files()
 IDS = [str(p.relative_to(ROOT)) for p in FILES]
 
-MUTATION_SETTINGS = settings(
-    max_examples=25 if CI else 30,
-    deadline=None,
-    derandomize=CI,
-    database=None if CI else settings.default.database,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.function_scoped_fixture],
-)
+# Examples per file and mutation kind: more for contracts (where the checker runs
+# on every example) than for the small scenarios. WHEREAS_MUTATION_EXAMPLES
+# overrides both, for a longer hunt: `WHEREAS_MUTATION_EXAMPLES=2000 pytest tests/test_mutations.py`.
+_MORE = int(os.environ.get("WHEREAS_MUTATION_EXAMPLES", "0"))
+
+
+def mutation_settings(path: Path) -> settings:
+    examples = _MORE or (250 if path.suffix == ".contract" else 25)
+    return settings(
+        max_examples=examples,
+        deadline=None,
+        derandomize=CI,
+        database=None if CI else settings.default.database,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example],
+    )
+
 
 # Things a writer might type by mistake, and characters the language does not use.
 JUNK = [
@@ -182,61 +191,73 @@ def _tokens(text: str) -> list[str]:
 
 
 @pytest.mark.parametrize("path", FILES, ids=IDS)
-@MUTATION_SETTINGS
-@given(data=st.data())
-def test_truncated_anywhere(path: Path, data: st.DataObject) -> None:
-    text = path.read_text(encoding="utf-8")
-    cut = data.draw(st.integers(0, len(text)), label="cut")
-    assert_robust(text[:cut], path)
+def test_truncated_anywhere(path: Path) -> None:
+    @mutation_settings(path)
+    @given(data=st.data())
+    def mutate(data: st.DataObject) -> None:
+        text = path.read_text(encoding="utf-8")
+        cut = data.draw(st.integers(0, len(text)), label="cut")
+        assert_robust(text[:cut], path)
+
+    mutate()
 
 
 @pytest.mark.parametrize("path", FILES, ids=IDS)
-@MUTATION_SETTINGS
-@given(data=st.data())
-def test_lines_deleted_swapped_or_repeated(path: Path, data: st.DataObject) -> None:
-    lines = _lines(path)
-    index = st.integers(0, len(lines) - 1)
-    for _ in range(data.draw(st.integers(1, 4), label="steps")):
-        action = data.draw(st.sampled_from(["delete", "swap", "repeat"]), label="action")
-        i, j = data.draw(index, label="i"), data.draw(index, label="j")
-        if action == "delete" and len(lines) > 1:
-            del lines[min(i, len(lines) - 1)]
-        elif action == "swap":
-            i, j = min(i, len(lines) - 1), min(j, len(lines) - 1)
-            lines[i], lines[j] = lines[j], lines[i]
-        else:
-            lines.insert(min(j, len(lines)), lines[min(i, len(lines) - 1)])
-    assert_robust("\n".join(lines), path)
+def test_lines_deleted_swapped_or_repeated(path: Path) -> None:
+    @mutation_settings(path)
+    @given(data=st.data())
+    def mutate(data: st.DataObject) -> None:
+        lines = _lines(path)
+        index = st.integers(0, len(lines) - 1)
+        for _ in range(data.draw(st.integers(1, 4), label="steps")):
+            action = data.draw(st.sampled_from(["delete", "swap", "repeat"]), label="action")
+            i, j = data.draw(index, label="i"), data.draw(index, label="j")
+            if action == "delete" and len(lines) > 1:
+                del lines[min(i, len(lines) - 1)]
+            elif action == "swap":
+                i, j = min(i, len(lines) - 1), min(j, len(lines) - 1)
+                lines[i], lines[j] = lines[j], lines[i]
+            else:
+                lines.insert(min(j, len(lines)), lines[min(i, len(lines) - 1)])
+        assert_robust("\n".join(lines), path)
+
+    mutate()
 
 
 @pytest.mark.parametrize("path", FILES, ids=IDS)
-@MUTATION_SETTINGS
-@given(data=st.data())
-def test_tokens_replaced_by_tokens_of_the_file(path: Path, data: st.DataObject) -> None:
-    parts = _tokens(path.read_text(encoding="utf-8"))
-    words = [i for i, p in enumerate(parts) if p and not p.isspace()]
-    vocabulary = sorted({parts[i] for i in words})
-    for _ in range(data.draw(st.integers(1, 3), label="steps")):
-        i = data.draw(st.sampled_from(words), label="where")
-        parts[i] = data.draw(st.sampled_from(vocabulary), label="by")
-    assert_robust("".join(parts), path)
-
-
-@pytest.mark.parametrize("path", FILES, ids=IDS)
-@MUTATION_SETTINGS
-@given(data=st.data())
-def test_tokens_replaced_or_split_by_junk(path: Path, data: st.DataObject) -> None:
-    text = path.read_text(encoding="utf-8")
-    parts = _tokens(text)
-    words = [i for i, p in enumerate(parts) if p and not p.isspace()]
-    junk = st.sampled_from(JUNK) | st.text(max_size=4)
-    for _ in range(data.draw(st.integers(1, 3), label="steps")):
-        if data.draw(st.booleans(), label="replace a word"):
+def test_tokens_replaced_by_tokens_of_the_file(path: Path) -> None:
+    @mutation_settings(path)
+    @given(data=st.data())
+    def mutate(data: st.DataObject) -> None:
+        parts = _tokens(path.read_text(encoding="utf-8"))
+        words = [i for i, p in enumerate(parts) if p and not p.isspace()]
+        vocabulary = sorted({parts[i] for i in words})
+        for _ in range(data.draw(st.integers(1, 3), label="steps")):
             i = data.draw(st.sampled_from(words), label="where")
-            parts[i] = data.draw(junk, label="by")
-        else:
-            joined = "".join(parts)
-            at = data.draw(st.integers(0, len(joined)), label="insert at")
-            parts = _tokens(joined[:at] + data.draw(junk, label="insert") + joined[at:])
-            words = [i for i, p in enumerate(parts) if p and not p.isspace()] or [0]
-    assert_robust("".join(parts), path)
+            parts[i] = data.draw(st.sampled_from(vocabulary), label="by")
+        assert_robust("".join(parts), path)
+
+    mutate()
+
+
+@pytest.mark.parametrize("path", FILES, ids=IDS)
+def test_tokens_replaced_or_split_by_junk(path: Path) -> None:
+    @mutation_settings(path)
+    @given(data=st.data())
+    def mutate(data: st.DataObject) -> None:
+        text = path.read_text(encoding="utf-8")
+        parts = _tokens(text)
+        words = [i for i, p in enumerate(parts) if p and not p.isspace()]
+        junk = st.sampled_from(JUNK) | st.text(max_size=4)
+        for _ in range(data.draw(st.integers(1, 3), label="steps")):
+            if data.draw(st.booleans(), label="replace a word"):
+                i = data.draw(st.sampled_from(words), label="where")
+                parts[i] = data.draw(junk, label="by")
+            else:
+                joined = "".join(parts)
+                at = data.draw(st.integers(0, len(joined)), label="insert at")
+                parts = _tokens(joined[:at] + data.draw(junk, label="insert") + joined[at:])
+                words = [i for i, p in enumerate(parts) if p and not p.isspace()] or [0]
+        assert_robust("".join(parts), path)
+
+    mutate()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import textwrap
 from pathlib import Path
 
@@ -571,3 +572,26 @@ def test_the_command_line(at_root: None) -> None:
     assert json.loads(r.output)["schema"] == "whereas.simulate/1"
     r = runner.invoke(whereas, ["simulate", "--help"])
     assert r.exit_code == 0 and "Usage: whereas simulate [OPTIONS] [CONTRACT] SCENARIO" in r.output
+
+
+# ----------------------------------------------------------------- the examples in docs/semantics.md
+
+_MARKER = re.compile(r"<!-- (file|output of): (?:whereas simulate )?(\S+) -->\n```\n(.*?)```\n", re.S)
+
+
+def test_the_examples_in_docs_semantics(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each `<!-- file: NAME -->` block is written out; each `<!-- output of: whereas
+    simulate NAME -->` block must be exactly what the command prints."""
+    doc = (ROOT / "docs" / "semantics.md").read_text(encoding="utf-8")
+    blocks = _MARKER.findall(doc)
+    outputs = [(name, text) for kind, name, text in blocks if kind == "output of"]
+    assert len(outputs) == 3
+    for kind, name, text in blocks:
+        if kind == "file":
+            (tmp_path / name).write_text(text, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    for name, text in outputs:
+        code, out, err = sim(name)
+        assert err == ""
+        assert code == (1 if "Breach: none" not in text else 0)
+        assert out == text, name

@@ -180,6 +180,8 @@ def _main(group: click.Command, argv: list[str] | None) -> int:
 
 
 def whereas_main(argv: list[str] | None = None) -> None:
+    import verifier.verify_cmd  # noqa: F401  (registers `verify` and `diff` on the group)
+
     sys.exit(_main(whereas, argv))
 
 

@@ -232,34 +232,7 @@ def timeline_text(tl: Timeline, scenario_file: str) -> str:
         f"  period: {_iso(c.effective)} to {_iso(c.horizon)}",
         "",
     ]
-    blocks: dict[int, list[str]] = {}
-
-    def add(day: int, line: str) -> None:
-        blocks.setdefault(day, []).append(line)
-
-    for e in sorted(tl.effects, key=lambda e: e.day):
-        cause = cause_text(c, e.cause)
-        if e.state is None:
-            add(e.day, f"  the contract is no longer in force (because of {cause})")
-        else:
-            add(e.day, f"  {e.state} {'starts' if e.start else 'ends'} (because of {cause})")
-    for i, r in enumerate(tl.events):
-        add(r.occ.day, f"  {occurrence_text(c, r.occ)}: {effectiveness_text(c, r)}")
-        for root, decider, value in r.decisions:
-            add(r.occ.day, f"    {decision_text(c, root, decider, value)}")
-        for cid, ti, j in tl.fulfilled:
-            if j == i:
-                since = ""
-                if 0 <= ti < len(tl.events):
-                    t = tl.events[ti].occ
-                    since = f" (owed since {t.event} on {_iso(t.day)})"
-                add(r.occ.day, f"    fulfils {_clause(c, cid)}{since}")
-    for v in tl.violations:
-        since = ""
-        if v.kind == "obligation" and v.occurrence is not None and 0 <= v.occurrence < len(tl.events):
-            t = tl.events[v.occurrence].occ
-            since = f" (owed since {t.event} on {_iso(t.day)})"
-        add(v.day, f"  VIOLATION of {_clause(c, v.clause)} by {v.party}: {v.message}{since}")
+    blocks = day_blocks(tl)
     if not tl.scenario.events:
         lines.append("No events in this scenario.")
         lines.append("")
@@ -277,6 +250,50 @@ def timeline_text(tl: Timeline, scenario_file: str) -> str:
         )
     lines.append(f"Breach: {breach_summary(tl)}")
     return "\n".join(lines) + "\n"
+
+
+def day_blocks(tl: Timeline) -> dict[int, list[str]]:
+    """The report's lines for each date on which something happens."""
+    c = tl.contract
+    # Per date: the state changes that count from it, then the acts (each with what
+    # ruled on it and its violations), then the obligations whose window closed.
+    changes: dict[int, list[str]] = {}
+    acts: dict[int, list[str]] = {}
+    closed: dict[int, list[str]] = {}
+    for e in sorted(tl.effects, key=lambda e: e.day):
+        cause = cause_text(c, e.cause)
+        if e.state is None:
+            changes.setdefault(e.day, []).append(f"  the contract is no longer in force (because of {cause})")
+        else:
+            changes.setdefault(e.day, []).append(
+                f"  {e.state} {'starts' if e.start else 'ends'} (because of {cause})"
+            )
+    under: dict[int, list[str]] = {}
+    for v in tl.violations:
+        line = f"  VIOLATION of {_clause(c, v.clause)} by {v.party}: {v.message}"
+        if v.kind == "prohibition" and v.occurrence is not None:
+            under.setdefault(v.occurrence, []).append(line)
+            continue
+        if v.occurrence is not None and 0 <= v.occurrence < len(tl.events):
+            t = tl.events[v.occurrence].occ
+            line += f" (owed since {t.event} on {_iso(t.day)})"
+        closed.setdefault(v.day, []).append(line)
+    for i, r in enumerate(tl.events):
+        out = acts.setdefault(r.occ.day, [])
+        out.append(f"  {occurrence_text(c, r.occ)}: {effectiveness_text(c, r)}")
+        out.extend(f"    {decision_text(c, root, decider, value)}" for root, decider, value in r.decisions)
+        for cid, ti, j in tl.fulfilled:
+            if j == i:
+                since = ""
+                if 0 <= ti < len(tl.events):
+                    t = tl.events[ti].occ
+                    since = f" (owed since {t.event} on {_iso(t.day)})"
+                out.append(f"    fulfils {_clause(c, cid)}{since}")
+        out.extend(under.get(i, []))
+    return {
+        day: changes.get(day, []) + acts.get(day, []) + closed.get(day, [])
+        for day in sorted(set(changes) | set(acts) | set(closed))
+    }
 
 
 def states_summary(tl: Timeline) -> str:

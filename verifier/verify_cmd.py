@@ -15,7 +15,7 @@ from typing import Any
 import click
 
 from dsl.diagnostics import Sources
-from verifier.cli import EXIT_INPUT, HELP_EXIT, Streams, print_diagnostics
+from verifier.cli import EXIT_INPUT, HELP_EXIT, Streams, print_diagnostics, whereas
 
 
 def run_verify(
@@ -85,6 +85,44 @@ def run_verify(
     return 0
 
 
+def run_what_if(base: str, amendment: str, fmt: str, output: str | None, bound: int, streams: Streams,
+                direct: bool = False) -> int:
+    """``verify BASE --what-if AMENDMENT`` and ``whereas diff BASE OTHER``.
+    ``direct``: OTHER may be a whole contract instead of an amendment of BASE."""
+    from dsl import syntax as s
+    from dsl.load import load_amended, load_contract
+    from dsl.parser import parse_file
+    from verifier.whatif import compare, comparison_exit, comparison_json, comparison_text
+
+    sources = Sources()
+    lb = load_contract(base, sources)
+    if not lb.ok:
+        print_diagnostics(lb.diagnostics, sources, streams.err)
+        return EXIT_INPUT
+    node, _ = parse_file(amendment, Sources())
+    if direct and isinstance(node, s.ContractFile):
+        la = load_contract(amendment, sources)
+    else:
+        la = load_amended(base, amendment, sources)
+    if not la.ok:
+        print_diagnostics(la.diagnostics, sources, streams.err)
+        return EXIT_INPUT
+    assert lb.contract is not None and la.contract is not None
+    cmp = compare(lb.contract, la.contract, lb.sha256, la.sha256, bound=bound, amendment_file=amendment)
+    if fmt == "json":
+        text = json.dumps(comparison_json(cmp), indent=2, ensure_ascii=False) + "\n"
+    else:
+        text = comparison_text(cmp)
+    if output is None:
+        streams.out.write(text)
+    else:
+        err = write_output(output, text)
+        if err:
+            streams.err.write(err + "\n")
+            return EXIT_INPUT
+    return comparison_exit(cmp)
+
+
 def write_output(path: str, text: str) -> str | None:
     """Write atomically; say why not instead of raising."""
     folder = os.path.dirname(os.path.abspath(path))
@@ -118,7 +156,33 @@ def write_output(path: str, text: str) -> str | None:
               help="occurrences of each event the solver considers (proofs are re-checked at bound+1)")
 @click.option("--timings", is_flag=True, help="include solver times (makes output non-deterministic)")
 @click.option("--no-analyses", is_flag=True, help="skip the built-in analyses (conflicts, dead clauses, ...)")
+@click.option("--what-if", "what_if", type=str, default=None, metavar="AMENDMENT",
+              help="compare with the contract as AMENDMENT changes it: verdicts before and after, and a "
+              "scenario on which the two versions differ")
 def verify_command(files: tuple[str, ...], checks: tuple[str, ...], fmt: str, output: str | None, bound: int,
-                   timings: bool, no_analyses: bool) -> None:
+                   timings: bool, no_analyses: bool, what_if: str | None) -> None:
     streams = Streams(sys.stdout, sys.stderr)
+    if what_if is not None:
+        if len(files) != 1:
+            raise click.UsageError("--what-if compares one contract with one amendment")
+        raise SystemExit(run_what_if(files[0], what_if, fmt, output, bound, streams))
     raise SystemExit(run_verify(list(files), list(checks), fmt, output, bound, timings, streams, not no_analyses))
+
+
+@click.command(
+    "diff",
+    help="Compare two versions of a contract: BASE and OTHER, an amendment of it or a whole contract. "
+    "Prints each check's verdict before and after, and a scenario on which the versions differ, "
+    "or the proof that none exists within the bounds.\n\n" + HELP_EXIT,
+)
+@click.argument("base")
+@click.argument("other")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("-o", "--output", type=str, default=None, help="write the result to this file instead of stdout")
+@click.option("--bound", type=click.IntRange(1, 8), default=2, show_default=True)
+def diff_command(base: str, other: str, fmt: str, output: str | None, bound: int) -> None:
+    raise SystemExit(run_what_if(base, other, fmt, output, bound, Streams(sys.stdout, sys.stderr), direct=True))
+
+
+whereas.add_command(verify_command)
+whereas.add_command(diff_command)

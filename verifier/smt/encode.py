@@ -31,6 +31,29 @@ from dsl.syntax import Money
 
 
 @attrs.frozen
+class Universe:
+    """The names a scenario can use, in a fixed order: actors, parties, kind
+    members. Two contracts compared on one scenario share one universe."""
+
+    actors: tuple[str, ...]
+    parties: tuple[str, ...]
+    kinds: dict[str, tuple[str, ...]]
+
+    @staticmethod
+    def of(*cs: m.Contract) -> Universe:
+        actors: list[str] = []
+        parties: list[str] = []
+        kinds: dict[str, list[str]] = {}
+        for c in cs:
+            actors += [a for a in c.actors if a not in actors]
+            parties += [p for p in c.parties if p not in parties]
+            for k, members in c.kinds.items():
+                have = kinds.setdefault(k, [])
+                have += [x for x in members if x not in have]
+        return Universe(tuple(actors), tuple(parties), {k: tuple(v) for k, v in kinds.items()})
+
+
+@attrs.frozen
 class Slot:
     event: str
     index: int
@@ -65,17 +88,23 @@ class ViolationInst:
 
 
 class Encoding:
-    def __init__(self, c: m.Contract, k: int) -> None:
+    def __init__(self, c: m.Contract, k: int, prefix: str = "", universe: Universe | None = None) -> None:
+        """``prefix`` names this encoding's derived terms apart from another's,
+        so two contracts can share one scenario (slots and facts keep their
+        names) in one solver: the semantic diff's miter."""
         self.c = c
         self.k = k
+        self.prefix = prefix
         self.base: list[Any] = []  # unguarded: domains and the slot structure
         # (clause id, name, definition): with the clause the name means its
         # definition; without it (its literal false) the name is false, as if
         # the clause were struck out
         self.guarded: list[tuple[str, Any, Any]] = []
-        self.lits = {cid: z3.Bool(f"use[{cid}]") for cid in c.clauses}
-        self.actors = list(c.actors)
-        self.parties = list(c.parties)
+        self.lits = {cid: z3.Bool(f"{prefix}use[{cid}]") for cid in c.clauses}
+        u = universe or Universe.of(c)
+        self.actors = list(u.actors)
+        self.parties = list(u.parties)
+        self.kinds = {k: list(v) for k, v in u.kinds.items()}
         self.facts: dict[str, Any] = {}
         self.slots: dict[str, list[Slot]] = {}
         self._applies: dict[tuple[str, str, int], Any] = {}
@@ -100,7 +129,7 @@ class Encoding:
     # ------------------------------------------------------------ basics
     def fresh(self, name: str) -> Any:
         self._n += 1
-        return z3.Bool(f"{name}#{self._n}")
+        return z3.Bool(f"{self.prefix}{name}#{self._n}")
 
     def all_slots(self) -> list[Slot]:
         return [s for ss in self.slots.values() for s in ss]
@@ -125,7 +154,7 @@ class Encoding:
         c = self.c
         if t.name == "kind":
             assert t.kind is not None
-            return [v >= 0, v < len(c.kinds[t.kind])]
+            return [v >= 0, v < len(self.kinds[t.kind])]
         if t.name == "party":
             return [v >= 0, v < len(self.parties)]
         if t.name == "date":
@@ -187,7 +216,7 @@ class Encoding:
     def symbol_index(self, name: str, t: m.Type) -> int:
         if t.name == "kind":
             assert t.kind is not None
-            return self.c.kinds[t.kind].index(name)
+            return self.kinds[t.kind].index(name)
         if t.name == "party":
             return self.parties.index(name)
         raise AssertionError(f"no index for {name} as {t}")
@@ -315,7 +344,7 @@ class Encoding:
         # define the names first: applicability below may refer to any slot's effectiveness
         for e, ss in self.slots.items():
             for s in ss:
-                self.eff[(e, s.index)] = z3.Bool(f"eff.{e}[{s.index}]") if e in powered else z3.BoolVal(True)
+                self.eff[(e, s.index)] = z3.Bool(f"{self.prefix}eff.{e}[{s.index}]") if e in powered else z3.BoolVal(True)
         for e in powered:
             for s in self.slots[e]:
                 uses = []

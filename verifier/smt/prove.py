@@ -105,41 +105,7 @@ class Prover:
 
     # ------------------------------------------------------------ models to scenarios
     def scenario_of(self, model: Any) -> Scenario:
-        c = self.c
-        occs: list[tuple[int, int, int, Occurrence]] = []
-        for ei, (name, slots) in enumerate(self.enc.slots.items()):
-            ev = c.events[name]
-            for s in slots:
-                if not z3.is_true(model.eval(s.occ, model_completion=True)):
-                    continue
-                day = model.eval(s.day, model_completion=True).as_long()
-                actor = self.enc.actors[model.eval(s.actor, model_completion=True).as_long()]
-                args = tuple((p, self.value(model.eval(s.args[p], model_completion=True), t)) for p, t in ev.params)
-                occs.append((day, ei, s.index, Occurrence(day, name, actor, args)))
-        occs.sort(key=lambda x: x[:3])
-        events = tuple(attrs.evolve(o, seq=i) for i, (_, _, _, o) in enumerate(occs))
-        facts = {
-            f.name: self.value(model.eval(self.enc.facts[f.name], model_completion=True), f.type)
-            for f in c.facts.values()
-            if f.value is None
-        }
-        return Scenario("found by the solver", facts, events)
-
-    def value(self, v: Any, t: m.Type) -> m.ConstValue:
-        if t.name == "bool":
-            return bool(z3.is_true(v))
-        if t.name == "percent":
-            frac = v.as_fraction()
-            return Fraction(frac.numerator, frac.denominator)
-        n = v.as_long()
-        if t.name == "money":
-            return Money(n, t.currency or self.c.currency)
-        if t.name == "kind":
-            assert t.kind is not None
-            return str(self.c.kinds[t.kind][n])
-        if t.name == "party":
-            return str(self.enc.parties[n])
-        return int(n)
+        return scenario_of(model, [self.enc])
 
     # ------------------------------------------------------------ analyses
     def conflict_query(self, root: str) -> Any:
@@ -163,3 +129,48 @@ class Prover:
     def fulfilment_query(self, cid: str) -> Any | None:
         terms = [z3.And(inst, ful) for n, inst, ful in self.enc.obligation_insts if n.clause == cid]
         return z3.Or(terms) if terms else None
+
+
+def scenario_of(model: Any, encs: list[Encoding]) -> Scenario:
+    """The scenario a model describes, over the slots of one or more encodings
+    (the miter's two contracts share their slots by name)."""
+    occs: list[tuple[int, int, int, Occurrence]] = []
+    seen: set[str] = set()
+    facts: dict[str, m.ConstValue] = {}
+    for enc in encs:
+        c = enc.c
+        for ei, (name, slots) in enumerate(enc.slots.items()):
+            if name in seen:
+                continue
+            seen.add(name)
+            ev = c.events[name]
+            for s in slots:
+                if not z3.is_true(model.eval(s.occ, model_completion=True)):
+                    continue
+                day = model.eval(s.day, model_completion=True).as_long()
+                actor = enc.actors[model.eval(s.actor, model_completion=True).as_long()]
+                args = tuple((p, _value(enc, model.eval(s.args[p], model_completion=True), t)) for p, t in ev.params)
+                occs.append((day, ei, s.index, Occurrence(day, name, actor, args)))
+        for f in c.facts.values():
+            if f.value is None and f.name not in facts:
+                facts[f.name] = _value(enc, model.eval(enc.facts[f.name], model_completion=True), f.type)
+    occs.sort(key=lambda x: x[:3])
+    events = tuple(attrs.evolve(o, seq=i) for i, (_, _, _, o) in enumerate(occs))
+    return Scenario("found by the solver", facts, events)
+
+
+def _value(enc: Encoding, v: Any, t: m.Type) -> m.ConstValue:
+    if t.name == "bool":
+        return bool(z3.is_true(v))
+    if t.name == "percent":
+        frac = v.as_fraction()
+        return Fraction(frac.numerator, frac.denominator)
+    n = v.as_long()
+    if t.name == "money":
+        return Money(n, t.currency or enc.c.currency)
+    if t.name == "kind":
+        assert t.kind is not None
+        return str(enc.kinds[t.kind][n])
+    if t.name == "party":
+        return str(enc.parties[n])
+    return int(n)

@@ -1,0 +1,209 @@
+"""What-if: a contract and an amended version, compared.
+
+From two checked contracts to a ``Comparison``: each check's verdict before
+and after, and the semantic diff — a scenario on which the versions read
+differently (found by ``verifier.smt.diff``), replayed through the interpreter
+under both versions and shown side by side, or the proof that no scenario
+within the bounds tells them apart.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+
+from dsl import model as m
+from dsl.load import Scenario
+from verifier.interpreter import MissingFact, Timeline, simulate
+from verifier.verify import (
+    DEFAULT_BOUND,
+    Verification,
+    clause_label,
+    describe_event,
+    scenario_json,
+    to_json,
+    to_text,
+    verify_contract,
+)
+
+
+@attrs.frozen
+class Reading:
+    """What one version makes of a scenario."""
+
+    violations: tuple[str, ...]
+    breach: tuple[str, ...]
+    ineffective: tuple[str, ...]
+    changes: tuple[str, ...]
+
+    def lines(self) -> list[str]:
+        out = [f"breach: {', '.join(self.breach) or 'none'}"]
+        out += [f"violation: {v}" for v in self.violations]
+        out += [f"ineffective: {x}" for x in self.ineffective]
+        out += [f"state: {x}" for x in self.changes]
+        return out
+
+    def to_json(self) -> dict[str, Any]:
+        return {"breach": list(self.breach), "violations": list(self.violations),
+                "ineffective": list(self.ineffective), "state_changes": list(self.changes)}
+
+
+@attrs.frozen
+class Difference:
+    scenario: Scenario
+    before: Reading
+    after: Reading
+    what: tuple[str, ...]  # the readings that differ, in words
+
+
+@attrs.frozen
+class Comparison:
+    base: Verification
+    amended: Verification
+    base_file: str
+    amendment_file: str
+    rows: tuple[tuple[str, str, str, bool], ...]  # id, before, after, changed
+    difference: Difference | None
+    diff_status: str  # "difference" | "none" | "unknown" | "internal-error"
+    diff_note: str = ""
+
+
+def restrict(sc: Scenario, c: m.Contract) -> Scenario:
+    """The part of a scenario a version can see: an event it does not declare
+    does not exist for it."""
+    return Scenario(sc.title, {k: v for k, v in sc.facts.items() if k in c.facts and c.facts[k].value is None},
+                    tuple(o for o in sc.events if o.event in c.events))
+
+
+def reading(tl: Timeline) -> Reading:
+    c = tl.contract
+    viols = tuple(f"{m.date_of(v.day)} {v.party} violates {clause_label(c, v.clause)}" for v in tl.violations)
+    breach = tuple(sorted({v.party for v in tl.violations}))
+    ineff = tuple(describe_event(c, r.occ) for r in tl.events if not r.effective)
+    changes = tuple(
+        sorted(f"{m.date_of(e.day)} {e.state or 'the contract'} {'starts' if e.start else 'ends'}" for e in tl.effects)
+    )
+    return Reading(viols, breach, ineff, changes)
+
+
+def _what_differs(a: Reading, b: Reading) -> tuple[str, ...]:
+    out = []
+    if a.breach != b.breach:
+        out.append(f"who is in breach: {', '.join(a.breach) or 'nobody'} before, {', '.join(b.breach) or 'nobody'} after")
+    elif a.violations != b.violations:
+        out.append("which clauses are violated")
+    if a.ineffective != b.ineffective:
+        out.append("which acts are effective")
+    if a.changes != b.changes:
+        out.append("when states start or end")
+    return tuple(out)
+
+
+def compare(base: m.Contract, amended: m.Contract, base_sha: str = "", amended_sha: str = "",
+            bound: int = DEFAULT_BOUND, amendment_file: str = "") -> Comparison:
+    vb = verify_contract(base, base_sha, bound=bound, analyses=False)
+    va = verify_contract(amended, amended_sha, bound=bound)
+    before = {r.id: r.verdict for r in vb.results}
+    after = {r.id: r.verdict for r in va.results}
+    ids = list(before) + [i for i in after if i not in before]
+    rows = tuple((i, before.get(i, "absent"), after.get(i, "absent"), before.get(i) != after.get(i)) for i in ids)
+    diff, status, note = semantic_diff(base, amended, bound)
+    return Comparison(vb, va, base.file, amendment_file or amended.file, rows, diff, status, note)
+
+
+def semantic_diff(base: m.Contract, amended: m.Contract, bound: int = DEFAULT_BOUND) -> tuple[Difference | None, str, str]:
+    from verifier.smt.diff import find_difference
+
+    out = find_difference(base, amended, bound)
+    if out.status == "unsat":
+        out2 = find_difference(base, amended, bound + 1)
+        if out2.status != "sat":
+            return None, "none", (
+                f"no scenario with at most {bound} occurrences of each event (re-checked at {bound + 1}), dates "
+                f"{m.date_of(max(base.effective, amended.effective))} to {m.date_of(min(base.horizon, amended.horizon))}, "
+                "tells the two versions apart"
+            )
+        out = out2
+    if out.status == "unknown":
+        return None, "unknown", f"the solver gave up: {out.reason}"
+    assert out.scenario is not None
+    try:
+        ta = simulate(base, restrict(out.scenario, base))
+        tb = simulate(amended, restrict(out.scenario, amended))
+    except MissingFact as e:
+        return None, "internal-error", f"the difference scenario lacks fact {e.name}"
+    ra, rb = reading(ta), reading(tb)
+    what = _what_differs(ra, rb)
+    if not what:
+        return None, "internal-error", (
+            "INTERNAL ERROR: the solver found a scenario on which the versions differ, but the interpreter reads "
+            "it the same under both; please report it"
+        )
+    return Difference(out.scenario, ra, rb, what), "difference", ""
+
+
+# ----------------------------------------------------------------- output
+
+
+def comparison_json(cmp: Comparison) -> dict[str, Any]:
+    doc = to_json(cmp.amended)
+    d = cmp.difference
+    doc["comparison"] = {
+        "base": cmp.base_file,
+        "amendment": cmp.amendment_file,
+        "checks": [{"id": i, "before": b, "after": a, "changed": ch} for i, b, a, ch in cmp.rows],
+        "difference": None if d is None else {
+            "scenario": scenario_json(cmp.amended.contract, d.scenario)
+            if all(o.event in cmp.amended.contract.events for o in d.scenario.events)
+            else scenario_json(cmp.base.contract, d.scenario),
+            "differs_in": list(d.what),
+            "before": d.before.to_json(),
+            "after": d.after.to_json(),
+        },
+        "status": cmp.diff_status,
+        "note": cmp.diff_note or None,
+    }
+    return doc
+
+
+def comparison_text(cmp: Comparison) -> str:
+    lines = [to_text(cmp.amended).rstrip("\n"), "", f"What-if: {cmp.amendment_file} against {cmp.base_file}", ""]
+    w = max([len(i) for i, *_ in cmp.rows] + [5])
+    lines.append(f"  {'check':<{w}}  {'before':<8} {'after':<8}")
+    for i, b, a, ch in cmp.rows:
+        lines.append(f"  {i:<{w}}  {b:<8} {a:<8}{'  <- changed' if ch else ''}")
+    changed = sum(1 for *_, ch in cmp.rows if ch)
+    lines.append(f"  {changed} of {len(cmp.rows)} verdicts changed")
+    lines.append("")
+    d = cmp.difference
+    if d is None:
+        label = {"none": "No difference", "unknown": "Unknown", "internal-error": "INTERNAL ERROR"}[cmp.diff_status]
+        lines.append(f"Semantic diff: {label}: {cmp.diff_note}")
+    else:
+        c = cmp.amended.contract if all(o.event in cmp.amended.contract.events for o in d.scenario.events) else cmp.base.contract
+        lines.append(f"Semantic diff: the versions differ in {'; '.join(d.what)}. A scenario:")
+        for o in d.scenario.events:
+            lines.append(f"    {describe_event(c, o)}")
+        for k, v in sorted(d.scenario.facts.items()):
+            lines.append(f"    fact {k} = {v}")
+        left, right = d.before.lines(), d.after.lines()
+        wl = max(len(x) for x in left + ["before (base)"])
+        lines.append(f"  {'before (base)':<{wl}} | after (amended)")
+        lines.append(f"  {'-' * wl}-+-{'-' * max(len(x) for x in right + ['after (amended)'])}")
+        for i in range(max(len(left), len(right))):
+            lx = left[i] if i < len(left) else ""
+            rx = right[i] if i < len(right) else ""
+            lines.append(f"  {lx:<{wl}} | {rx}")
+    return "\n".join(lines) + "\n"
+
+
+def comparison_exit(cmp: Comparison) -> int:
+    s = cmp.amended.summary()
+    if cmp.diff_status == "internal-error":
+        return 3
+    if s["fails"]:
+        return 1
+    if s["unknown"] or cmp.diff_status == "unknown":
+        return 3
+    return 0

@@ -191,9 +191,9 @@ def comparison_text(cmp: Comparison) -> str:
         wl = max(len(x) for x in left + ["before (base)"])
         lines.append(f"  {'before (base)':<{wl}} | after (amended)")
         lines.append(f"  {'-' * wl}-+-{'-' * max(len(x) for x in right + ['after (amended)'])}")
-        for i in range(max(len(left), len(right))):
-            lx = left[i] if i < len(left) else ""
-            rx = right[i] if i < len(right) else ""
+        for n in range(max(len(left), len(right))):
+            lx = left[n] if n < len(left) else ""
+            rx = right[n] if n < len(right) else ""
             lines.append(f"  {lx:<{wl}} | {rx}")
     return "\n".join(lines) + "\n"
 

@@ -9,6 +9,7 @@ is an internal error, reported as such, never a verdict.
 
 from __future__ import annotations
 
+import textwrap
 import time
 from typing import TYPE_CHECKING, Any
 
@@ -421,7 +422,8 @@ def to_text(v: Verification, timings: bool = False) -> str:
         if timings:
             head += f"  ({r.seconds:.3f}s)"
         lines.append(head)
-        lines.append(f"  {r.kind}: {r.explanation}")
+        lines += textwrap.wrap(f"{r.kind}: {r.explanation}", width=100, initial_indent="  ", subsequent_indent="    ",
+                               break_on_hyphens=False, break_long_words=False)
         if r.clauses:
             lines.append("  clauses:")
             for cid in r.clauses:

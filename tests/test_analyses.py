@@ -1,0 +1,72 @@
+"""The built-in analyses (conflicts, dead clauses, powers, obligations) and
+honest `unknown` verdicts."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from dsl.diagnostics import Sources
+from dsl.load import load_contract
+from verifier.cli import Streams
+from verifier.verify import verify_contract
+from verifier.verify_cmd import run_verify
+
+DATA = Path(__file__).resolve().parent / "data"
+
+
+def contract(name: str):  # type: ignore[no-untyped-def]
+    lc = load_contract(str(DATA / name), Sources())
+    assert lc.contract is not None, [d.message for d in lc.diagnostics]
+    return lc.contract
+
+
+def test_findings_of_the_analyses() -> None:
+    v = verify_contract(contract("analyses.contract"))
+    got = [(f.code, f.clauses) for f in v.findings]
+    assert got == [
+        ("conflict", ("§1.1", "§1.2")),
+        ("dead-clause", ("§2",)),
+        ("dead-clause", ("§3",)),
+        ("dead-clause", ("§4",)),
+    ]
+    conflict = v.findings[0]
+    assert conflict.message == (
+        "§1.1 Office sublets allowed and §1.2 Nothing after June are exceptions within §1 No subletting that "
+        "disagree on one act (Sublet on 2024-06-01), and neither prevails over the other"
+    )
+    assert conflict.timeline is not None and len(conflict.timeline.conflicts) == 1
+    # the conflicting act is not a violation: it is reported, not resolved
+    assert conflict.timeline.violations == []
+
+
+def test_priority_resolves_the_conflict(tmp_path: Path) -> None:
+    text = (DATA / "analyses.contract").read_text().replace(
+        "  exception to §1\n  from 2024-06-01", "  exception to §1\n  prevailing over §1.1\n  from 2024-06-01"
+    )
+    p = tmp_path / "p.contract"
+    p.write_text(text)
+    lc = load_contract(str(p), Sources())
+    assert lc.contract is not None
+    v = verify_contract(lc.contract)
+    assert "conflict" not in [f.code for f in v.findings]
+
+
+def test_unknown_is_a_verdict_with_its_reason_and_exit_3() -> None:
+    v = verify_contract(contract("analyses.contract"), rlimit=1, analyses=False)
+    (r,) = v.results
+    assert r.verdict == "unknown"
+    assert r.reason is not None and r.reason.startswith("the solver gave up: ")
+    from verifier.verify import exit_code
+
+    assert exit_code(v) == 3
+
+
+def test_unknown_never_exits_0(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import verifier.smt.solver as solver
+
+    monkeypatch.setattr(solver, "DEFAULT_RLIMIT", 1)
+    out, err = io.StringIO(), io.StringIO()
+    code = run_verify([str(DATA / "analyses.contract")], [], "text", None, 2, False, Streams(out, err), analyses=False)
+    assert code == 3
+    assert "UNKNOWN c: x" in out.getvalue()

@@ -110,6 +110,8 @@ class Encoding:
         self._applies: dict[tuple[str, str, int], Any] = {}
         self._n = 0
         self._deferred: list[tuple[str | None, Any, Callable[[], Any]]] = []
+        self._holds: dict[tuple[str, int], Any] = {}
+        self._final = False
         self._make_slots()
         self._make_facts()
         self.eff: dict[tuple[str, int], Any] = {}
@@ -124,6 +126,7 @@ class Encoding:
         self._effects()
         self._prohibitions()
         self._obligations()
+        self._final = True
         self.finalize()
 
     # ------------------------------------------------------------ basics
@@ -289,6 +292,10 @@ class Encoding:
 
     def holds(self, state: str, day: Any) -> Any:
         """Some start counts by ``day`` and no end counts from that start to ``day``."""
+        key = (state, day.get_id())
+        hit = self._holds.get(key)
+        if hit is not None:
+            return hit
         st = self.c.states[state]
         starts: list[tuple[Any, Any]] = []
         ends: list[tuple[Any, Any]] = []
@@ -299,12 +306,15 @@ class Encoding:
         for p in self.effects:
             if p.state == state:
                 (starts if p.start else ends).append((p.active, p.day))
-        return z3.Or(
+        term = z3.Or(
             [
                 z3.And(a, d <= day, *[z3.Not(z3.And(b, d <= e, e <= day)) for b, e in ends])
                 for a, d in starts
             ]
         )
+        if self._final:
+            self._holds[key] = term  # only once every effect is known
+        return term
 
     def applies(self, cl: m.Clause, day: Any) -> Any:
         g = cl.guards
@@ -537,12 +547,39 @@ class Encoding:
         self.violations.append(ViolationInst(cl.id, cl.id, party, deadline, active, "obligation", trig))
 
     # ------------------------------------------------------------ check formulas
-    def change_days(self) -> list[Any]:
-        """Every day on which a check formula over states and breaches can change value."""
-        out: list[Any] = [p.day for p in self.effects] + [v.day for v in self.violations]
-        for st in self.c.states.values():
+    def change_days(self, body: m.Expr) -> list[Any]:
+        """Every day on which ``body`` (states and breaches on a day) can change value:
+        when an effect on one of its states counts, a fixed date of one of them,
+        or a violation it asks about."""
+        states: set[str] = set()
+        breaches: list[m.BreachAtom] = []
+        contract_end = False
+
+        def walk(e: m.Expr) -> None:
+            nonlocal contract_end
+            if isinstance(e, m.StateAt):
+                states.add(e.state)
+            elif isinstance(e, m.BreachAtom):
+                breaches.append(e)
+            elif isinstance(e, m.Op):
+                for a in e.args:
+                    walk(a)
+
+        walk(body)
+        out: list[Any] = [p.day for p in self.effects if p.state in states]
+        for v in self.violations:
+            if any((b.clause is None or b.clause in (v.clause, v.root)) for b in breaches):
+                out.append(v.day)
+        for name in sorted(states):
+            st = self.c.states[name]
             out += [z3.IntVal(d) for d in st.start_days] + [z3.IntVal(d + 1) for d in st.end_days]
-        return out
+        seen: set[int] = set()
+        unique = []
+        for t in out:
+            if t.get_id() not in seen:
+                seen.add(t.get_id())
+                unique.append(t)
+        return unique
 
     def formula(self, e: m.Expr, day: Any = None) -> Any:
         if isinstance(e, m.Op) and e.op in ("and", "or", "not", "implies"):
@@ -569,7 +606,7 @@ class Encoding:
             d = z3.IntVal(e.day) if e.day is not None else day
             return self.holds(e.state, d)
         if isinstance(e, m.AfterEvent):
-            points = self.change_days()
+            points = self.change_days(e.body)
             out = []
             for s in self.slots[e.event]:
                 trig = self.happens(s, e.cond, e.actor, True, None, None)
@@ -578,7 +615,7 @@ class Encoding:
                 out.append(z3.Implies(trig, body))
             return z3.And(out or [True])
         if isinstance(e, m.During):
-            cands = [z3.IntVal(e.lo)] + self.change_days()
+            cands = [z3.IntVal(e.lo)] + self.change_days(e.body)
             return z3.And([z3.Implies(z3.And(t >= e.lo, t <= e.hi), self.formula(e.body, t)) for t in cands])
         return self.term(e, day if day is not None else z3.IntVal(self.c.effective), None, None)
 

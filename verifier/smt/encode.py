@@ -288,6 +288,8 @@ class Encoding:
     # ------------------------------------------------------------ time
     def in_force(self, day: Any) -> Any:
         ends = [p for p in self.effects if p.state is None]
+        if not ends:
+            return day >= self.c.effective
         return z3.And([day >= self.c.effective] + [z3.Not(z3.And(p.active, p.day <= day)) for p in ends])
 
     def holds(self, state: str, day: Any) -> Any:

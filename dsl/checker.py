@@ -605,7 +605,7 @@ class Checker:
         if ctx.day == "scope":
             return m.BreachAtom(e.party, e.clause, None, None, span=e.span)  # hi: the scope's day
         if isinstance(ctx.day, int):
-            hi = ctx.day
+            lo, hi = None, ctx.day  # in breach on a day: a violation on or before it
         return m.BreachAtom(e.party, e.clause, lo, hi, span=e.span)
 
     def timed(self, e: s.Timed, scope: Scope, ctx: TimeCtx) -> m.Expr | None:

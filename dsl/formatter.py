@@ -20,7 +20,9 @@ Layout
     line. Expressions get the parentheses the grammar needs and one more kind:
     a scope (``after E:``, ``from D until D:``, ``on D:``) that something
     follows is bracketed, because ``after E: A and B`` parses as
-    ``(after E: A) and B`` but reads as if the scope covered ``B``.
+    ``(after E: A) and B`` but reads as if the scope covered ``B``. A value
+    ending in a plain number is bracketed before a comma in an argument list,
+    ``F(x: (5), y: 6)``, because the lexer would read the comma into the number.
 
 Comments
     The grammar ignores comments, so the syntax nodes do not hold them. They
@@ -231,23 +233,11 @@ def _by(actor: s.Actor | None) -> str:
     return "" if actor is None else f" by {actor}"
 
 
-# The lexer reads a trailing comma into a number (INT and MONEY are
-# /[0-9][0-9,]*/), so ``F(x: 5, y: 6)`` does not parse. A value that ends in
-# such a number is bracketed when a comma follows it: ``F(x: (5), y: 6)``.
-_COMMA_EATER = re.compile(r"(?<![A-Za-z0-9_§.])[0-9][0-9,]*$")
-_ENDS_IN_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}$")
-
-
 def _arg_list(args: Sequence[tuple[str, str]]) -> str:
     """``(name: value, ...)`` from (``name: `` or ``name <= ``, value text) pairs."""
     if not args:
         return ""
-    out = []
-    for i, (lead, value) in enumerate(args):
-        if i < len(args) - 1 and _COMMA_EATER.search(value) and not _ENDS_IN_DATE.search(value):
-            value = f"({value})"
-        out.append(lead + value)
-    return "(" + ", ".join(out) + ")"
+    return "(" + ", ".join(lead + value for lead, value in args) + ")"
 
 
 def _pattern(p: s.Pattern) -> str:

@@ -64,7 +64,7 @@ def get_parser() -> Lark:
 _SCALE = {"": 1, "K": 10**3, "k": 10**3, "M": 10**6, "B": 10**9, "bn": 10**9, "T": 10**12}
 _CURRENCY = {"US$": "USD", "$": "USD", "€": "EUR", "£": "GBP"}
 _MONEY_RE = re.compile(
-    r"(?P<cur>US\$|\$|€|£|USD|EUR|GBP|CHF) ?(?P<num>[0-9][0-9,]*(\.[0-9]+)?)(?P<scale>K|M|B|T|bn|k)?"
+    r"(?P<cur>US\$|\$|€|£|USD|EUR|GBP|CHF) ?(?P<num>[0-9]+(,[0-9]+)*(\.[0-9]+)?)(?P<scale>K|M|B|T|bn|k)?"
 )
 
 
@@ -112,7 +112,7 @@ def parse_int(text: str) -> int:
 
 def unquote(text: str) -> str:
     """The text between the quotes; a line break and its indentation read as one space."""
-    body = re.sub(r"[ \t]*\n[ \t]*", " ", text[1:-1])
+    body = re.sub(r"[ \t\r]*\n[ \t]*", " ", text[1:-1])
     if text.startswith("“"):
         return body
     return re.sub(r"\\(.)", lambda m: {"n": "\n", "t": "\t"}.get(m.group(1), m.group(1)), body)
@@ -296,7 +296,17 @@ class _Build(Transformer[Token, Any]):
                 facts = tuple(f.strip() for f in m.group("facts").split(",") if f.strip())
         parts = c[1:]
         texts = tuple(p[1] for p in parts if isinstance(p, tuple) and p[0] == "text")
-        exc = next((p for p in parts if isinstance(p, tuple) and p[0] == "exception"), None)
+        excs = [p for p in parts if isinstance(p, tuple) and p[0] == "exception"]
+        exc = excs[0] if excs else None
+        if len(excs) > 1:
+            self.diags.append(
+                Diagnostic(
+                    "exception-mismatch",
+                    f"clause {cid} says `exception to` {len(excs)} times; a clause is an exception to one clause",
+                    self.sp(head),
+                    hint="split it into one exception clause per clause it excepts",
+                )
+            )
         guards = tuple(p for p in parts if isinstance(p, s.Guard))
         survives = any(p == "survives" for p in parts)
         stmts = tuple(p for p in parts if isinstance(p, (s.Norm, s.Consequence)))
@@ -705,7 +715,17 @@ def parse_text(text: str, file: str = "<input>") -> tuple[s.SourceFile | None, l
         if diags:
             return None, diags
         builder = _Build(file)
-        node = builder.transform(tree)
+        try:
+            node = builder.transform(tree)
+        except RecursionError:
+            return None, [
+                Diagnostic(
+                    "unsupported",
+                    "this file nests expressions too deeply to be read",
+                    s.Span(file, 1, 1, 1, 1),
+                    hint="split long conditions into facts or states, or use fewer parentheses",
+                )
+            ]
         diags.extend(builder.diags)
         return node, diags
     return None, diags
@@ -740,6 +760,7 @@ def read_source(path: str, sources: Sources) -> tuple[str | None, list[Diagnosti
         ]
     if text.startswith("\ufeff"):
         text = text[1:]
+    text = text.replace("\r\n", "\n")
     sources.add(path, text)
     if not text.strip():
         return None, [Diagnostic("empty-file", f"{path} is empty", where, hint='a contract starts with `contract "Title" effective YYYY-MM-DD`')]

@@ -57,7 +57,7 @@ def format_money(m: Money) -> str:
     for suffix, scale in (("T", 10**14), ("B", 10**11), ("M", 10**8), ("K", 10**5)):
         if c >= scale and c % (scale // 10) == 0 and not (suffix == "K" and c % scale):
             whole, frac = divmod(c, scale)
-            text = str(whole) if frac == 0 else f"{c / scale:.1f}".rstrip("0").rstrip(".")
+            text = str(whole) if frac == 0 else f"{whole}.{frac // (scale // 10)}"
             return f"{sign}{symbol}{text}{suffix}"
     dollars, cents = divmod(c, 100)
     text = f"{dollars:,}" + (f".{cents:02d}" if cents else "")

@@ -163,106 +163,105 @@ def date_exprs(draw: st.DrawFn) -> Tokens:
 # ----------------------------------------------------------------- patterns and expressions
 
 
-def _compound(draw: st.DrawFn, depth: int) -> bool:
-    """Whether to use the rule's own operator form rather than the next rule's."""
-    return depth > 0 and draw(st.integers(0, 2)) == 0
+# The expression rules, loosest first; each rule's first alternative is the
+# next rule down. A condition (after `where` / `while`) has its own top three
+# rules, then continues at `comparison`.
+_CHAIN = ["implication", "disjunction", "conjunction", "negation", "timed", "comparison", "sum", "product", "unary"]
+_COND_CHAIN = ["cond", "cond_and", "cond_not"] + _CHAIN[_CHAIN.index("comparison") :]
 
 
-@st.composite
-def pattern_args(draw: st.DrawFn, depth: int) -> Tokens:
+def _args(draw: st.DrawFn, depth: int) -> Tokens:
     out: Tokens = ["("]
     for i in range(draw(st.integers(0, 3))):
         if i:
             out.append(",")
         out.append(draw(arg_names))
         out.append(draw(st.sampled_from([":", ":", "==", "!=", "<", "<=", ">", ">="])))
-        out += draw(expressions("sum", depth - 1))
+        out += _derive(draw, "sum", depth - 1)
     return out + [")"]
 
 
-@st.composite
-def patterns(draw: st.DrawFn, depth: int = 2) -> Tokens:
-    out = [draw(names)]
-    if draw(st.booleans()):
-        out += draw(pattern_args(depth))
-    return out
+def _pattern(draw: st.DrawFn, depth: int) -> Tokens:
+    return [draw(names)] + (_args(draw, depth) if draw(st.booleans()) else [])
 
 
-@st.composite
-def atoms(draw: st.DrawFn, depth: int) -> Tokens:
+def _atom(draw: st.DrawFn, depth: int) -> Tokens:
     kind = draw(st.integers(0, 9 if depth > 0 else 8))
-    if kind == 0:
+    if kind in (0, 8):
         return draw(literals())
     if kind == 1:
         return [draw(names)]
     if kind == 2:
-        return [draw(names)] + draw(pattern_args(depth))
+        return [draw(names)] + _args(draw, depth)
     if kind == 3:
-        return [draw(names)] + (draw(pattern_args(depth)) if draw(st.booleans()) else []) + ["by"] + draw(actors())
+        return [draw(names)] + (_args(draw, depth) if draw(st.booleans()) else []) + ["by"] + draw(actors())
     if kind == 4:
         by = ["by"] + draw(actors()) if draw(st.booleans()) else []
-        return ["effective"] + draw(patterns(depth)) + by
+        return ["effective"] + _pattern(draw, depth) + by
     if kind == 5:
         return ["breach", "by", draw(names)]
     if kind == 6:
         return ["breach", "of", draw(clause_refs())] + (["by", draw(names)] if draw(st.booleans()) else [])
     if kind == 7:
         return ["violation", "of", draw(clause_refs())]
-    if kind == 8:
-        return draw(literals())
-    return ["("] + draw(expressions("implication", depth - 1)) + [")"]
+    return ["("] + _derive(draw, "implication", depth - 1) + [")"]
+
+
+def _derive(draw: st.DrawFn, rule: str, depth: int) -> Tokens:
+    """Tokens derived from the expression rule ``rule``: one draw picks the
+    rule (at or below ``rule``) whose own operator form is used, or an atom."""
+    chain = _COND_CHAIN if rule in _COND_CHAIN[:3] else _CHAIN
+    top = chain.index(rule)
+    pick = draw(st.integers(top, len(chain))) if depth > 0 else len(chain)
+    if pick == len(chain):
+        return _atom(draw, depth)
+    form, d = chain[pick], depth - 1
+
+    def sub(r: str) -> Tokens:
+        return _derive(draw, r, d)
+
+    if form == "implication":
+        return sub("disjunction") + ["implies"] + sub("disjunction")
+    if form == "disjunction":
+        return sub("disjunction") + ["or"] + sub("conjunction")
+    if form == "conjunction":
+        return sub("conjunction") + ["and"] + sub("negation")
+    if form == "negation":
+        scope = draw(st.integers(0, 3))
+        if scope == 0:
+            return ["not"] + sub("negation")
+        if scope == 1:
+            by = ["by"] + draw(actors()) if draw(st.booleans()) else []
+            return ["after"] + _pattern(draw, d) + by + [":"] + sub("negation")
+        if scope == 2:
+            return ["from"] + draw(date_exprs()) + ["until"] + draw(date_exprs()) + [":"] + sub("negation")
+        return ["on"] + draw(date_exprs()) + [":"] + sub("negation")
+    if form == "timed":
+        return sub("comparison") + [draw(st.sampled_from(["on", "before", "after"]))] + draw(date_exprs())
+    if form == "comparison":
+        return sub("sum") + [draw(st.sampled_from(["==", "!=", "<", "<=", ">", ">="]))] + sub("sum")
+    if form == "sum":
+        return sub("sum") + [draw(st.sampled_from(["+", "-"]))] + sub("product")
+    if form == "product":
+        return sub("product") + ["*"] + sub("unary")
+    if form == "unary":
+        return ["-"] + sub("unary")
+    if form == "cond":
+        return sub("cond") + ["or"] + sub("cond_and")
+    if form == "cond_and":
+        return sub("cond_and") + ["and"] + sub("cond_not")
+    return ["not"] + sub("cond_not")  # cond_not
 
 
 @st.composite
 def expressions(draw: st.DrawFn, rule: str = "implication", depth: int = 3) -> Tokens:
     """A token list derived from the grammar's expression rule ``rule``."""
+    return _derive(draw, rule, depth)
 
-    def sub(r: str, d: int | None = None) -> Tokens:
-        return draw(expressions(r, depth if d is None else d))
 
-    more = _compound(draw, depth)
-    d = depth - 1
-    if rule == "implication":
-        return sub("disjunction", d) + ["implies"] + sub("disjunction", d) if more else sub("disjunction")
-    if rule == "disjunction":
-        return sub("disjunction", d) + ["or"] + sub("conjunction", d) if more else sub("conjunction")
-    if rule == "conjunction":
-        return sub("conjunction", d) + ["and"] + sub("negation", d) if more else sub("negation")
-    if rule == "negation":
-        if not more:
-            return sub("timed")
-        form = draw(st.integers(0, 3))
-        if form == 0:
-            return ["not"] + sub("negation", d)
-        if form == 1:
-            by = ["by"] + draw(actors()) if draw(st.booleans()) else []
-            return ["after"] + draw(patterns(d)) + by + [":"] + sub("negation", d)
-        if form == 2:
-            return ["from"] + draw(date_exprs()) + ["until"] + draw(date_exprs()) + [":"] + sub("negation", d)
-        return ["on"] + draw(date_exprs()) + [":"] + sub("negation", d)
-    if rule == "timed":
-        if more:
-            return sub("comparison", d) + [draw(st.sampled_from(["on", "before", "after"]))] + draw(date_exprs())
-        return sub("comparison")
-    if rule == "comparison":
-        if more:
-            op = draw(st.sampled_from(["==", "!=", "<", "<=", ">", ">="]))
-            return sub("sum", d) + [op] + sub("sum", d)
-        return sub("sum")
-    if rule == "sum":
-        return sub("sum", d) + [draw(st.sampled_from(["+", "-"]))] + sub("product", d) if more else sub("product")
-    if rule == "product":
-        return sub("product", d) + ["*"] + sub("unary", d) if more else sub("unary")
-    if rule == "unary":
-        return ["-"] + sub("unary", d) if more else draw(atoms(depth))
-    # the condition after `where` / `while`: no temporal forms
-    if rule == "cond":
-        return sub("cond", d) + ["or"] + sub("cond_and", d) if more else sub("cond_and")
-    if rule == "cond_and":
-        return sub("cond_and", d) + ["and"] + sub("cond_not", d) if more else sub("cond_not")
-    if rule == "cond_not":
-        return ["not"] + sub("cond_not", d) if more else sub("comparison")
-    raise ValueError(f"no expression rule {rule}")
+@st.composite
+def patterns(draw: st.DrawFn, depth: int = 2) -> Tokens:
+    return _pattern(draw, depth)
 
 
 # ----------------------------------------------------------------- declarations

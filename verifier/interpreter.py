@@ -82,6 +82,7 @@ class Timeline:
     conflicts: list[Conflict] = attrs.field(factory=list)
     effects: list[Effect] = attrs.field(factory=list)
     fulfilled: list[tuple[str, int, int]] = attrs.field(factory=list)  # (clause, trigger idx, fulfilling idx)
+    runner: _Run | None = attrs.field(default=None, repr=False, eq=False)  # evaluates conditions on this timeline
 
     def breach(self, party: str) -> list[Violation]:
         return [v for v in self.violations if v.party == party]
@@ -283,7 +284,9 @@ class _Run:
                 if self.results[i].effective:
                     self._consequences_of_event(events[i], day)
         self.tl.events = [self.results[k] for k in sorted(self.results)]
-        self.tl.violations.sort(key=lambda v: (v.day, v.clause, v.party))
+        # violations are recorded day by day, so they are in date order already;
+        # their indices are referred to (Violation.trigger_violation): no re-sorting
+        self.tl.runner = self
         return self.tl
 
     def _decide_event(self, i: int, o: Occurrence) -> EventResult:
@@ -440,9 +443,9 @@ def evaluate(tl: Timeline, e: m.Expr, day: int | None = None) -> bool:
         return True
     if isinstance(e, m.During):
         return all(evaluate(tl, e.body, t) for t in range(e.lo, e.hi + 1))
-    # a comparison over facts, in a given
-    run = _Run(c, tl.scenario)
-    return bool(run.ev(e, day or c.effective, None, None))
+    # a comparison (over facts and states), in a given or a check
+    assert tl.runner is not None
+    return bool(tl.runner.ev(e, day if day is not None else c.effective, None, None))
 
 
 def _happens(tl: Timeline, event: str, cond: m.Expr | None, actor: str | None, effective: bool,
@@ -454,8 +457,8 @@ def _happens(tl: Timeline, event: str, cond: m.Expr | None, actor: str | None, e
         return False
     if (lo is not None and o.day < lo) or (hi is not None and o.day > hi):
         return False
-    run = _Run(tl.contract, tl.scenario)
-    return run.cond(cond, o.day, o)
+    assert tl.runner is not None
+    return tl.runner.cond(cond, o.day, o)
 
 
 def check_holds_on(tl: Timeline, check: m.Check) -> tuple[bool, bool]:

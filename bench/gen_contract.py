@@ -12,6 +12,10 @@ shapes real agreements use:
 - licence: a state opened by one event and closed by another, a dated
   obligation and a guarded permission.
 
+The checks are questions a lawyer would ask of each family; not all of them
+hold (a termination right in one family ends the prohibitions of the others,
+and the solver finds that), which is what a benchmark for the prover wants.
+
 The output depends only on the arguments (``seed`` drives a private RNG), so a
 benchmark over the same arguments reads the same bytes.
 
@@ -129,7 +133,9 @@ def _control(f: _Family) -> None:
     f.events.append(f"event {use}(volume: int) by {other}")
     f.events.append(f"event {leave} by {owner}")
     f.states.append(f'state {access} "{other}\'s access, family {k}" holds from effective')
-    f.clause(f"{k}", f"Board decides {k}", f"  {owner}.Board has power to {declare}\n  {declare} ends {access}\n")
+    f.clause(
+        f"{k}", f"Board decides {k}", f"  {owner}.Board has power to {declare}\n  {declare} ends {access}\n"
+    )
     f.clause(
         f"{k}.1",
         f"Use while access lasts {k}",
@@ -194,7 +200,9 @@ def generate(n_clauses: int, n_checks: int, seed: int = 0) -> str:
     checks = checks[:n_checks]
     while len(checks) < n_checks:
         p = PARTIES[len(checks) % len(PARTIES)]
-        checks.append(f'check clear_{len(checks) + 1} "{p} can stay clear of breach":\n  possible not breach by {p}')
+        checks.append(
+            f'check clear_{len(checks) + 1} "{p} can stay clear of breach":\n  possible not breach by {p}'
+        )
     words = _words(clauses + checks)
     # declare only what is used, so the output checks without warnings
     states = [st for st in states if st.split()[1] in words]

@@ -110,6 +110,8 @@ def main(argv: list[str]) -> int:
 
     t_parse = best_of(lambda: parse_only(text))
     t_check = best_of(lambda: parse_and_check(text))
+    node = parse_only(text)
+    t_check_only = best_of(lambda: check_node(node, "bench.contract"))
 
     with tempfile.TemporaryDirectory() as tmp:
         cache_file = os.path.join(tmp, "grammar.lark.cache")
@@ -118,10 +120,16 @@ def main(argv: list[str]) -> int:
         t_cached = best_of(lambda: build_parser(cache_file))
 
     mb = size / 1e6
-    print(f"contract: {size:,} bytes, {n_clauses:,} clauses, {n_checks:,} checks; best of {RUNS} after a warm-up")
+    print(
+        f"contract: {size:,} bytes, {n_clauses:,} clauses, {n_checks:,} checks; best of {RUNS} after a warm-up"
+    )
     print()
     print(f"{'stage':<24}{'bytes':>12}{'seconds':>12}{'MB/s':>10}")
-    for label, t in (("parse", t_parse), ("parse + check", t_check), ("check alone (difference)", t_check - t_parse)):
+    for label, t in (
+        ("parse", t_parse),
+        ("parse + check", t_check),
+        ("check alone (parsed)", t_check_only),
+    ):
         print(f"{label:<24}{size:>12,}{t:>12.3f}{mb / t if t > 0 else float('inf'):>10.2f}")
     print()
     print(f"{'Lark parser build':<24}{'seconds':>12}")
@@ -130,7 +138,6 @@ def main(argv: list[str]) -> int:
 
     if args.profile:
         profile("parse", lambda: parse_only(text))
-        node = parse_only(text)
         profile("check", lambda: check_node(node, "bench.contract"))
     return 0
 

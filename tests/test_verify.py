@@ -51,10 +51,10 @@ EXPECTED = {
     "oracle_before_waiver": ("holds", ["§2"]),
     "other_provider": ("holds", ["§2"]),
     "exit_via_agi": ("holds", ["§7", "§7.1"]),
-    "access_after_declaration": ("holds", ["§7", "§7.1"]),
+    "access_after_declaration": ("holds", ["§7"]),
     "no_access_after_agi": ("holds", ["§7"]),
-    "access_without_declaration": ("holds", []),
-    "microsoft_cannot_declare": ("holds", []),
+    "access_without_declaration": ("holds", ["§7.1"]),
+    "microsoft_cannot_declare": ("holds", ["§7.1"]),
     "supply_breach": ("holds", ["§3"]),
 }
 

@@ -71,6 +71,7 @@ class Effect:
     state: str | None  # None: the contract itself (termination)
     start: bool
     cause: str  # human-readable: "DeclareAGI (§7)"
+    clause: str | None = None  # the clause whose consequence it is (None: a state's own declaration)
 
 
 @attrs.define
@@ -83,6 +84,28 @@ class Timeline:
     effects: list[Effect] = attrs.field(factory=list)
     fulfilled: list[tuple[str, int, int]] = attrs.field(factory=list)  # (clause, trigger idx, fulfilling idx)
     runner: _Run | None = attrs.field(default=None, repr=False, eq=False)  # evaluates conditions on this timeline
+    # obligations set off whose window closes after the horizon: (clause, start day, last day)
+    open_at_horizon: list[tuple[str, int, int]] = attrs.field(factory=list)
+
+    def changes(self) -> list[Effect]:
+        """The effects that change something: a state that starts when it did not
+        hold the day before, or ends when it did; the contract ending. One per
+        state and day."""
+        out: list[Effect] = []
+        seen: set[tuple[str | None, int]] = set()
+        for e in sorted(self.effects, key=lambda e: (e.day, e.state or "")):
+            if (e.state, e.day) in seen:
+                continue
+            if e.state is None:
+                if self.in_force(e.day - 1) and not self.in_force(e.day):
+                    out.append(e)
+                    seen.add((None, e.day))
+                continue
+            before, after = self.holds(e.state, e.day - 1), self.holds(e.state, e.day)
+            if before != after and after == e.start:
+                out.append(e)
+                seen.add((e.state, e.day))
+        return out
 
     def breach(self, party: str) -> list[Violation]:
         return [v for v in self.violations if v.party == party]
@@ -337,7 +360,9 @@ class _Run:
             if deadline < start:
                 return  # set off after its deadline: nothing can be owed
         if deadline > self.c.horizon:
-            return  # the window closes after the horizon: no violation within the bounds
+            # the window closes after the horizon: no violation within the bounds
+            self.tl.open_at_horizon.append((cl.id, start, deadline))
+            return
         self.pending.append(_Pending(deadline, cl, n, start, trig, ti, tv))
         heapq.heappush(agenda, deadline)
 
@@ -362,7 +387,7 @@ class _Run:
                 continue
             for q in cl.consequences:
                 if q.trigger.violation_of in (v.clause, v.root):
-                    self._effect(q, v.day + 1, f"violation of {v.clause} ({cl.id})")
+                    self._effect(q, v.day + 1, f"violation of {v.clause} ({cl.id})", cl.id)
             for n in cl.norms:
                 if n.modality == "must" and n.trigger is not None and n.trigger.violation_of in (v.clause, v.root):
                     self._instance(cl, n, v.day, None, None, idx, agenda)
@@ -376,13 +401,13 @@ class _Run:
         for cl in self.c.clauses.values():
             for q in cl.consequences:
                 if q.trigger.event is not None and self.trigger_matches(q.trigger, o) and self.applies(cl, day):
-                    self._effect(q, day + 1, f"{o.event} ({cl.id})")
+                    self._effect(q, day + 1, f"{o.event} ({cl.id})", cl.id)
 
-    def _effect(self, q: m.Consequence, day: int, cause: str) -> None:
+    def _effect(self, q: m.Consequence, day: int, cause: str, clause: str) -> None:
         if q.effect == "terminates":
-            self.effects.append(Effect(day, None, False, cause))
+            self.effects.append(Effect(day, None, False, cause, clause))
         else:
-            self.effects.append(Effect(day, q.state, q.effect == "starts", cause))
+            self.effects.append(Effect(day, q.state, q.effect == "starts", cause, clause))
 
 
 @attrs.define

@@ -123,9 +123,9 @@ def timeline_clauses(tl: Timeline) -> tuple[str, ...]:
         for root, decider, _ in r.decisions:
             out += [root] + decider.split(",")
     out += [v.clause for v in tl.violations]
-    for e in tl.effects:
-        if "(" in e.cause and "§" in e.cause:
-            out.append(e.cause[e.cause.index("§") : e.cause.rindex(")")])
+    out += [e.clause for e in tl.changes() if e.clause is not None]
+    out += [cid for cid, _, _ in tl.fulfilled]
+    out += [cid for cid, _, _ in tl.open_at_horizon]
     seen: list[str] = []
     for cid in out:
         if cid in tl.contract.clauses and cid not in seen:
@@ -146,13 +146,21 @@ def outcome_story(tl: Timeline) -> str:
     for r in tl.events:
         if not r.effective:
             bits.append(f"{r.occ.actor}'s {r.occ.event} on {m.date_of(r.occ.day)} is ineffective")
-    for e in tl.effects:
+    for e in tl.changes():
         if e.state is not None:
             bits.append(f"{e.state} {'starts' if e.start else 'ends'} from {m.date_of(e.day)}")
         else:
             bits.append(f"the contract ends from {m.date_of(e.day)}")
     for x in tl.conflicts:
         bits.append(f"{_list(list(x.clauses))} conflict on {m.date_of(x.day)}")
+    for cid, ti, j in tl.fulfilled:
+        o = tl.events[j].occ
+        bits.append(f"the obligation under {clause_label(c, cid)} is met by {o.event} on {m.date_of(o.day)}")
+    for cid, start, last in tl.open_at_horizon:
+        bits.append(
+            f"an obligation under {clause_label(c, cid)} set off on {m.date_of(start)} is still open at the horizon "
+            f"(due by {m.date_of(last)})"
+        )
     return "; ".join(bits) if bits else "nobody is in breach and no state changes"
 
 
@@ -207,24 +215,36 @@ def verify_contract(
 ) -> Verification:
     from verifier.smt.prove import Prover
     from verifier.smt.solver import DEFAULT_RLIMIT
+    from verifier.slicing import cone, restrict
 
     start = time.perf_counter()
-    prover = Prover(c, bound, rlimit or DEFAULT_RLIMIT)
-    bigger: list[Prover] = []
+    limit = rlimit or DEFAULT_RLIMIT
+    # Checks are solved on the slice of the contract they depend on; checks
+    # with the same slice share one solver (and one for the re-check at k+1).
+    provers: dict[Any, tuple[Prover, list[Prover]]] = {}
 
-    def at_k_plus_1() -> Prover:
-        if not bigger:
-            bigger.append(Prover(c, bound + 1, rlimit or DEFAULT_RLIMIT))
-        return bigger[0]
+    def provers_for(check: m.Check) -> tuple[Prover, Any]:
+        sl = cone(c, [check.body, *check.givens])
+        if sl.key not in provers:
+            provers[sl.key] = (Prover(restrict(c, sl), bound, limit), [])
+        prover, bigger = provers[sl.key]
+
+        def at_k_plus_1() -> Prover:
+            if not bigger:
+                bigger.append(Prover(restrict(c, sl), bound + 1, limit))
+            return bigger[0]
+
+        return prover, at_k_plus_1
 
     results = []
     for check in c.checks:
         if only and check.id not in only and check.title not in only:
             continue
         t0 = time.perf_counter()
-        results.append(run_check(c, check, prover, at_k_plus_1, bound))
-        results[-1] = attrs.evolve(results[-1], seconds=time.perf_counter() - t0)
-    findings = run_analyses(c, prover) if analyses else []
+        prover, at_k_plus_1 = provers_for(check)
+        res = run_check(c, check, prover, at_k_plus_1, bound)
+        results.append(attrs.evolve(res, seconds=time.perf_counter() - t0))
+    findings = run_analyses(c, Prover(c, bound, limit)) if analyses else []
     return Verification(c, sha256, bound, tuple(results), tuple(findings), time.perf_counter() - start)
 
 
@@ -350,6 +370,8 @@ def value_json(v: m.ConstValue, t: m.Type | None) -> Any:
         return {"cents": v.cents, "currency": v.currency, "text": format_money(v)}
     if t is not None and t.name == "date" and isinstance(v, int):
         return m.date_of(v).isoformat()
+    if t is not None and t.name == "percent":
+        return fmt_value(v, t)
     if hasattr(v, "numerator") and not isinstance(v, (int, bool)):
         return str(v)
     return v

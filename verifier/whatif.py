@@ -82,7 +82,7 @@ def reading(tl: Timeline) -> Reading:
     breach = tuple(sorted({v.party for v in tl.violations}))
     ineff = tuple(describe_event(c, r.occ) for r in tl.events if not r.effective)
     changes = tuple(
-        sorted(f"{m.date_of(e.day)} {e.state or 'the contract'} {'starts' if e.start else 'ends'}" for e in tl.effects)
+        sorted(f"{m.date_of(e.day)} {e.state or 'the contract'} {'starts' if e.start else 'ends'}" for e in tl.changes())
     )
     return Reading(viols, breach, ineff, changes)
 

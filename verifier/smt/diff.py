@@ -45,6 +45,7 @@ def find_difference(a: m.Contract, b: m.Contract, k: int, rlimit: int = DEFAULT_
     eb = Encoding(b, k, "amended:", u)
     solver = make_solver(rlimit)
     for enc in (ea, eb):
+        solver.add(*enc.lits.values())  # every clause of both versions is in force
         solver.add(*enc.base)
         for _, v, definition in enc.guarded:
             solver.add(v == definition)

@@ -374,7 +374,11 @@ class Encoding:
                             )
                             uses.append((n, s, u))
                 self.power_uses[(e, s.index)] = uses
-                self.base.append(self.eff[(e, s.index)] == z3.Or([u for _, _, u in uses] or [z3.BoolVal(False)]))
+                # with every power over the act struck out, it is an ordinary act again
+                any_power = z3.Or([self.lits[n.clause] for n, _, _ in uses] or [z3.BoolVal(False)])
+                self.base.append(
+                    self.eff[(e, s.index)] == z3.If(any_power, z3.Or([u for _, _, u in uses] or [z3.BoolVal(False)]), True)
+                )
 
     # ------------------------------------------------------------ effects
     def _effects(self) -> None:

@@ -99,6 +99,14 @@ class Prover:
         slots = self.enc.all_slots()
         opt.minimize(z3.Sum([z3.If(s.occ, 1, 0) for s in slots] or [z3.IntVal(0)]))
         opt.minimize(z3.Sum([z3.If(s.occ, s.day - self.c.effective, 0) for s in slots] or [z3.IntVal(0)]))
+        amounts = [
+            z3.If(s.occ, s.args[p], 0)
+            for s in slots
+            for p, t in self.c.events[s.event].params
+            if t.name in ("money", "duration")
+        ]
+        if amounts:
+            opt.minimize(z3.Sum(amounts))
         if opt.check() == z3.sat:
             return opt.model()
         return None

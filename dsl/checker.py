@@ -71,12 +71,17 @@ class Checker:
             self.horizon = m.day(hz)
         self.events: dict[str, m.Event] = {}
         self.facts: dict[str, m.Fact] = {}
+        self._names: dict[str, str] | None = None
+        self._members: set[str] | None = None
 
     # ------------------------------------------------------------ helpers
     def error(self, code: str, msg: str, span: s.Span, **kw: object) -> None:
         self.diags.append(Diagnostic(code, msg, span, **kw))  # type: ignore[arg-type]
 
     def all_names(self) -> dict[str, str]:
+        """Every declared name and its kind (cached once the declarations are collected)."""
+        if self._names is not None:
+            return self._names
         out: dict[str, str] = {}
         for table, kind in (
             (self.parties, "party"),
@@ -88,6 +93,11 @@ class Checker:
             for n in table:
                 out[n] = kind
         return out
+
+    def members(self) -> set[str]:
+        if self._members is None:
+            self._members = {x for k in self.kinds.values() for x in k.members}
+        return self._members
 
     def undefined(self, name: str, what: str, span: s.Span, candidates: Iterable[str]) -> None:
         self.error(
@@ -191,7 +201,7 @@ class Checker:
         if a.party not in self.parties:
             kind = self.all_names().get(a.party)
             if kind is not None:
-                self.error("wrong-kind", f"`{a.party}` is a {kind}, not a party", a.span, expected="a party")
+                self.error("wrong-kind", f"`{a.party}` is {_a(kind)}, not a party", a.span, expected="a party")
             else:
                 self.undefined(a.party, "party", a.span, self.parties)
             return None
@@ -230,7 +240,7 @@ class Checker:
             if f.value is not None:
                 v = self.expr(f.value, Scope(), None, allow_state=False)
                 if v is not None:
-                    folded = fold(v)
+                    folded = fold(v, self.facts)
                     if not isinstance(folded, m.Const):
                         self.error("unsupported", f"the value of fact {name} must be a constant", f.value.span)
                     elif self.compatible(t, folded.type, f.value.span, f"fact {name}"):
@@ -415,7 +425,7 @@ class Checker:
             return m.Const(n, m.Type("symbol", candidates=cands), span=e.span)
         kind = self.all_names().get(n)
         if kind is not None:
-            self.error("wrong-kind", f"`{n}` is a {kind}; it cannot be used as a value", e.span)
+            self.error("wrong-kind", f"`{n}` is {_a(kind)}; it cannot be used as a value", e.span)
             return None
         cands_all = list(self.facts_syn) + list(self.states_syn) + list(scope.vars) + list(self.parties) + [
             x for d in self.kinds.values() for x in d.members
@@ -431,7 +441,7 @@ class Checker:
     def name_as_event(self, n: str, span: s.Span) -> None:
         kind = self.all_names().get(n)
         if kind is not None:
-            self.error("wrong-kind", f"`{n}` is a {kind}, not an event", span, expected="an event")
+            self.error("wrong-kind", f"`{n}` is {_a(kind)}, not an event", span, expected="an event")
         else:
             self.undefined(n, "event", span, self.events_syn)
 
@@ -463,7 +473,7 @@ class Checker:
                 return None
             return m.Op(op, (a, b), t, span=e.span)
         if op == "*":
-            if not (isinstance(fold(a), m.Const) or isinstance(fold(b), m.Const)):
+            if not (isinstance(fold(a, self.facts), m.Const) or isinstance(fold(b, self.facts), m.Const)):
                 self.error(
                     "unsupported",
                     "a product of two values that both vary is not linear",
@@ -504,6 +514,9 @@ class Checker:
             return v
         if d.name in self.facts_syn:
             self.error("wrong-kind", f"fact `{d.name}` is not a date with a fixed value", d.span, expected="a date")
+        elif d.name in self.all_names():
+            kind = self.all_names()[d.name]
+            self.error("wrong-kind", f"`{d.name}` is {_a(kind)}, not a date", d.span, expected="a date")
         else:
             self.undefined(d.name, "date", d.span, [n for n, f in self.facts.items() if f.type.name == "date"])
         return None
@@ -531,25 +544,39 @@ class Checker:
             seen.add(arg.name)
             ref = m.ArgRef(occ, arg.name, t, span=arg.span)
             v = arg.value
-            if (
+            fresh = (
                 arg.op == ":"
                 and isinstance(v, s.NameRef)
-                and s_bind
                 and v.name not in scope.vars
                 and v.name not in self.all_names()
-                and not any(v.name in k.members for k in self.kinds.values())
-            ):
+                and v.name not in self.members()
+            )
+            if fresh and isinstance(v, s.NameRef) and not (v.name[:1].islower() or v.name[:1] == "_"):
+                # a new variable is a lowercase name; a capitalised one is a misspelt constant
+                if t.name == "kind" and t.kind in self.kinds:
+                    members = self.kinds[t.kind].members
+                    self.error(
+                        "not-a-member",
+                        f"`{v.name}` is not {_a(t.kind)}",
+                        v.span,
+                        expected=f"one of {', '.join(members)}, or a lowercase variable name",
+                        found=v.name,
+                        hint=did_you_mean(v.name, members),
+                    )
+                else:
+                    self.error(
+                        "undefined-name",
+                        f"`{v.name}` is not declared",
+                        v.span,
+                        hint=did_you_mean(v.name, list(self.all_names()) + list(self.members()))
+                        or "to bind the argument to a new variable, use a lowercase name",
+                    )
+                continue
+            if fresh and s_bind and isinstance(v, s.NameRef):
                 scope.vars[v.name] = ref
                 scope.spans[v.name] = v.span
                 continue
-            if (
-                arg.op == ":"
-                and isinstance(v, s.NameRef)
-                and not s_bind
-                and v.name not in scope.vars
-                and v.name not in self.all_names()
-                and not any(v.name in k.members for k in self.kinds.values())
-            ):
+            if fresh:
                 continue  # a binding nobody can use (in a check): matches any value
             val = self.expr(v, scope, None, allow_state=False)
             if val is None:
@@ -583,7 +610,7 @@ class Checker:
         actor = None
         if e.actor is not None:
             actor = self.resolve_actor(e.actor)
-            if actor is None:
+            if actor is None or not self.can_perform(ev, actor, e.actor.span):
                 return None
         return m.Happens(ev.name, cond, actor, e.effective, ctx.lo, ctx.hi, span=e.span)
 
@@ -683,7 +710,21 @@ class Checker:
             if w is not None and self.want_bool(w, t.where.span):
                 cond = conj([c for c in (cond, w) if c is not None])
         actor = self.resolve_actor(t.actor) if t.actor is not None else None
+        if actor is not None and t.actor is not None:
+            self.can_perform(ev, actor, t.actor.span)
         return m.Trigger(ev.name, actor, cond, span=t.span)
+
+    def can_perform(self, ev: m.Event, actor: str, span: s.Span) -> bool:
+        """Whether ``actor`` (or one of its bodies) is among those the event is declared for."""
+        if not ev.actors or any(m.acts_for(a, actor) or m.acts_for(actor, a) for a in ev.actors):
+            return True
+        self.error(
+            "wrong-actor",
+            f"{actor} cannot perform {ev.name}: the event is declared `by {' or '.join(ev.actors)}`",
+            span,
+            hint=f"change the event's declaration to `by {' or '.join(ev.actors + (actor,))}` or `by anyone`",
+        )
+        return False
 
     def clause(self, c: s.Clause) -> m.Clause | None:
         guards = m.Guards()
@@ -702,6 +743,10 @@ class Checker:
             elif g.kind == "until_date":
                 assert g.date is not None
                 d = self.date_ref(g.date)
+                if d is not None:
+                    guards = attrs.evolve(guards, until_day=d)
+            elif g.pattern is not None and not g.pattern.args and g.pattern.event in self.facts_syn:
+                d = self.date_ref(s.DateRef(name=g.pattern.event, span=g.pattern.span))
                 if d is not None:
                     guards = attrs.evolve(guards, until_day=d)
             else:
@@ -741,7 +786,7 @@ class Checker:
             if st.state not in self.states_syn:
                 kind = self.all_names().get(st.state)
                 if kind is not None:
-                    self.error("wrong-kind", f"`{st.state}` is a {kind}, not a state", st.span, expected="a state")
+                    self.error("wrong-kind", f"`{st.state}` is {_a(kind)}, not a state", st.span, expected="a state")
                 else:
                     self.undefined(st.state, "state", st.span, self.states_syn)
                 return None
@@ -764,13 +809,7 @@ class Checker:
         if ev is None or actor is None:
             return None
         self.used.add(ev.name)
-        if ev.actors and not any(m.acts_for(a, actor) or m.acts_for(actor, a) for a in ev.actors):
-            self.error(
-                "wrong-actor",
-                f"{actor} cannot perform {ev.name}: the event is declared `by {' or '.join(ev.actors)}`",
-                n.actor.span,
-                hint=f"change the event's declaration to `by {' or '.join(ev.actors + (actor,))}` or `by anyone`",
-            )
+        self.can_perform(ev, actor, n.actor.span)
         cond = self.pattern(n.pattern, ev, "self", scope)
         if n.where is not None:
             w = self.expr(n.where, scope, None)
@@ -812,7 +851,7 @@ class Checker:
         elif n.trigger is not None and n.modality in ("must_not", "may", "power"):
             self.error(
                 "unsupported",
-                f"a `when` trigger on a {_MODALITY_WORD[n.modality]} is not supported",
+                f"a `when` trigger on {_a(_MODALITY_WORD[n.modality])} is not supported",
                 n.span,
                 hint="guard the clause with a state instead: `while S`, where the trigger starts S",
             )
@@ -842,7 +881,7 @@ class Checker:
             if bad:
                 self.error(
                     "unsupported",
-                    f"exception {c.id} holds a {_MODALITY_WORD[bad[0].modality]}; exceptions may only permit or forbid",
+                    f"exception {c.id} holds {_a(_MODALITY_WORD[bad[0].modality])}; exceptions may only permit or forbid",
                     bad[0].span,
                     hint="put obligations and powers in clauses of their own",
                 )
@@ -861,7 +900,7 @@ class Checker:
             cur = c.exception_to
             while cur is not None and cur in clauses:
                 if cur in seen:
-                    if cur == c.id:
+                    if cur == c.id and c.id == min(seen):
                         self.error(
                             "exception-cycle",
                             f"{c.id} is, through {' -> '.join(seen[1:]) or 'itself'}, an exception to itself",
@@ -881,7 +920,11 @@ class Checker:
                 o = clauses.get(other)
                 if o is None:
                     continue
-                if o.exception_to != c.exception_to or other == c.id:
+                if other == c.id:
+                    self.error("bad-priority", f"{c.id} cannot prevail over itself", syn.head_span,
+                               hint="priority decides between two different exceptions to the same clause")
+                    continue
+                if o.exception_to != c.exception_to:
                     self.error(
                         "bad-priority",
                         f"{c.id} can only prevail over another exception to {c.exception_to}; {other} is not one",
@@ -949,6 +992,7 @@ class Checker:
     # ------------------------------------------------------------ run
     def run(self) -> m.Contract | None:
         self.collect()
+        self._names = self.all_names()
         self.collect_types()
         states = self.states()
         clauses: dict[str, m.Clause] = {}
@@ -985,6 +1029,11 @@ class Checker:
         )
 
 
+def _a(word: str) -> str:
+    """``word`` with its indefinite article: "an event", "a state"."""
+    return ("an " if word[:1] in "aeiou" else "a ") + word
+
+
 _MODALITY_WORD = {"must_not": "prohibition", "may": "permission", "must": "obligation", "power": "power"}
 
 
@@ -1012,6 +1061,8 @@ def _example_decl(what: str, name: str) -> str:
 
 
 def _add_years(d: _dt.date, years: int) -> _dt.date:
+    if d.year + years > _dt.MAXYEAR:
+        return _dt.date.max
     try:
         return d.replace(year=d.year + years)
     except ValueError:
@@ -1091,11 +1142,17 @@ def conj(xs: list[m.Expr]) -> m.Expr | None:
     return out
 
 
-def fold(e: m.Expr) -> m.Expr:
-    """Fold constant arithmetic (so a fact's value may be written `$10B * 50%`)."""
+def fold(e: m.Expr, facts: dict[str, m.Fact] | None = None) -> m.Expr:
+    """Fold constant arithmetic (so a fact's value may be written `$10B * 50%`);
+    facts with a value count as constants."""
+    if isinstance(e, m.FactRef) and facts is not None:
+        f = facts.get(e.name)
+        if f is not None and f.value is not None:
+            return m.Const(f.value.value, f.type, span=e.span)
+        return e
     if not isinstance(e, m.Op) or e.op in ("and", "or", "not", "implies"):
         return e
-    args = tuple(fold(a) for a in e.args)
+    args = tuple(fold(a, facts) for a in e.args)
     if not all(isinstance(a, m.Const) for a in args):
         return m.Op(e.op, args, e.type, span=e.span)
     vals = [a.value for a in args if isinstance(a, m.Const)]

@@ -117,7 +117,9 @@ class Sources:
         self._lines: dict[str, list[str]] = {}
 
     def add(self, name: str, text: str) -> None:
-        self._lines[name] = text.splitlines()
+        # only "\n" ends a line, as for the parser (splitlines would also break
+        # at form feeds and U+2028 and shift every line after them)
+        self._lines[name] = text.replace("\r\n", "\n").split("\n")
 
     def line(self, name: str, lineno: int) -> str | None:
         lines = self._lines.get(name)

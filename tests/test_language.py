@@ -1080,50 +1080,42 @@ def test_event_inside_a_time_scope() -> None:
 # ================================================================= bugs found (xfail until fixed)
 
 
-@pytest.mark.xfail(strict=True, reason="bug: wrong-actor is checked only for norms, not for `E by P` in triggers")
 def test_bug_wrong_actor_in_a_consequence_trigger() -> None:
     src = PAYB + "state S holds from effective\n§1 X\n  Pay by B ends S\n"
     assert [e[:3] for e in errors(src)] == [("wrong-actor", 7, 10)]
 
 
-@pytest.mark.xfail(strict=True, reason="bug: wrong-actor is checked only for norms, not for `when E by P:`")
 def test_bug_wrong_actor_in_a_when_trigger() -> None:
     src = PAYB + "event Ask by B\n§1 X\n  when Ask by A: A must Pay within 5 days\n"
     assert [e[:3] for e in errors(src)] == [("wrong-actor", 7, 15)]
 
 
-@pytest.mark.xfail(strict=True, reason="bug: wrong-actor is not checked for `E by P` in a check (the check is then vacuous)")
 def test_bug_wrong_actor_in_a_check() -> None:
     src = PAYB + '§1 X\n  A must not Pay\ncheck c "t": possible Pay by B\n'
     assert [e[:3] for e in errors(src)] == [("wrong-actor", 7, 30)]
 
 
-@pytest.mark.xfail(strict=True, reason="bug: a state used as a date is reported as an undeclared date, not as wrong-kind")
 def test_bug_state_used_as_a_date() -> None:
     src = PAYB + "state S holds from effective\n§1 X\n  A must Pay before S\n"
     assert errors(src) == [("wrong-kind", 7, 21, "`S` is a state, not a date")]
 
 
-@pytest.mark.xfail(strict=True, reason="bug: messages say `a event` / `a obligation` (article before a vowel)")
 def test_bug_articles_in_messages() -> None:
     src = PAYB + "event Ask by B\n§1 X\n  Pay ends Ask\n§2 Y\n  Ask must not Pay\n"
     msgs = [e[3] for e in errors(src)]
     assert msgs == ["`Ask` is an event, not a state", "`Ask` is an event, not a party"]
 
 
-@pytest.mark.xfail(strict=True, reason="bug: message says `holds a obligation`")
 def test_bug_article_for_an_obligation_in_an_exception() -> None:
     src = PAYB + "§2 X\n  A must not Pay\n§2.1 Y\n  exception to §2\n  A may Pay\n  A must Pay before 2025-01-01\n"
     assert errors(src)[0][3] == "exception §2.1 holds an obligation; exceptions may only permit or forbid"
 
 
-@pytest.mark.xfail(strict=True, reason="bug: a clause prevailing over itself is told the clause 'is not' an exception to its parent")
 def test_bug_clause_prevailing_over_itself() -> None:
     src = PAYB + "§2 X\n  A must not Pay\n§2.1 Y\n  exception to §2 prevailing over §2.1\n  A may Pay\n"
     assert errors(src) == [("bad-priority", 7, 1, "§2.1 cannot prevail over itself")]
 
 
-@pytest.mark.xfail(strict=True, reason="bug: one cycle of exceptions is reported once per clause on it")
 def test_bug_exception_cycle_is_reported_once() -> None:
     src = PAYB + "§1 X\n  exception to §2\n  A may Pay\n§2 Y\n  exception to §1\n  A must not Pay\n"
     assert [e[0] for e in errors(src)] == ["exception-cycle"]
@@ -1155,7 +1147,6 @@ def test_bug_scenario_undefined_argument_points_at_the_name(tmp_path: Path) -> N
     assert [(x.code, x.span.line, x.span.col) for x in diags] == [("undefined-argument", 2, 38)]
 
 
-@pytest.mark.xfail(strict=True, reason="bug: a fact with a fixed value counts as varying in a product, though the hint says it may be used")
 def test_bug_product_with_a_fact_that_has_a_value() -> None:
     src = PAY + 'fact Share: percent = 50% "[F1]"\n§1 X\n  A must not Pay(amount: a) where a * Share > $5\n'
     c = check(src)
@@ -1164,7 +1155,6 @@ def test_bug_product_with_a_fact_that_has_a_value() -> None:
     )
 
 
-@pytest.mark.xfail(strict=True, reason="bug: a fact's value cannot use another fact's fixed value (`= Base * 2`)")
 def test_bug_fact_value_from_another_fact() -> None:
     c = check(HEAD + 'fact Base: money = $10 "[F1]"\nfact Twice: money = Base * 2 "[F1]"\n')
     assert c.facts["Twice"].value == usd(2000)

@@ -245,6 +245,13 @@ def load_scenario(path: str, sources: Sources, contract_path: str | None = None)
         ]
     named = resolve_relative(path, node.contract)
     target = contract_path or named
+    if contract_path is None:
+        base = load_syntax(named, sources, node.span)
+        if isinstance(base, list):  # missing, or not a contract: say so at the scenario's header
+            if base and base[0].span.file != path:
+                base = [Diagnostic("wrong-file-kind", f"{named} is not a contract file", node.span,
+                                   hint="a scenario names the contract it is for after `for`")]
+            return None, None, diags + base
     loaded = load_contract(target, sources)
     diags = diags + loaded.diagnostics
     if loaded.contract is None:

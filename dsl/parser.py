@@ -37,25 +37,33 @@ def _cache_path() -> str:
     return os.path.join(folder, "grammar.lark.cache")
 
 
+# Words that start a top-level item are reserved everywhere: the contextual
+# lexer would otherwise read `party` as a name wherever only a name can stand,
+# and an unfinished statement would swallow the next item.
+RESERVED = {"party": "PARTY", "kind": "KIND", "fact": "FACT", "event": "EVENT", "state": "STATE", "check": "CHECK"}
+
+
+def _reserve(tok: Token) -> Token:
+    kw = RESERVED.get(str(tok))
+    if kw is not None:
+        return Token.new_borrow_pos(kw, str(tok), tok)
+    return tok
+
+
 def get_parser() -> Lark:
     global _parser
     if _parser is None:
+        options: dict[str, Any] = {
+            "parser": "lalr",
+            "propagate_positions": True,
+            "maybe_placeholders": True,
+            "lexer_callbacks": {"NAME": _reserve},
+        }
         cache: str | bool = _cache_path() or False
         try:
-            _parser = Lark(
-                GRAMMAR.read_text(encoding="utf-8"),
-                parser="lalr",
-                propagate_positions=True,
-                maybe_placeholders=True,
-                cache=cache,
-            )
+            _parser = Lark(GRAMMAR.read_text(encoding="utf-8"), cache=cache, **options)
         except (OSError, EOFError):  # an unreadable or stale cache: build afresh
-            _parser = Lark(
-                GRAMMAR.read_text(encoding="utf-8"),
-                parser="lalr",
-                propagate_positions=True,
-                maybe_placeholders=True,
-            )
+            _parser = Lark(GRAMMAR.read_text(encoding="utf-8"), **options)
     return _parser
 
 
@@ -234,6 +242,9 @@ class _Build(Transformer[Token, Any]):
 
     def type_ref(self, meta: Meta, c: list[Any]) -> s.TypeRef:
         return s.TypeRef(str(c[0]), span=self.sp(meta))
+
+    def party_type(self, meta: Meta, c: list[Any]) -> s.TypeRef:
+        return s.TypeRef("party", span=self.sp(meta))
 
     def event_decl(self, meta: Meta, c: list[Any]) -> s.EventDecl:
         name, params, actors, desc = c
@@ -700,15 +711,20 @@ def parse_text(text: str, file: str = "<input>") -> tuple[s.SourceFile | None, l
             if isinstance(err, UnexpectedToken) and err.token.type == "$END":
                 break
             start = line - 1
+            col = getattr(err, "column", 0)
+            at_item = _ITEM_START.match(lines[start]) is not None and col == 1
+            if at_item:
+                # the error is the start of the next item: the item before it is unfinished
+                stop = start
+                start -= 1
+            else:
+                stop = line
             while start > 0 and not _ITEM_START.match(lines[start]):
                 start -= 1
             if start == 0:
                 break  # the header itself is broken: nothing to anchor on
-            stop = line
-            while stop < len(lines) and not _ITEM_START.match(lines[stop]):
+            while not at_item and stop < len(lines) and not _ITEM_START.match(lines[stop]):
                 stop += 1
-            if start == line - 1 and not _ITEM_START.match(lines[start]):
-                break
             for i in range(start, stop):
                 lines[i] = ""
             continue

@@ -344,7 +344,6 @@ def test_bug_far_future_effective_date_without_horizon(tmp_path: Path, monkeypat
     assert "warning[no-horizon]" in out
 
 
-@pytest.mark.xfail(strict=True, reason="syntax recovery: an unclosed `(` is reported as the end of the file, plus a second error on the next item")
 def test_bug_unclosed_parenthesis_is_one_error_not_the_end_of_the_file() -> None:
     text = 'contract "T" effective 2024-01-01 horizon 2030-12-31\nparty A\nevent E by A\n§1 X\n  A must not E(\nparty B\n'
     _, diags = parse_text(text, "t.contract")
@@ -352,7 +351,6 @@ def test_bug_unclosed_parenthesis_is_one_error_not_the_end_of_the_file() -> None
     assert diags[0].span.line in (5, 6)
 
 
-@pytest.mark.xfail(strict=True, reason="keywords are not reserved: `party` after `must not` is read as an event name, and the error lands after the next line")
 def test_bug_missing_event_is_reported_where_the_keyword_is() -> None:
     text = 'contract "T" effective 2024-01-01 horizon 2030-12-31\nparty A\nevent E by A\n§1 X\n  A must not\nparty B\n'
     _, diags = parse_text(text, "t.contract")
@@ -365,14 +363,12 @@ def test_bug_form_feed_shifts_the_quoted_line(tmp_path: Path, monkeypatch: pytes
     assert "   5 |   A must not F\n" in out
 
 
-@pytest.mark.xfail(strict=True, reason="load_scenario reads the named contract with load_contract: a missing one is reported in the missing file, not at the scenario's `for`")
 def test_bug_scenario_for_a_missing_contract_is_located_in_the_scenario(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     text = 'scenario "S" for "nope.contract"\n2024-03-01 E by A\n'
     _, out = _check_text(text, tmp_path, monkeypatch, "s.scenario")
     assert out.startswith("s.scenario:1:1: error[file-not-found]: the contract this file names does not exist: nope.contract\n")
 
 
-@pytest.mark.xfail(strict=True, reason="load_scenario: a scenario naming a scenario is reported in the named file, not at the scenario's `for`")
 def test_bug_scenario_for_a_scenario_is_located_in_the_scenario(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     Path(tmp_path / "other.scenario").write_text('scenario "O" for "x.contract"\n', encoding="utf-8")
     _, out = _check_text('scenario "S" for "other.scenario"\n', tmp_path, monkeypatch, "s.scenario")

@@ -183,6 +183,8 @@ def explain(c: m.Contract, check: m.Check, verdict: str, clauses: tuple[str, ...
         return "Unknown: the solver could not decide this question; see the reason."
     if sc is not None and tl is not None:
         story = f"{scenario_story(c, sc)}. Then {outcome_story(tl)}."
+        if sc.events:
+            story += " (Dates are the earliest and amounts the smallest that work.)"
         if check.mode == "possible":
             return f"Yes, this is possible. The shortest scenario found{given}: {story}"
         if check.mode == "always":
@@ -379,7 +381,13 @@ def value_json(v: m.ConstValue, t: m.Type | None) -> Any:
 
 def clause_json(c: m.Contract, cid: str) -> dict[str, Any]:
     cl = c.clauses[cid]
-    return {"id": cid, "title": cl.title, "line": cl.head_span.line}
+    return {"id": cid, "title": cl.title, "line": cl.head_span.line, "file": cl.head_span.file}
+
+
+def clause_where(c: m.Contract, cid: str) -> str:
+    """``line 32``, or ``file:line`` for a clause written in another file (an amendment's base)."""
+    sp = c.clauses[cid].head_span
+    return f"line {sp.line}" if sp.file == c.file else f"{sp.file}:{sp.line}"
 
 
 def to_json(v: Verification, timings: bool = False) -> dict[str, Any]:
@@ -450,7 +458,7 @@ def to_text(v: Verification, timings: bool = False) -> str:
             lines.append("  clauses:")
             for cid in r.clauses:
                 cl = c.clauses[cid]
-                lines.append(f"    {cid} {cl.title} (line {cl.head_span.line})")
+                lines.append(f"    {cid} {cl.title} ({clause_where(c, cid)})")
         if r.scenario is not None:
             lines.append("  scenario" + (" (replayed in the interpreter):" if r.replayed else ":"))
             for o in r.scenario.events:

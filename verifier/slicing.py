@@ -126,8 +126,8 @@ class _Cone:
                     if r == root:
                         self.need("clause", cid)
                 if not cl.survives:
-                    for t in self._terminators:
-                        self.need("clause", t)
+                    for term in self._terminators:
+                        self.need("clause", term)
                 self.expr(cl.guards.while_cond)
                 for t in cl.guards.until_events:
                     self.trigger(t)

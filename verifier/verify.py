@@ -153,7 +153,7 @@ def outcome_story(tl: Timeline) -> str:
             bits.append(f"the contract ends from {m.date_of(e.day)}")
     for x in tl.conflicts:
         bits.append(f"{_list(list(x.clauses))} conflict on {m.date_of(x.day)}")
-    for cid, ti, j in tl.fulfilled:
+    for cid, _ti, j in tl.fulfilled:
         o = tl.events[j].occ
         bits.append(f"the obligation under {clause_label(c, cid)} is met by {o.event} on {m.date_of(o.day)}")
     for cid, start, last in tl.open_at_horizon:
@@ -215,9 +215,9 @@ def verify_contract(
     analyses: bool = True,
     rlimit: int | None = None,
 ) -> Verification:
+    from verifier.slicing import cone, restrict
     from verifier.smt.prove import Prover
     from verifier.smt.solver import DEFAULT_RLIMIT
-    from verifier.slicing import cone, restrict
 
     start = time.perf_counter()
     limit = rlimit or DEFAULT_RLIMIT

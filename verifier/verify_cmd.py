@@ -27,6 +27,8 @@ def run_verify(
     timings: bool,
     streams: Streams,
     analyses: bool = True,
+    report: str | None = None,
+    report_format: str | None = None,
 ) -> int:
     from dsl.load import load_contract
     from verifier.verify import exit_code, to_json, to_text, verify_contract
@@ -48,6 +50,16 @@ def run_verify(
     if output is not None and any(os.path.abspath(output) == os.path.abspath(f) for f in files):
         streams.err.write(f"error: refusing to write the output over the input file {output}\n")
         return EXIT_INPUT
+    if report is not None:
+        from verifier.report import input_files, report_target_error
+        from verifier.report import report_format as _report_format
+
+        report_format = _report_format(report, report_format)
+        problem = report_target_error(report, report_format, input_files(
+            [lc.contract for lc in loaded if lc.contract is not None], files), output)
+        if problem:
+            streams.err.write(problem + "\n")
+            return EXIT_INPUT
     for lc in loaded:
         assert lc.contract is not None
         unknown_checks = [x for x in checks if not any(x in (c.id, c.title) for c in lc.contract.checks)]
@@ -58,23 +70,36 @@ def run_verify(
     codes = []
     docs: list[dict[str, Any]] = []
     texts: list[str] = []
+    verified = []
     for lc in loaded:
         assert lc.contract is not None
         v = verify_contract(lc.contract, lc.sha256, bound=bound, only=checks or None, analyses=analyses)
+        verified.append(v)
         codes.append(exit_code(v))
         if fmt == "json":
             docs.append(to_json(v, timings))
-        else:
+        elif fmt == "text":
             texts.append(to_text(v, timings))
     if fmt == "json":
         payload = docs[0] if len(docs) == 1 else {"schema": "whereas.verify-many/1", "contracts": docs}
         text = json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+    elif fmt in ("sarif", "junit"):
+        from verifier.report import machine_report
+
+        text = machine_report(fmt, verified)
     else:
         text = "\n".join(texts)
     if output is None:
         streams.out.write(text)
     else:
         err = write_output(output, text)
+        if err:
+            streams.err.write(err + "\n")
+            return EXIT_INPUT
+    if report is not None:
+        from verifier.report import human_report
+
+        err = write_output(report, human_report(report_format or "html", verified))
         if err:
             streams.err.write(err + "\n")
             return EXIT_INPUT
@@ -86,7 +111,7 @@ def run_verify(
 
 
 def run_what_if(base: str, amendment: str, fmt: str, output: str | None, bound: int, streams: Streams,
-                direct: bool = False) -> int:
+                direct: bool = False, report: str | None = None, report_format: str | None = None) -> int:
     """``verify BASE --what-if AMENDMENT`` and ``whereas diff BASE OTHER``.
     ``direct``: OTHER may be a whole contract instead of an amendment of BASE."""
     from dsl import syntax as s
@@ -108,15 +133,36 @@ def run_what_if(base: str, amendment: str, fmt: str, output: str | None, bound: 
         print_diagnostics(la.diagnostics, sources, streams.err)
         return EXIT_INPUT
     assert lb.contract is not None and la.contract is not None
+    if report is not None:
+        from verifier.report import input_files, report_target_error
+        from verifier.report import report_format as _report_format
+
+        report_format = _report_format(report, report_format)
+        problem = report_target_error(report, report_format, input_files([lb.contract, la.contract], [base, amendment]),
+                                      output)
+        if problem:
+            streams.err.write(problem + "\n")
+            return EXIT_INPUT
     cmp = compare(lb.contract, la.contract, lb.sha256, la.sha256, bound=bound, amendment_file=amendment)
     if fmt == "json":
         text = json.dumps(comparison_json(cmp), indent=2, ensure_ascii=False) + "\n"
+    elif fmt in ("sarif", "junit"):
+        from verifier.report import machine_report
+
+        text = machine_report(fmt, [], cmp)
     else:
         text = comparison_text(cmp)
     if output is None:
         streams.out.write(text)
     else:
         err = write_output(output, text)
+        if err:
+            streams.err.write(err + "\n")
+            return EXIT_INPUT
+    if report is not None:
+        from verifier.report import human_report
+
+        err = write_output(report, human_report(report_format or "html", comparison=cmp))
         if err:
             streams.err.write(err + "\n")
             return EXIT_INPUT
@@ -150,8 +196,13 @@ def write_output(path: str, text: str) -> str | None:
 )
 @click.argument("files", nargs=-1, required=True)
 @click.option("--check", "checks", multiple=True, metavar="NAME", help="verify only this check (id or title); repeatable")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif", "junit"]), default="text",
+              show_default=True, help="text or json; sarif (SARIF 2.1.0, code scanning) or junit (JUnit XML, CI)")
 @click.option("-o", "--output", type=str, default=None, help="write the result to this file instead of stdout")
+@click.option("--report", "report", type=str, default=None, metavar="PATH",
+              help="also write a human report to PATH: one self-contained HTML file (.html) or Markdown (.md)")
+@click.option("--report-format", "report_format", type=click.Choice(["html", "md"]), default=None,
+              help="the report's format, if its file name does not end in .html or .md")
 @click.option("--bound", type=click.IntRange(1, 8), default=2, show_default=True,
               help="occurrences of each event the solver considers (proofs are re-checked at bound+1)")
 @click.option("--timings", is_flag=True, help="include solver times (makes output non-deterministic)")
@@ -160,13 +211,16 @@ def write_output(path: str, text: str) -> str | None:
               help="compare with the contract as AMENDMENT changes it: verdicts before and after, and a "
               "scenario on which the two versions differ")
 def verify_command(files: tuple[str, ...], checks: tuple[str, ...], fmt: str, output: str | None, bound: int,
-                   timings: bool, no_analyses: bool, what_if: str | None) -> None:
+                   timings: bool, no_analyses: bool, what_if: str | None, report: str | None = None,
+                   report_format: str | None = None) -> None:
     streams = Streams(sys.stdout, sys.stderr)
     if what_if is not None:
         if len(files) != 1:
             raise click.UsageError("--what-if compares one contract with one amendment")
-        raise SystemExit(run_what_if(files[0], what_if, fmt, output, bound, streams))
-    raise SystemExit(run_verify(list(files), list(checks), fmt, output, bound, timings, streams, not no_analyses))
+        raise SystemExit(run_what_if(files[0], what_if, fmt, output, bound, streams, report=report,
+                                     report_format=report_format))
+    raise SystemExit(run_verify(list(files), list(checks), fmt, output, bound, timings, streams, not no_analyses,
+                                report, report_format))
 
 
 @click.command(

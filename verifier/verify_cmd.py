@@ -1,4 +1,4 @@
-"""``verify FILE... [--check NAME] [--format text|json] [-o OUT] [--bound K]``.
+"""``verify FILE... [--check NAME] [--format text|json|sarif|junit] [-o OUT] [--bound K] [--report R]``.
 
 Loads and checks each contract (diagnostics and exit 2 on bad input), then
 verifies it (``verifier.verify``), and prints text or JSON. z3 is imported
@@ -133,6 +133,13 @@ def run_what_if(base: str, amendment: str, fmt: str, output: str | None, bound: 
         print_diagnostics(la.diagnostics, sources, streams.err)
         return EXIT_INPUT
     assert lb.contract is not None and la.contract is not None
+    if output is not None:
+        from dsl.load import same_file
+        from verifier.report import input_files
+
+        if any(same_file(output, f) for f in input_files([lb.contract, la.contract], [base, amendment])):
+            streams.err.write(f"error: refusing to write the output over the input file {output}\n")
+            return EXIT_INPUT
     if report is not None:
         from verifier.report import input_files, report_target_error
         from verifier.report import report_format as _report_format
@@ -151,7 +158,7 @@ def run_what_if(base: str, amendment: str, fmt: str, output: str | None, bound: 
 
         text = machine_report(fmt, [], cmp)
     else:
-        text = comparison_text(cmp)
+        text = comparison_text(cmp, full=not direct)
     if output is None:
         streams.out.write(text)
     else:
@@ -166,7 +173,7 @@ def run_what_if(base: str, amendment: str, fmt: str, output: str | None, bound: 
         if err:
             streams.err.write(err + "\n")
             return EXIT_INPUT
-    return comparison_exit(cmp)
+    return comparison_exit(cmp, diff=direct)
 
 
 def write_output(path: str, text: str) -> str | None:

@@ -167,8 +167,11 @@ def comparison_json(cmp: Comparison) -> dict[str, Any]:
     return doc
 
 
-def comparison_text(cmp: Comparison) -> str:
-    lines = [to_text(cmp.amended).rstrip("\n"), "", f"What-if: {cmp.amendment_file} against {cmp.base_file}", ""]
+def comparison_text(cmp: Comparison, full: bool = True) -> str:
+    """The comparison; ``full`` puts the amended contract's whole verification first
+    (``verify --what-if``), otherwise only the comparison is shown (``whereas diff``)."""
+    lines = [to_text(cmp.amended).rstrip("\n"), ""] if full else []
+    lines += [f"What-if: {cmp.amendment_file} against {cmp.base_file}", ""]
     w = max([len(i) for i, *_ in cmp.rows] + [5])
     lines.append(f"  {'check':<{w}}  {'before':<8} {'after':<8}")
     for i, b, a, ch in cmp.rows:
@@ -198,10 +201,15 @@ def comparison_text(cmp: Comparison) -> str:
     return "\n".join(lines) + "\n"
 
 
-def comparison_exit(cmp: Comparison) -> int:
+def comparison_exit(cmp: Comparison, diff: bool = False) -> int:
+    """``verify --what-if``: as ``verify`` on the amended contract. ``whereas diff``:
+    like diff(1), 0 when the versions agree on everything within the bounds, 1 when
+    a scenario tells them apart, 3 when that could not be decided."""
     s = cmp.amended.summary()
     if cmp.diff_status == "internal-error":
         return 3
+    if diff:
+        return {"none": 0, "difference": 1}.get(cmp.diff_status, 3)
     if s["fails"]:
         return 1
     if s["unknown"] or cmp.diff_status == "unknown":

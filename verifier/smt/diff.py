@@ -78,6 +78,10 @@ def find_difference(a: m.Contract, b: m.Contract, k: int, rlimit: int = DEFAULT_
     slots = ea.all_slots() + [s for s in eb.all_slots() if s.event not in a.events]
     opt.minimize(z3.Sum([z3.If(s.occ, 1, 0) for s in slots] or [z3.IntVal(0)]))
     opt.minimize(z3.Sum([z3.If(s.occ, s.day - lo, 0) for s in slots] or [z3.IntVal(0)]))
+    events = {**a.events, **b.events}
+    amounts = [z3.If(s.occ, s.args[p], 0) for s in slots for p, t in events[s.event].params if t.name in ("money", "duration")]
+    if amounts:
+        opt.minimize(z3.Sum(amounts))
     if opt.check() == z3.sat:
         model = opt.model()
     return DiffOutcome("sat", scenario_of(model, [ea, eb]))

@@ -120,6 +120,9 @@ def timeline_clauses(tl: Timeline) -> tuple[str, ...]:
     for r in tl.events:
         if r.power:
             out.append(r.power)
+        elif not r.effective:  # the powers it lacked decide that it changed nothing
+            out += [cl.id for cl in tl.contract.clauses.values()
+                    if any(n.modality == "power" and n.event == r.occ.event for n in cl.norms)]
         for root, decider, _ in r.decisions:
             out += [root] + decider.split(",")
     out += [v.clause for v in tl.violations]

@@ -254,7 +254,6 @@ class Check:
     mode: str  # possible | always | never
     body: Expr
     givens: tuple[Expr, ...]
-    source: str = ""  # the check as written, for reports
     span: Span = _span()
 
 

@@ -199,11 +199,7 @@ class Checker:
 
     def resolve_actor(self, a: s.Actor) -> str | None:
         if a.party not in self.parties:
-            kind = self.all_names().get(a.party)
-            if kind is not None:
-                self.error("wrong-kind", f"`{a.party}` is {_a(kind)}, not a party", a.span, expected="a party")
-            else:
-                self.undefined(a.party, "party", a.span, self.parties)
+            self.not_a(a.party, "party", a.span, self.parties)
             return None
         self.used.add(a.party)
         if a.body is not None:
@@ -439,11 +435,15 @@ class Checker:
         return None
 
     def name_as_event(self, n: str, span: s.Span) -> None:
+        self.not_a(n, "event", span, self.events_syn)
+
+    def not_a(self, n: str, want: str, span: s.Span, candidates: Iterable[str]) -> None:
+        """``n`` was used as ``want`` but is not one: another kind of name, or undeclared."""
         kind = self.all_names().get(n)
         if kind is not None:
-            self.error("wrong-kind", f"`{n}` is {_a(kind)}, not an event", span, expected="an event")
+            self.error("wrong-kind", f"`{n}` is {_a(kind)}, not {_a(want)}", span, expected=_a(want))
         else:
-            self.undefined(n, "event", span, self.events_syn)
+            self.undefined(n, want, span, candidates)
 
     def binary(self, e: s.Binary, scope: Scope, ctx: TimeCtx | None, allow_state: bool) -> m.Expr | None:
         a = self.expr(e.left, scope, ctx, allow_state)
@@ -784,11 +784,7 @@ class Checker:
         if st.effect != "terminates":
             assert st.state is not None
             if st.state not in self.states_syn:
-                kind = self.all_names().get(st.state)
-                if kind is not None:
-                    self.error("wrong-kind", f"`{st.state}` is {_a(kind)}, not a state", st.span, expected="a state")
-                else:
-                    self.undefined(st.state, "state", st.span, self.states_syn)
+                self.not_a(st.state, "state", st.span, self.states_syn)
                 return None
             self.used.add(st.state)
         if t is None:

@@ -324,29 +324,24 @@ def run_analyses(c: m.Contract, prover: Prover) -> list[Finding]:
                 "prevails over the other",
                 tuple(x.clauses), res.scenario, tl,
             ))
+    # (code, the question, the message when it has no answer); a dead clause
+    # is not also reported for its power or its obligation
+    per_clause = (
+        ("dead-clause", prover.applicability_query, "{} can never apply to anything within the bounds"),
+        ("power-never-effective", prover.power_query, "the power in {} can never be exercised effectively"),
+        ("unfulfillable-obligation", prover.fulfilment_query, "the obligation in {} can never be fulfilled once owed"),
+    )
     for cl in c.clauses.values():
-        q = prover.applicability_query(cl.id)
-        if q is not None:
+        for code, question, message in per_clause:
+            q = question(cl.id)
+            if q is None:
+                continue
             res = prover.ask(q, minimise=False)
             if res.status == "unsat":
-                out.append(Finding("dead-clause", "warning",
-                                   f"{clause_label(c, cl.id)} can never apply to anything within the bounds",
-                                   tuple(sorted(set(res.core) | {cl.id}, key=_clause_order(c)))))
-                continue
-        pq = prover.power_query(cl.id)
-        if pq is not None:
-            res = prover.ask(pq, minimise=False)
-            if res.status == "unsat":
-                out.append(Finding("power-never-effective", "warning",
-                                   f"the power in {clause_label(c, cl.id)} can never be exercised effectively",
-                                   tuple(sorted(set(res.core) | {cl.id}, key=_clause_order(c)))))
-        fq = prover.fulfilment_query(cl.id)
-        if fq is not None:
-            res = prover.ask(fq, minimise=False)
-            if res.status == "unsat":
-                out.append(Finding("unfulfillable-obligation", "warning",
-                                   f"the obligation in {clause_label(c, cl.id)} can never be fulfilled once owed",
-                                   tuple(sorted(set(res.core) | {cl.id}, key=_clause_order(c)))))
+                cited = tuple(sorted(set(res.core) | {cl.id}, key=_clause_order(c)))
+                out.append(Finding(code, "warning", message.format(clause_label(c, cl.id)), cited))
+                if code == "dead-clause":
+                    break
     return out
 
 

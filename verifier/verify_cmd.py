@@ -89,19 +89,12 @@ def run_verify(
         text = machine_report(fmt, verified)
     else:
         text = "\n".join(texts)
-    if output is None:
-        streams.out.write(text)
-    else:
-        err = write_output(output, text)
-        if err:
-            streams.err.write(err + "\n")
-            return EXIT_INPUT
+    if not deliver(text, output, streams):
+        return EXIT_INPUT
     if report is not None:
         from verifier.report import human_report
 
-        err = write_output(report, human_report(report_format or "html", verified))
-        if err:
-            streams.err.write(err + "\n")
+        if not deliver(human_report(report_format or "html", verified), report, streams):
             return EXIT_INPUT
     if 1 in codes:
         return 1
@@ -159,21 +152,26 @@ def run_what_if(base: str, amendment: str, fmt: str, output: str | None, bound: 
         text = machine_report(fmt, [], cmp)
     else:
         text = comparison_text(cmp, full=not direct)
-    if output is None:
-        streams.out.write(text)
-    else:
-        err = write_output(output, text)
-        if err:
-            streams.err.write(err + "\n")
-            return EXIT_INPUT
+    if not deliver(text, output, streams):
+        return EXIT_INPUT
     if report is not None:
         from verifier.report import human_report
 
-        err = write_output(report, human_report(report_format or "html", comparison=cmp))
-        if err:
-            streams.err.write(err + "\n")
+        if not deliver(human_report(report_format or "html", comparison=cmp), report, streams):
             return EXIT_INPUT
     return comparison_exit(cmp, diff=direct)
+
+
+def deliver(text: str, path: str | None, streams: Streams) -> bool:
+    """Print ``text``, or write it to ``path``; False (having said why) if it cannot be written."""
+    if path is None:
+        streams.out.write(text)
+        return True
+    err = write_output(path, text)
+    if err:
+        streams.err.write(err + "\n")
+        return False
+    return True
 
 
 def write_output(path: str, text: str) -> str | None:

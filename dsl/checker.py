@@ -738,17 +738,17 @@ class Checker:
             elif g.kind == "from":
                 assert g.date is not None
                 d = self.date_ref(g.date)
-                if d is not None:
-                    guards = attrs.evolve(guards, from_day=d)
+                if d is not None:  # several guards all hold: the latest start
+                    guards = attrs.evolve(guards, from_day=d if guards.from_day is None else max(d, guards.from_day))
             elif g.kind == "until_date":
                 assert g.date is not None
                 d = self.date_ref(g.date)
-                if d is not None:
-                    guards = attrs.evolve(guards, until_day=d)
+                if d is not None:  # several guards all hold: the earliest end
+                    guards = attrs.evolve(guards, until_day=d if guards.until_day is None else min(d, guards.until_day))
             elif g.pattern is not None and not g.pattern.args and g.pattern.event in self.facts_syn:
                 d = self.date_ref(s.DateRef(name=g.pattern.event, span=g.pattern.span))
                 if d is not None:
-                    guards = attrs.evolve(guards, until_day=d)
+                    guards = attrs.evolve(guards, until_day=d if guards.until_day is None else min(d, guards.until_day))
             else:
                 assert g.pattern is not None
                 t = self.trigger(s.Trigger(pattern=g.pattern, span=g.span), Scope())

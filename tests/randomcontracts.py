@@ -104,6 +104,10 @@ def generate(r: random.Random) -> str:
         "possible not S1 on 2020-01-02 and S1 on 2020-01-03",
         "never effective E2 by C and breach by C",
     ]
+    text_so_far = "".join(parts)
+    for cid in ("§1.1", "§1.2", "§1.1.1", "§1.2.1"):  # violations decided by an exception
+        if f"\n{cid} " in text_so_far or text_so_far.startswith(cid):
+            checks += [f"possible violation of {cid}", f"never breach of {cid} by A and not E1 before 2020-01-02"]
     if "§4" in "".join(parts):
         checks += ["possible violation of §4", "always not breach by C on 2020-01-02"]
     for i, body in enumerate(r.sample(checks, 4)):

@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from dsl import model as m
 from tests.randomcontracts import all_scenarios, generate, load
 from verifier.interpreter import check_holds_on, simulate
+from verifier.slicing import Index, cone, restrict
 from verifier.smt.encode import Encoding
 from verifier.smt.prove import Prover
 from verifier.verify import verify_contract
@@ -53,6 +54,7 @@ def disagreements(text: str, prover_cls: type[Prover] = Prover) -> list[str]:
     assert c is not None, text
     scenarios = all_scenarios(c)
     prover = prover_cls(c, 1)
+    index = Index(c)
     out = []
     for check in c.checks:
         expected = brute_force(c, check, scenarios)
@@ -60,6 +62,10 @@ def disagreements(text: str, prover_cls: type[Prover] = Prover) -> list[str]:
         if expected != got:
             out.append(f"{check.id} ({check.mode}): interpreter says {'holds' if expected else 'fails'}, solver "
                        f"says {'holds' if got else 'fails'}")
+        if prover_cls is Prover:  # the check's slice of the contract must give the same answer
+            sliced = solver_verdict(Prover(restrict(c, cone(index, [check.body, *check.givens])), 1), check)
+            if sliced != expected:
+                out.append(f"{check.id} ({check.mode}): on its slice the solver says {'holds' if sliced else 'fails'}")
     return out
 
 

@@ -28,16 +28,30 @@ class Slice:
         return (tuple(sorted(self.events)), tuple(sorted(self.states)), tuple(sorted(self.clauses)))
 
 
-class _Cone:
+class Index:
+    """What depends on what in one contract, computed once: each cone is then
+    as cheap as the slice it finds, not as the whole contract."""
+
     def __init__(self, c: m.Contract) -> None:
         self.c = c
-        self.events: set[str] = set()
-        self.states: set[str] = set()
-        self.clauses: set[str] = set()
-        self.effective: set[str] = set()
-        self.todo: list[tuple[str, str]] = []
-        self._roots = {cid: self._root(cid) for cid in c.clauses}
-        self._terminators = [cl.id for cl in c.clauses.values() if any(q.effect == "terminates" for q in cl.consequences)]
+        self.roots = {cid: self._root(cid) for cid in c.clauses}
+        self.trees: dict[str, list[str]] = {}
+        for cid, r in self.roots.items():
+            self.trees.setdefault(r, []).append(cid)
+        self.terminators = [cl.id for cl in c.clauses.values() if any(q.effect == "terminates" for q in cl.consequences)]
+        self.powers: dict[str, list[str]] = {}
+        self.changers: dict[str, list[str]] = {}
+        self.duties: dict[str | None, list[str]] = {}  # party -> clauses that party can violate
+        for cl in c.clauses.values():
+            for n in cl.norms:
+                if n.modality == "power":
+                    self.powers.setdefault(n.event, []).append(cl.id)
+                if n.modality in ("must_not", "must"):
+                    self.duties.setdefault(m.party_of(n.actor), []).append(cl.id)
+                    self.duties.setdefault(None, []).append(cl.id)
+            for q in cl.consequences:
+                if q.state is not None:
+                    self.changers.setdefault(q.state, []).append(cl.id)
 
     def _root(self, cid: str) -> str:
         seen = set()
@@ -47,6 +61,17 @@ class _Cone:
                 return cid
             seen.add(cid)
             cid = cl.exception_to
+
+
+class _Cone:
+    def __init__(self, ix: Index) -> None:
+        self.ix = ix
+        self.c = ix.c
+        self.events: set[str] = set()
+        self.states: set[str] = set()
+        self.clauses: set[str] = set()
+        self.effective: set[str] = set()
+        self.todo: list[tuple[str, str]] = []
 
     def need(self, kind: str, name: str) -> None:
         self.todo.append((kind, name))
@@ -75,12 +100,14 @@ class _Cone:
             self.expr(e.body)
 
     def breach(self, party: str | None, clause: str | None) -> None:
-        for cl in self.c.clauses.values():
-            if clause is not None and clause not in (cl.id, self._roots[cl.id]):
-                continue
-            for n in cl.norms:
-                if n.modality in ("must_not", "must") and (party is None or m.party_of(n.actor) == party):
-                    self.need("clause", cl.id)
+        if clause is not None:
+            # violations of a clause are decided within its tree (or are its own)
+            if clause in self.c.clauses:
+                for cid in self.ix.trees.get(self.ix.roots[clause], ()):
+                    self.need("clause", cid)
+            return
+        for cid in self.ix.duties.get(party, ()):
+            self.need("clause", cid)
 
     def trigger(self, t: m.Trigger) -> None:
         if t.event is not None:
@@ -101,9 +128,8 @@ class _Cone:
                     continue
                 self.effective.add(name)
                 self.events.add(name)
-                for cl in c.clauses.values():
-                    if any(n.modality == "power" and n.event == name for n in cl.norms):
-                        self.need("clause", cl.id)
+                for cid in self.ix.powers.get(name, ()):
+                    self.need("clause", cid)
             elif kind == "state":
                 if name in self.states:
                     continue
@@ -111,22 +137,18 @@ class _Cone:
                 st = c.states[name]
                 for ev in st.start_events + st.end_events:
                     self.need("effective", ev)
-                for cl in c.clauses.values():
-                    if any(q.state == name for q in cl.consequences):
-                        self.need("clause", cl.id)
+                for cid in self.ix.changers.get(name, ()):
+                    self.need("clause", cid)
             elif kind == "clause":
                 if name in self.clauses:
                     continue
                 self.clauses.add(name)
                 cl = c.clauses[name]
                 # a whole exception tree decides together
-                root = self._roots[name]
-                self.need("clause", root)
-                for cid, r in self._roots.items():
-                    if r == root:
-                        self.need("clause", cid)
+                for cid in self.ix.trees[self.ix.roots[name]]:
+                    self.need("clause", cid)
                 if not cl.survives:
-                    for term in self._terminators:
+                    for term in self.ix.terminators:
                         self.need("clause", term)
                 self.expr(cl.guards.while_cond)
                 for t in cl.guards.until_events:
@@ -145,8 +167,8 @@ class _Cone:
         return Slice(frozenset(self.events), frozenset(self.states), frozenset(self.clauses))
 
 
-def cone(c: m.Contract, exprs: list[m.Expr]) -> Slice:
-    k = _Cone(c)
+def cone(ix: Index, exprs: list[m.Expr]) -> Slice:
+    k = _Cone(ix)
     for e in exprs:
         k.expr(e)
     return k.run()

@@ -218,7 +218,7 @@ def verify_contract(
     analyses: bool = True,
     rlimit: int | None = None,
 ) -> Verification:
-    from verifier.slicing import cone, restrict
+    from verifier.slicing import Index, cone, restrict
     from verifier.smt.prove import Prover
     from verifier.smt.solver import DEFAULT_RLIMIT
 
@@ -227,9 +227,10 @@ def verify_contract(
     # Checks are solved on the slice of the contract they depend on; checks
     # with the same slice share one solver (and one for the re-check at k+1).
     provers: dict[Any, tuple[Prover, list[Prover]]] = {}
+    index = Index(c)
 
     def provers_for(check: m.Check) -> tuple[Prover, Any]:
-        sl = cone(c, [check.body, *check.givens])
+        sl = cone(index, [check.body, *check.givens])
         if sl.key not in provers:
             provers[sl.key] = (Prover(restrict(c, sl), bound, limit), [])
         prover, bigger = provers[sl.key]

@@ -462,9 +462,12 @@ class Encoding:
         conflict = z3.And(own_def, z3.Or(kid_conf, z3.And(some_forb, some_perm)))
         forbidden = z3.And(own_def, z3.If(any_live, some_forb, own_forb))
         decs: list[tuple[str, Any]] = [(cl.id, z3.And(own_def, z3.Not(any_live), own_forb))]
+        earlier: list[Any] = []
         for k in kids:
+            # when live exceptions agree, the first in the contract's order decides (as the interpreter)
             for cid, t in results[k.id][3]:
-                decs.append((cid, z3.And(own_def, live[k.id], t)))
+                decs.append((cid, z3.And(own_def, live[k.id], *[z3.Not(e) for e in earlier], t)))
+            earlier.append(live[k.id])
         return own_def, forbidden, conflict, decs
 
     # ------------------------------------------------------------ obligations

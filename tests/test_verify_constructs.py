@@ -17,8 +17,6 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from dsl import model as m
 from dsl.diagnostics import Sources
 from dsl.load import load_contract

@@ -290,7 +290,14 @@ class Encoding:
         ends = [p for p in self.effects if p.state is None]
         if not ends:
             return day >= self.c.effective
-        return z3.And([day >= self.c.effective] + [z3.Not(z3.And(p.active, p.day <= day)) for p in ends])
+        key = ("<in force>", day.get_id())
+        hit = self._holds.get(key)
+        if hit is not None:
+            return hit
+        term = z3.And([day >= self.c.effective] + [z3.Not(z3.And(p.active, p.day <= day)) for p in ends])
+        if self._final:
+            self._holds[key] = term
+        return term
 
     def holds(self, state: str, day: Any) -> Any:
         """Some start counts by ``day`` and no end counts from that start to ``day``."""

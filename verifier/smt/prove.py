@@ -20,7 +20,7 @@ from dsl import model as m
 from dsl.load import Occurrence, Scenario
 from dsl.syntax import Money
 from verifier.smt.encode import Encoding
-from verifier.smt.solver import DEFAULT_RLIMIT, make_optimizer, make_solver
+from verifier.smt.solver import DEFAULT_RLIMIT, make_solver
 
 z3.set_param("smt.random_seed", 0)
 
@@ -92,13 +92,18 @@ class Prover:
         return tuple(by_lit[str(lit)] for lit in keep)
 
     def _minimise(self, q: Any) -> Any:
-        """Fewest events, then earliest dates, then smallest amounts."""
-        opt = make_optimizer(self.rlimit)
-        opt.add(*self.solver.assertions())
-        opt.add(q, *self.lits)
+        """Fewest events, then earliest dates, then smallest amounts: bisect on
+        each measure in turn with the incremental solver, every bound behind a
+        fresh literal (kept once it holds), so nothing learned is lost and the
+        cost is a few dozen cheap questions rather than one optimisation over
+        the whole encoding."""
         slots = self.enc.all_slots()
-        opt.minimize(z3.Sum([z3.If(s.occ, 1, 0) for s in slots] or [z3.IntVal(0)]))
-        opt.minimize(z3.Sum([z3.If(s.occ, s.day - self.c.effective, 0) for s in slots] or [z3.IntVal(0)]))
+        if not slots:
+            return None
+        measures = [
+            z3.Sum([z3.If(s.occ, 1, 0) for s in slots]),
+            z3.Sum([z3.If(s.occ, s.day - self.c.effective, 0) for s in slots]),
+        ]
         amounts = [
             z3.If(s.occ, s.args[p], 0)
             for s in slots
@@ -106,10 +111,29 @@ class Prover:
             if t.name in ("money", "duration")
         ]
         if amounts:
-            opt.minimize(z3.Sum(amounts))
-        if opt.check() == z3.sat:
-            return opt.model()
-        return None
+            measures.append(z3.Sum(amounts))
+        best = self.solver.model()
+        kept: list[Any] = []
+        for measure in measures:
+            lo, hi = 0, best.eval(measure, model_completion=True).as_long()
+            while lo < hi:
+                mid = (lo + hi) // 2
+                self._q += 1
+                lit = z3.Bool(f"at-most#{self._q}")
+                self.solver.add(z3.Implies(lit, measure <= mid))
+                res = self.solver.check(q, *self.lits, *kept, lit)
+                if res == z3.sat:
+                    best = self.solver.model()
+                    hi = best.eval(measure, model_completion=True).as_long()
+                elif res == z3.unsat:
+                    lo = mid + 1
+                else:
+                    return best  # out of resources: the best found so far
+            self._q += 1
+            lit = z3.Bool(f"at-most#{self._q}")
+            self.solver.add(z3.Implies(lit, measure <= hi))
+            kept.append(lit)
+        return best
 
     # ------------------------------------------------------------ models to scenarios
     def scenario_of(self, model: Any) -> Scenario:

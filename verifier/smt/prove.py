@@ -92,7 +92,8 @@ class Prover:
         return tuple(by_lit[str(lit)] for lit in keep)
 
     def _minimise(self, q: Any) -> Any:
-        """Fewest events, then earliest dates, then smallest amounts: bisect on
+        """Fewest events, then earliest dates, then smallest amounts (then false
+        flags): bisect on
         each measure in turn with the incremental solver, every bound behind a
         fresh literal (kept once it holds), so nothing learned is lost and the
         cost is a few dozen cheap questions rather than one optimisation over
@@ -112,12 +113,19 @@ class Prover:
         ]
         if amounts:
             measures.append(z3.Sum(amounts))
+        flags = [z3.If(z3.And(s.occ, s.args[p]), 1, 0) for s in slots for p, t in self.c.events[s.event].params
+                 if t.name == "bool"]
+        if flags:  # and flags false where either way works, so witnesses do not flip between runs
+            measures.append(z3.Sum(flags))
         best = self.solver.model()
         kept: list[Any] = []
         for measure in measures:
             lo, hi = 0, best.eval(measure, model_completion=True).as_long()
-            while lo < hi:
-                mid = (lo + hi) // 2
+            steps = 0
+            while lo < hi and steps < 24:
+                # try the floor first (often it is reachable), then bisect
+                mid = lo if steps == 0 else (lo + hi) // 2
+                steps += 1
                 self._q += 1
                 lit = z3.Bool(f"at-most#{self._q}")
                 self.solver.add(z3.Implies(lit, measure <= mid))

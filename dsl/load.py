@@ -325,7 +325,14 @@ def check_scenario(node: s.ScenarioFile, c: m.Contract, path: str) -> tuple[Scen
         args: list[tuple[str, m.ConstValue]] = []
         given = {n for n, _ in e.args}
         bad = False
+        seen: set[str] = set()
         for n, val in e.args:
+            if n in seen:
+                ch.error("duplicate-name", f"argument `{n}` of {ev.name} is given twice", val.span,
+                         hint="give each argument once")
+                bad = True
+                continue
+            seen.add(n)
             t = ev.param_type(n)
             if t is None:
                 names = [p for p, _ in ev.params]

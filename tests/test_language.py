@@ -1127,7 +1127,6 @@ def test_bug_missing_exception_target_is_located_at_the_reference() -> None:
     assert [e[:3] for e in errors(src)] == [("undefined-clause", 8, 16)]
 
 
-@pytest.mark.xfail(strict=True, reason="bug: a scenario event may give the same argument twice; the last silently wins")
 def test_bug_scenario_argument_given_twice(tmp_path: Path) -> None:
     (tmp_path / "c.contract").write_text(SCENARIO_CONTRACT, encoding="utf-8")
     (tmp_path / "s.scenario").write_text(

@@ -81,8 +81,10 @@ def generate(r: random.Random) -> str:
     if r.random() < 0.8:
         holder = r.choice(["A", "A.B", "C"])
         parts.append(f"§2 Power\n{_guard(r)}  {holder} has power to E2\n")
-    effect = r.choice(["E2 ends S1", "E2 starts S2", "E1(k: X) ends S1", "E3 starts S2"])
+    effect = r.choice(["E2 ends S1", "E2 starts S2", "E1(k: X) ends S1", "E3 starts S2", "E2 ends the contract"])
     parts.append(f"§3 Effect\n{_guard(r)}  {effect}\n")
+    if r.random() < 0.3:
+        parts.append(f"§6 Exit\n{_guard(r)}  E3(k: Y) ends the contract\n")
     # an obligation and a reaction to its breach
     if r.random() < 0.7:
         window = r.choice([0, 1])

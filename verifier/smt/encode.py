@@ -112,6 +112,7 @@ class Encoding:
         self._deferred: list[tuple[str | None, Any, Callable[[], Any]]] = []
         self._holds: dict[tuple[str, int], Any] = {}
         self._final = False
+        self._end: Any = None
         self._make_slots()
         self._make_facts()
         self.eff: dict[tuple[str, int], Any] = {}
@@ -287,17 +288,22 @@ class Encoding:
 
     # ------------------------------------------------------------ time
     def in_force(self, day: Any) -> Any:
+        """In force on ``day``: from the effective date until the first termination
+        counts. Once every effect is known that first day is one integer, ``end``
+        (the horizon + 1 if nothing terminates), so each use costs one comparison."""
         ends = [p for p in self.effects if p.state is None]
         if not ends:
             return day >= self.c.effective
-        key = ("<in force>", day.get_id())
-        hit = self._holds.get(key)
-        if hit is not None:
-            return hit
-        term = z3.And([day >= self.c.effective] + [z3.Not(z3.And(p.active, p.day <= day)) for p in ends])
-        if self._final:
-            self._holds[key] = term
-        return term
+        if not self._final:
+            return z3.And([day >= self.c.effective] + [z3.Not(z3.And(p.active, p.day <= day)) for p in ends])
+        if self._end is None:
+            end = z3.Int(f"{self.prefix}contract.end")
+            never = self.c.horizon + 1
+            self.base.append(z3.And([z3.Implies(p.active, end <= p.day) for p in ends]))
+            self.base.append(z3.Or([z3.And(end == never, *[z3.Not(p.active) for p in ends])]
+                                   + [z3.And(p.active, end == p.day) for p in ends]))
+            self._end = end
+        return z3.And(day >= self.c.effective, day < self._end)
 
     def holds(self, state: str, day: Any) -> Any:
         """Some start counts by ``day`` and no end counts from that start to ``day``."""

@@ -101,9 +101,11 @@ class Prover:
         slots = self.enc.all_slots()
         if not slots:
             return None
-        measures = [
-            z3.Sum([z3.If(s.occ, 1, 0) for s in slots]),
-            z3.Sum([z3.If(s.occ, s.day - self.c.effective, 0) for s in slots]),
+        # (measure, bisect?): events and dates are bisected; amounts and flags
+        # only tried at their floor, which is cheap and usually reachable
+        measures: list[tuple[Any, bool]] = [
+            (z3.Sum([z3.If(s.occ, 1, 0) for s in slots]), True),
+            (z3.Sum([z3.If(s.occ, s.day - self.c.effective, 0) for s in slots]), True),
         ]
         amounts = [
             z3.If(s.occ, s.args[p], 0)
@@ -112,17 +114,17 @@ class Prover:
             if t.name in ("money", "duration")
         ]
         if amounts:
-            measures.append(z3.Sum(amounts))
+            measures.append((z3.Sum(amounts), False))
         flags = [z3.If(z3.And(s.occ, s.args[p]), 1, 0) for s in slots for p, t in self.c.events[s.event].params
                  if t.name == "bool"]
         if flags:  # and flags false where either way works, so witnesses do not flip between runs
-            measures.append(z3.Sum(flags))
+            measures.append((z3.Sum(flags), False))
         best = self.solver.model()
         kept: list[Any] = []
-        for measure in measures:
+        for measure, bisect in measures:
             lo, hi = 0, best.eval(measure, model_completion=True).as_long()
             steps = 0
-            while lo < hi and steps < 24:
+            while lo < hi and steps < (24 if bisect else 1):
                 # try the floor first (often it is reachable), then bisect
                 mid = lo if steps == 0 else (lo + hi) // 2
                 steps += 1

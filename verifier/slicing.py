@@ -72,6 +72,7 @@ class _Cone:
         self.clauses: set[str] = set()
         self.effective: set[str] = set()
         self.todo: list[tuple[str, str]] = []
+        self.terminations_added = False
 
     def need(self, kind: str, name: str) -> None:
         self.todo.append((kind, name))
@@ -147,7 +148,8 @@ class _Cone:
                 # a whole exception tree decides together
                 for cid in self.ix.trees[self.ix.roots[name]]:
                     self.need("clause", cid)
-                if not cl.survives:
+                if not cl.survives and not self.terminations_added:
+                    self.terminations_added = True  # once per cone, not once per clause
                     for term in self.ix.terminators:
                         self.need("clause", term)
                 self.expr(cl.guards.while_cond)

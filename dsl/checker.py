@@ -13,6 +13,7 @@ import datetime as _dt
 import difflib
 from collections.abc import Iterable
 from fractions import Fraction
+from typing import Any
 
 import attrs
 
@@ -127,19 +128,15 @@ class Checker:
             )
         seen: dict[str, s.Span] = {}
         for item in self.node.items:
-            if isinstance(item, s.Clause):
-                prev = self.clauses_syn.get(item.id)
+            if isinstance(item, (s.Clause, s.Check)):
+                table: dict[str, Any] = self.clauses_syn if isinstance(item, s.Clause) else self.checks_syn
+                where = item.head_span if isinstance(item, s.Clause) else item.span
+                prev = table.get(item.id)
                 if prev is not None:
-                    self._dup(item.id, "clause", item.head_span, prev.head_span)
-                    continue
-                self.clauses_syn[item.id] = item
-                continue
-            if isinstance(item, s.Check):
-                prevc = self.checks_syn.get(item.id)
-                if prevc is not None:
-                    self._dup(item.id, "check", item.span, prevc.span)
-                    continue
-                self.checks_syn[item.id] = item
+                    prev_where = prev.head_span if isinstance(prev, s.Clause) else prev.span
+                    self._dup(item.id, s.decl_kind(item), where, prev_where)
+                else:
+                    table[item.id] = item
                 continue
             name = s.decl_name(item)
             if name in seen:

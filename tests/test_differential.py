@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dsl import model as m
-from tests.randomcontracts import all_scenarios, generate, load
+from tests.randomcontracts import HEADER, all_scenarios, generate, load
 from verifier.interpreter import check_holds_on, simulate
 from verifier.slicing import Index, cone, restrict
 from verifier.smt.encode import Encoding
@@ -92,15 +92,7 @@ def test_every_solver_scenario_replays(r: random.Random) -> None:
     assert not [f for f in v.findings if f.code == "internal-error"]
 
 
-FIXED = """contract "seeded" effective 2020-01-01 horizon 2020-01-03
-party A with body B
-party C
-kind K = X | Y
-event E1(k: K) by A or A.B or C
-event E2 by A.B or C
-event E3(k: K) by C or A
-state S1 holds from effective
-state S2
+FIXED = HEADER + """
 
 §1 Rule
   A must not E1(k: k) where k == X

@@ -48,6 +48,7 @@ class Prover:
             self.solver.add(z3.Implies(lit, v == definition), z3.Implies(z3.Not(lit), z3.Not(v)))
         self.lits = [self.enc.lits[cid] for cid in c.clauses]
         self._q = 0
+        self._kept: list[Any] = []
 
     # ------------------------------------------------------------ questions
     def check_query(self, check: m.Check) -> Any:
@@ -59,7 +60,11 @@ class Prover:
             return z3.And(*givens, z3.Not(body))
         return z3.And(*givens, body)
 
-    def ask(self, query: Any, minimise: bool = True, want_core: bool = True) -> Outcome:
+    def ask(self, query: Any, minimise: bool = True, want_core: bool = True, events_only: bool = False) -> Outcome:
+        """Whether ``query`` has a scenario. ``minimise``: the scenario has the
+        fewest events; unless ``events_only``, also the earliest dates and
+        smallest amounts by the solver (the caller may instead improve those
+        on the scenario itself, see ``verifier.witness``, which costs no proofs)."""
         self._q += 1
         q = z3.Bool(f"question#{self._q}")
         self.solver.add(z3.Implies(q, query))
@@ -67,7 +72,7 @@ class Prover:
         if res == z3.sat:
             model = self.solver.model()
             if minimise:
-                model = self._minimise(q) or model
+                model = self._minimise(q, events_only) or model
             return Outcome("sat", self.scenario_of(model))
         if res == z3.unsat:
             core = self._shrink(q) if want_core else ()
@@ -91,22 +96,22 @@ class Prover:
         by_lit = {str(lit): cid for cid, lit in self.enc.lits.items()}
         return tuple(by_lit[str(lit)] for lit in keep)
 
-    def _minimise(self, q: Any) -> Any:
-        """Fewest events, then earliest dates, then smallest amounts (then false
-        flags): bisect on
-        each measure in turn with the incremental solver, every bound behind a
+    def _minimise(self, q: Any, events_only: bool = False) -> Any:
+        """Fewest events (counted up from none), then, unless ``events_only``,
+        earliest dates (bisected), then smallest amounts and false flags (tried
+        at their floor), each on the incremental solver, every bound behind a
         fresh literal (kept once it holds), so nothing learned is lost and the
-        cost is a few dozen cheap questions rather than one optimisation over
-        the whole encoding."""
+        cost is a few cheap questions rather than one optimisation over the
+        whole encoding."""
         slots = self.enc.all_slots()
         if not slots:
             return None
-        # (measure, bisect?): events and dates are bisected; amounts and flags
-        # only tried at their floor, which is cheap and usually reachable
-        measures: list[tuple[Any, bool]] = [
-            (z3.Sum([z3.If(s.occ, 1, 0) for s in slots]), True),
-            (z3.Sum([z3.If(s.occ, s.day - self.c.effective, 0) for s in slots]), True),
-        ]
+        best = self._fewest_events(q, slots)
+        if events_only or best is None:
+            return best
+        # (measure, bisect?): dates are bisected; amounts and flags only tried
+        # at their floor, which is cheap and usually reachable
+        measures: list[tuple[Any, bool]] = [(z3.Sum([z3.If(s.occ, s.day - self.c.effective, 0) for s in slots]), True)]
         amounts = [
             z3.If(s.occ, s.args[p], 0)
             for s in slots
@@ -119,8 +124,35 @@ class Prover:
                  if t.name == "bool"]
         if flags:  # and flags false where either way works, so witnesses do not flip between runs
             measures.append((z3.Sum(flags), False))
-        best = self.solver.model()
-        kept: list[Any] = []
+        return self._descend(q, best, measures)
+
+    def _fewest_events(self, q: Any, slots: list[Any]) -> Any:
+        """The model with the fewest events: at most 0, 1, 2, ... events until
+        one is possible (a cardinality constraint, kept on the solver). Counting
+        up is cheap where bisecting down from the first model's count is not:
+        small counts are refuted by propagation, while "at most 40 of 400
+        slots" is a hard question either way (bench/README.md)."""
+        occs = [s.occ for s in slots]
+        have = self.solver.model()
+        top = sum(1 for o in occs if z3.is_true(have.eval(o, model_completion=True)))
+        for j in range(top):
+            self._q += 1
+            lit = z3.Bool(f"at-most#{self._q}")
+            self.solver.add(z3.Implies(lit, z3.AtMost(*occs, j)))
+            res = self.solver.check(q, *self.lits, lit)
+            if res == z3.sat:
+                self._kept = [lit]
+                return self.solver.model()
+            if res != z3.unsat:
+                break  # out of resources: keep what we have
+        self._q += 1
+        lit = z3.Bool(f"at-most#{self._q}")
+        self.solver.add(z3.Implies(lit, z3.AtMost(*occs, top)))
+        self._kept = [lit]
+        return have
+
+    def _descend(self, q: Any, best: Any, measures: list[tuple[Any, bool]]) -> Any:
+        kept: list[Any] = list(self._kept)
         for measure, bisect in measures:
             lo, hi = 0, best.eval(measure, model_completion=True).as_long()
             steps = 0

@@ -1,0 +1,71 @@
+"""Witness simplification (verifier/witness.py): dates lowered and amounts zeroed on
+the scenario itself, every change kept only if the judge accepts it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from dsl import model as m
+from dsl.diagnostics import Sources
+from dsl.load import Occurrence, Scenario, load_contract
+from dsl.syntax import Money
+from verifier.witness import simplify
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _contract() -> m.Contract:
+    loaded = load_contract(str(ROOT / "contracts" / "sale_of_goods.contract"), Sources())
+    assert loaded.contract is not None, loaded.diagnostics
+    return loaded.contract
+
+
+def _occ(day: int, event: str, actor: str, seq: int, **args: object) -> Occurrence:
+    return Occurrence(day, event, actor, tuple(args.items()), seq)  # type: ignore[arg-type]
+
+
+def test_events_move_together_to_keep_a_window_then_alone() -> None:
+    """The judge wants Inspect within 3 days after Deliver and Deliver no earlier than
+    effective + 10: Deliver moves to effective + 10 carrying Inspect with it (the gap
+    kept), then Inspect moves alone up to Deliver's day."""
+    c = _contract()
+    e = c.effective
+    sc = Scenario("t", {}, (_occ(e + 200, "Deliver", "Seller", 0, conforming=False),
+                            _occ(e + 202, "Inspect", "Buyer", 1, accept=False)))
+    seen: list[tuple[int, int]] = []
+
+    def accept(s: Scenario) -> bool:
+        d, i = s.events[0], s.events[1]
+        seen.append((d.day, i.day))
+        return d.event == "Deliver" and d.day >= e + 10 and 0 <= i.day - d.day <= 3
+
+    out = simplify(c, sc, accept)
+    assert [(o.event, o.day - e, o.seq) for o in out.events] == [("Deliver", 10, 0), ("Inspect", 10, 1)]
+    assert len(seen) < 40  # bisection, not a walk over the days
+
+
+def test_rejected_changes_are_not_kept() -> None:
+    """An amount the judge needs above $5 stays where it was; a flag it does not care
+    about goes to false; the date it pins stays pinned."""
+    c = _contract()
+    e = c.effective
+    sc = Scenario("t", {}, (_occ(e + 50, "Deliver", "Seller", 0, conforming=True),))
+
+    def accept(s: Scenario) -> bool:
+        return s.events[0].day == e + 50
+
+    out = simplify(c, sc, accept)
+    assert out.events[0].day == e + 50
+    assert out.events[0].args == (("conforming", False),)
+    pay = [ev for ev in c.events if any(t.name == "money" for _, t in c.events[ev].params)][0]
+    name = next(p for p, t in c.events[pay].params if t.name == "money")
+    actor = (c.events[pay].actors or c.actors)[0]
+    sc2 = Scenario("t", {}, (_occ(e, pay, actor, 0, **{name: Money(700, c.currency)}),))
+    out2 = simplify(c, sc2, lambda s: s.events[0].arg(name).cents > 500)  # type: ignore[union-attr]
+    assert out2.events[0].arg(name) == Money(700, c.currency)
+
+
+def test_nothing_to_do_without_events() -> None:
+    c = _contract()
+    sc = Scenario("t", {}, ())
+    assert simplify(c, sc, lambda s: True) is sc

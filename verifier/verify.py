@@ -217,41 +217,113 @@ def verify_contract(
     only: list[str] | None = None,
     analyses: bool = True,
     rlimit: int | None = None,
+    jobs: int | None = None,
 ) -> Verification:
-    from verifier.slicing import Index, cone, restrict
-    from verifier.smt.prove import Prover
+    """Every (selected) check answered, then the analyses. Checks are solved on
+    the slice of the contract they depend on; checks with the same slice share
+    one solver (and one for the re-check at k+1). With ``jobs`` > 1 (default:
+    the machine's cores, for contracts big enough to gain from it) the slices
+    are solved in that many forked processes; the answers are the same."""
+    from verifier.slicing import Index, cone
     from verifier.smt.solver import DEFAULT_RLIMIT
 
     start = time.perf_counter()
     limit = rlimit or DEFAULT_RLIMIT
-    # Checks are solved on the slice of the contract they depend on; checks
-    # with the same slice share one solver (and one for the re-check at k+1).
-    provers: dict[Any, tuple[Prover, list[Prover]]] = {}
     index = Index(c)
-
-    def provers_for(check: m.Check) -> tuple[Prover, Any]:
-        sl = cone(index, [check.body, *check.givens])
-        if sl.key not in provers:
-            provers[sl.key] = (Prover(restrict(c, sl), bound, limit), [])
-        prover, bigger = provers[sl.key]
-
-        def at_k_plus_1() -> Prover:
-            if not bigger:
-                bigger.append(Prover(restrict(c, sl), bound + 1, limit))
-            return bigger[0]
-
-        return prover, at_k_plus_1
-
-    results = []
-    for check in c.checks:
+    groups: dict[Any, tuple[Any, list[int]]] = {}
+    for i, check in enumerate(c.checks):
         if only and check.id not in only and check.title not in only:
             continue
-        t0 = time.perf_counter()
-        prover, at_k_plus_1 = provers_for(check)
-        res = run_check(c, check, prover, at_k_plus_1, bound)
-        results.append(attrs.evolve(res, seconds=time.perf_counter() - t0))
-    findings = run_analyses(c, Prover(c, bound, limit)) if analyses else []
+        sl = cone(index, [check.body, *check.givens])
+        groups.setdefault(sl.key, (sl, []))[1].append(i)
+    work = [(sl, idx) for sl, idx in groups.values()]
+    n = _jobs(jobs, work)
+    if n > 1:
+        solved = _in_processes(c, bound, limit, work, n)
+    else:
+        solved = [r for sl, idx in work for r in _solve_slice(c, bound, limit, sl, idx)]
+    by_index = dict(solved)
+    results = [by_index[i] for i in sorted(by_index)]
+    if n > 1:  # the interpreter's timelines stay in the workers: replay here (cheap)
+        results = [attrs.evolve(r, timeline=_replay(c, r.scenario)[0]) if r.replayed and r.scenario else r
+                   for r in results]
+    findings = []
+    if analyses:
+        from verifier.smt.prove import Prover
+
+        findings = run_analyses(c, Prover(c, bound, limit))
     return Verification(c, sha256, bound, tuple(results), tuple(findings), time.perf_counter() - start)
+
+
+# a contract is solved in parallel when it has at least this many distinct
+# slices and this many clauses over all of them (below, forking costs more
+# than it saves: the seed contract's five slices take ~0.05 s in all)
+PARALLEL_MIN_SLICES = 8
+PARALLEL_MIN_CLAUSES = 400
+
+
+def _jobs(jobs: int | None, work: list[tuple[Any, list[int]]]) -> int:
+    import multiprocessing
+    import os
+
+    if jobs is not None:
+        n = jobs
+    else:
+        big = len(work) >= PARALLEL_MIN_SLICES and sum(len(sl.clauses) for sl, _ in work) >= PARALLEL_MIN_CLAUSES
+        n = (os.cpu_count() or 1) if big else 1
+    if n > 1 and "fork" not in multiprocessing.get_all_start_methods():
+        return 1  # the workers inherit the contract by forking; elsewhere, one process
+    return max(1, min(n, len(work)))
+
+
+def _solve_slice(c: m.Contract, bound: int, limit: int, sl: Any, indices: list[int]) -> list[tuple[int, CheckResult]]:
+    """The checks ``indices`` of ``c``, which share slice ``sl``: one prover at
+    ``bound``, another at ``bound + 1`` made only if some answer needs a re-check."""
+    from verifier.slicing import restrict
+    from verifier.smt.prove import Prover
+
+    t0 = time.perf_counter()  # the first check's time includes building the prover
+    part = restrict(c, sl)
+    prover = Prover(part, bound, limit, own_context=True)
+    bigger: list[Prover] = []
+
+    def at_k_plus_1() -> Prover:
+        if not bigger:
+            bigger.append(Prover(part, bound + 1, limit, own_context=True))
+        return bigger[0]
+
+    out = []
+    for i in indices:
+        res = run_check(c, c.checks[i], prover, at_k_plus_1, bound)
+        out.append((i, attrs.evolve(res, seconds=time.perf_counter() - t0)))
+        t0 = time.perf_counter()
+    return out
+
+
+_FORKED: tuple[m.Contract, int, int, list[tuple[Any, list[int]]]] | None = None
+
+
+def _forked_slice(j: int) -> list[tuple[int, CheckResult]]:
+    assert _FORKED is not None
+    c, bound, limit, work = _FORKED
+    sl, indices = work[j]
+    return [(i, attrs.evolve(r, timeline=None)) for i, r in _solve_slice(c, bound, limit, sl, indices)]
+
+
+def _in_processes(c: m.Contract, bound: int, limit: int, work: list[tuple[Any, list[int]]],
+                  n: int) -> list[tuple[int, CheckResult]]:
+    """The slices shared among ``n`` forked workers, the biggest first (they
+    inherit the contract, so nothing but the answers crosses a pipe)."""
+    import multiprocessing
+
+    global _FORKED
+    order = sorted(range(len(work)), key=lambda j: -len(work[j][0].clauses))
+    _FORKED = (c, bound, limit, work)
+    try:
+        with multiprocessing.get_context("fork").Pool(n) as pool:
+            return [x for part in pool.imap_unordered(_forked_slice, order) for x in part]
+    finally:
+        _FORKED = None
 
 
 def run_check(c: m.Contract, check: m.Check, prover: Prover, bigger: Any, bound: int) -> CheckResult:

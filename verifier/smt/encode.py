@@ -88,10 +88,16 @@ class ViolationInst:
 
 
 class Encoding:
-    def __init__(self, c: m.Contract, k: int, prefix: str = "", universe: Universe | None = None) -> None:
+    def __init__(self, c: m.Contract, k: int, prefix: str = "", universe: Universe | None = None,
+                 ctx: Any = None) -> None:
         """``prefix`` names this encoding's derived terms apart from another's,
         so two contracts can share one scenario (slots and facts keep their
-        names) in one solver: the semantic diff's miter."""
+        names) in one solver: the semantic diff's miter. ``ctx``: the Z3 context
+        of every term (default: Z3's main context); a prover with a context of
+        its own answers the same whatever was solved before it in the process."""
+        self.ctx = ctx if ctx is not None else z3.main_ctx()
+        self.T = z3.BoolVal(True, self.ctx)
+        self.F = z3.BoolVal(False, self.ctx)
         self.c = c
         self.k = k
         self.prefix = prefix
@@ -100,7 +106,7 @@ class Encoding:
         # definition; without it (its literal false) the name is false, as if
         # the clause were struck out
         self.guarded: list[tuple[str, Any, Any]] = []
-        self.lits = {cid: z3.Bool(f"{prefix}use[{cid}]") for cid in c.clauses}
+        self.lits = {cid: z3.Bool(f"{prefix}use[{cid}]", self.ctx) for cid in c.clauses}
         u = universe or Universe.of(c)
         self.actors = list(u.actors)
         self.parties = list(u.parties)
@@ -133,7 +139,7 @@ class Encoding:
     # ------------------------------------------------------------ basics
     def fresh(self, name: str) -> Any:
         self._n += 1
-        return z3.Bool(f"{self.prefix}{name}#{self._n}")
+        return z3.Bool(f"{self.prefix}{name}#{self._n}", self.ctx)
 
     def all_slots(self) -> list[Slot]:
         return [s for ss in self.slots.values() for s in ss]
@@ -171,10 +177,10 @@ class Encoding:
 
     def _var(self, name: str, t: m.Type) -> Any:
         if t.name == "bool":
-            return z3.Bool(name)
+            return z3.Bool(name, self.ctx)
         if t.name == "percent":
-            return z3.Real(name)
-        return z3.Int(name)
+            return z3.Real(name, self.ctx)
+        return z3.Int(name, self.ctx)
 
     def _make_slots(self) -> None:
         c = self.c
@@ -183,11 +189,11 @@ class Encoding:
             ss: list[Slot] = []
             for i in range(self.k):
                 tag = f"{e.name}[{i}]"
-                occ = z3.Bool(f"occ.{tag}")
-                day = z3.Int(f"day.{tag}")
-                actor = z3.Int(f"actor.{tag}")
+                occ = z3.Bool(f"occ.{tag}", self.ctx)
+                day = z3.Int(f"day.{tag}", self.ctx)
+                actor = z3.Int(f"actor.{tag}", self.ctx)
                 args = {p: self._var(f"{p}.{tag}", t) for p, t in e.params}
-                self.base += [day >= c.effective, day <= c.horizon, z3.Or([actor == a for a in allowed])]
+                self.base += [day >= c.effective, day <= c.horizon, z3.Or([actor == a for a in allowed] or [self.F])]
                 for p, t in e.params:
                     self.base += self._sort_domain(t, args[p])
                 if ss:
@@ -208,14 +214,14 @@ class Encoding:
     # ------------------------------------------------------------ values
     def const(self, v: m.ConstValue, t: m.Type) -> Any:
         if isinstance(v, bool):
-            return z3.BoolVal(v)
+            return z3.BoolVal(v, self.ctx)
         if isinstance(v, Money):
-            return z3.IntVal(v.cents)
+            return z3.IntVal(v.cents, self.ctx)
         if isinstance(v, Fraction):
-            return z3.RealVal(v) if t.name == "percent" else z3.IntVal(int(v))
+            return z3.RealVal(v, self.ctx) if t.name == "percent" else z3.IntVal(int(v), self.ctx)
         if isinstance(v, str):
-            return z3.IntVal(self.symbol_index(v, t))
-        return z3.IntVal(v)
+            return z3.IntVal(self.symbol_index(v, t), self.ctx)
+        return z3.IntVal(v, self.ctx)
 
     def symbol_index(self, name: str, t: m.Type) -> int:
         if t.name == "kind":
@@ -226,12 +232,12 @@ class Encoding:
         raise AssertionError(f"no index for {name} as {t}")
 
     def acts_for(self, actor: Any, holder: str) -> Any:
-        return z3.Or([actor == i for i, a in enumerate(self.actors) if m.acts_for(a, holder)] or [z3.BoolVal(False)])
+        return z3.Or([actor == i for i, a in enumerate(self.actors) if m.acts_for(a, holder)] or [self.F])
 
     def party_of_actor(self, actor: Any) -> Any:
-        term: Any = z3.IntVal(0)
+        term: Any = z3.IntVal(0, self.ctx)
         for i, a in enumerate(self.actors):
-            term = z3.If(actor == i, z3.IntVal(self.parties.index(m.party_of(a))), term)
+            term = z3.If(actor == i, z3.IntVal(self.parties.index(m.party_of(a)), self.ctx), term)
         return term
 
     def term(self, e: m.Expr, day: Any, me: Slot | None, trig: Slot | None, t_hint: m.Type | None = None) -> Any:
@@ -249,7 +255,7 @@ class Encoding:
         if isinstance(e, m.FactRef):
             return self.facts[e.name]
         if isinstance(e, m.StateAt):
-            return self.holds(e.state, day if e.day is None else z3.IntVal(e.day))
+            return self.holds(e.state, day if e.day is None else z3.IntVal(e.day, self.ctx))
         if isinstance(e, m.Op):
             if e.op == "not":
                 return z3.Not(self.term(e.args[0], day, me, trig))
@@ -297,7 +303,7 @@ class Encoding:
         if not self._final:
             return z3.And([day >= self.c.effective] + [z3.Not(z3.And(p.active, p.day <= day)) for p in ends])
         if self._end is None:
-            end = z3.Int(f"{self.prefix}contract.end")
+            end = z3.Int(f"{self.prefix}contract.end", self.ctx)
             never = self.c.horizon + 1
             self.base.append(z3.And([z3.Implies(p.active, end <= p.day) for p in ends]))
             self.base.append(z3.Or([z3.And(end == never, *[z3.Not(p.active) for p in ends])]
@@ -315,9 +321,9 @@ class Encoding:
         starts: list[tuple[Any, Any]] = []
         ends: list[tuple[Any, Any]] = []
         if st.initial:
-            starts.append((z3.BoolVal(True), z3.IntVal(self.c.effective)))
-        starts += [(z3.BoolVal(True), z3.IntVal(d)) for d in st.start_days]
-        ends += [(z3.BoolVal(True), z3.IntVal(d + 1)) for d in st.end_days]
+            starts.append((z3.BoolVal(True, self.ctx), z3.IntVal(self.c.effective, self.ctx)))
+        starts += [(z3.BoolVal(True, self.ctx), z3.IntVal(d, self.ctx)) for d in st.start_days]
+        ends += [(z3.BoolVal(True, self.ctx), z3.IntVal(d + 1, self.ctx)) for d in st.end_days]
         for p in self.effects:
             if p.state == state:
                 (starts if p.start else ends).append((p.active, p.day))
@@ -326,6 +332,7 @@ class Encoding:
                 z3.And(a, d <= day, *[z3.Not(z3.And(b, d <= e, e <= day)) for b, e in ends])
                 for a, d in starts
             ]
+            or [self.F]
         )
         if self._final:
             self._holds[key] = term  # only once every effect is known
@@ -361,7 +368,7 @@ class Encoding:
             conds.append(self.acts_for(s.actor, t.actor))
         if t.cond is not None:
             conds.append(self.term(t.cond, s.day, None, s))
-        return z3.And(conds) if conds else z3.BoolVal(True)
+        return z3.And(conds) if conds else z3.BoolVal(True, self.ctx)
 
     # ------------------------------------------------------------ effectiveness
     def _effectiveness(self) -> None:
@@ -369,7 +376,7 @@ class Encoding:
         # define the names first: applicability below may refer to any slot's effectiveness
         for e, ss in self.slots.items():
             for s in ss:
-                self.eff[(e, s.index)] = z3.Bool(f"{self.prefix}eff.{e}[{s.index}]") if e in powered else z3.BoolVal(True)
+                self.eff[(e, s.index)] = z3.Bool(f"{self.prefix}eff.{e}[{s.index}]", self.ctx) if e in powered else z3.BoolVal(True, self.ctx)
         for e in powered:
             for s in self.slots[e]:
                 uses = []
@@ -388,9 +395,9 @@ class Encoding:
                             uses.append((n, s, u))
                 self.power_uses[(e, s.index)] = uses
                 # with every power over the act struck out, it is an ordinary act again
-                any_power = z3.Or([self.lits[n.clause] for n, _, _ in uses] or [z3.BoolVal(False)])
+                any_power = z3.Or([self.lits[n.clause] for n, _, _ in uses] or [self.F])
                 self.base.append(
-                    self.eff[(e, s.index)] == z3.If(any_power, z3.Or([u for _, _, u in uses] or [z3.BoolVal(False)]), True)
+                    self.eff[(e, s.index)] == z3.If(any_power, z3.Or([u for _, _, u in uses] or [self.F]), True)
                 )
 
     # ------------------------------------------------------------ effects
@@ -456,11 +463,11 @@ class Encoding:
             )
             for i, n in enumerate(norms)
         ]
-        own_def = z3.And(self.applies_at(cl, s), z3.Or(matches or [False]))
+        own_def = z3.And(self.applies_at(cl, s), z3.Or(matches or [self.F]))
         self.node_defs.setdefault(cl.id, []).append(z3.And(s.occ, own_def))
-        own_forb: Any = z3.BoolVal(False)
+        own_forb: Any = z3.BoolVal(False, self.ctx)
         for n, mt in reversed(list(zip(norms, matches, strict=True))):
-            own_forb = z3.If(mt, z3.BoolVal(n.modality == "must_not"), own_forb)
+            own_forb = z3.If(mt, z3.BoolVal(n.modality == "must_not", self.ctx), own_forb)
         kids = [self.c.clauses[cid] for cid in self.exceptions_to(cl.id)]
         kids = [k for k in kids if any(n.event == s.event and n.modality in ("must_not", "may") for n in k.norms)]
         results = {k.id: self._node(k, s) for k in kids}
@@ -468,10 +475,10 @@ class Encoding:
         for k in kids:
             beaten_by = [results[o.id][0] for o in kids if k.id in o.prevails_over]
             live[k.id] = z3.And(results[k.id][0], *[z3.Not(b) for b in beaten_by])
-        any_live = z3.Or([live[k.id] for k in kids] or [False])
-        some_forb = z3.Or([z3.And(live[k.id], results[k.id][1]) for k in kids] or [False])
-        some_perm = z3.Or([z3.And(live[k.id], z3.Not(results[k.id][1])) for k in kids] or [False])
-        kid_conf = z3.Or([z3.And(live[k.id], results[k.id][2]) for k in kids] or [False])
+        any_live = z3.Or([live[k.id] for k in kids] or [self.F])
+        some_forb = z3.Or([z3.And(live[k.id], results[k.id][1]) for k in kids] or [self.F])
+        some_perm = z3.Or([z3.And(live[k.id], z3.Not(results[k.id][1])) for k in kids] or [self.F])
+        kid_conf = z3.Or([z3.And(live[k.id], results[k.id][2]) for k in kids] or [self.F])
         conflict = z3.And(own_def, z3.Or(kid_conf, z3.And(some_forb, some_perm)))
         forbidden = z3.And(own_def, z3.If(any_live, some_forb, own_forb))
         decs: list[tuple[str, Any]] = [(cl.id, z3.And(own_def, z3.Not(any_live), own_forb))]
@@ -504,8 +511,8 @@ class Encoding:
                     self._owe(cl, n, inst, s.day, s)
             elif n.trigger is None and n.before is not None:
                 due = n.before - 1
-                inst = self.define(cl.id, f"owed[{cl.id}]", lambda cl=cl, due=due: self.applies(cl, z3.IntVal(due)))
-                self._owe(cl, n, inst, z3.IntVal(c.effective), None)
+                inst = self.define(cl.id, f"owed[{cl.id}]", lambda cl=cl, due=due: self.applies(cl, z3.IntVal(due, self.ctx)))
+                self._owe(cl, n, inst, z3.IntVal(c.effective, self.ctx), None)
         # violation-triggered consequences and obligations
         changed = True
         while changed:
@@ -537,10 +544,10 @@ class Encoding:
         c = self.c
         if n.within is not None:
             deadline = start + n.within
-            in_time: Any = z3.BoolVal(True)
+            in_time: Any = z3.BoolVal(True, self.ctx)
         else:
             assert n.before is not None
-            deadline = z3.IntVal(n.before - 1)
+            deadline = z3.IntVal(n.before - 1, self.ctx)
             in_time = start <= deadline
         fulfil = []
         for s in self.slots[n.event]:
@@ -558,14 +565,14 @@ class Encoding:
                     ),
                 )
             )
-        fulfilled = z3.Or(fulfil or [False])
+        fulfilled = z3.Or(fulfil or [self.F])
         self.obligation_insts.append((n, z3.And(inst, in_time), fulfilled))
         active = self.define(
             cl.id,
             f"missed[{cl.id}#{len(self.violations)}]",
             lambda: z3.And(inst, in_time, z3.Not(fulfilled), deadline <= c.horizon),
         )
-        party = z3.IntVal(self.parties.index(m.party_of(n.actor)))
+        party = z3.IntVal(self.parties.index(m.party_of(n.actor)), self.ctx)
         self.violations.append(ViolationInst(cl.id, cl.id, party, deadline, active, "obligation", trig))
 
     # ------------------------------------------------------------ check formulas
@@ -594,7 +601,7 @@ class Encoding:
                 out.append(v.day)
         for name in sorted(states):
             st = self.c.states[name]
-            out += [z3.IntVal(d) for d in st.start_days] + [z3.IntVal(d + 1) for d in st.end_days]
+            out += [z3.IntVal(d, self.ctx) for d in st.start_days] + [z3.IntVal(d + 1, self.ctx) for d in st.end_days]
         seen: set[int] = set()
         unique = []
         for t in out:
@@ -608,9 +615,9 @@ class Encoding:
             args = [self.formula(a, day) for a in e.args]
             return {"and": z3.And, "or": z3.Or, "implies": z3.Implies, "not": z3.Not}[e.op](*args)
         if isinstance(e, m.Happens):
-            return z3.Or([self.happens(s, e.cond, e.actor, e.effective, e.lo, e.hi) for s in self.slots[e.event]] or [False])
+            return z3.Or([self.happens(s, e.cond, e.actor, e.effective, e.lo, e.hi) for s in self.slots[e.event]] or [self.F])
         if isinstance(e, m.BreachAtom):
-            hi = day if day is not None else (z3.IntVal(e.hi) if e.hi is not None else None)
+            hi = day if day is not None else (z3.IntVal(e.hi, self.ctx) if e.hi is not None else None)
             terms = []
             for v in self.violations:
                 if e.clause is not None and e.clause not in (v.clause, v.root):
@@ -623,9 +630,9 @@ class Encoding:
                 if hi is not None:
                     conds.append(v.day <= hi)
                 terms.append(z3.And(conds))
-            return z3.Or(terms or [False])
+            return z3.Or(terms or [self.F])
         if isinstance(e, m.StateAt):
-            d = z3.IntVal(e.day) if e.day is not None else day
+            d = z3.IntVal(e.day, self.ctx) if e.day is not None else day
             return self.holds(e.state, d)
         if isinstance(e, m.AfterEvent):
             points = self.change_days(e.body)
@@ -635,11 +642,11 @@ class Encoding:
                 cands = [s.day + 1] + points
                 body = z3.And([z3.Implies(z3.And(t > s.day, t <= self.c.horizon), self.formula(e.body, t)) for t in cands])
                 out.append(z3.Implies(trig, body))
-            return z3.And(out or [True])
+            return z3.And(out or [self.T])
         if isinstance(e, m.During):
-            cands = [z3.IntVal(e.lo)] + self.change_days(e.body)
+            cands = [z3.IntVal(e.lo, self.ctx)] + self.change_days(e.body)
             return z3.And([z3.Implies(z3.And(t >= e.lo, t <= e.hi), self.formula(e.body, t)) for t in cands])
-        return self.term(e, day if day is not None else z3.IntVal(self.c.effective), None, None)
+        return self.term(e, day if day is not None else z3.IntVal(self.c.effective, self.ctx), None, None)
 
     def happens(self, s: Slot, cond: m.Expr | None, actor: str | None, effective: bool, lo: int | None, hi: int | None) -> Any:
         conds = [s.occ]

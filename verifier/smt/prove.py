@@ -36,12 +36,17 @@ class Outcome:
 class Prover:
     """Questions about one contract at one bound ``k``."""
 
-    def __init__(self, c: m.Contract, k: int, rlimit: int = DEFAULT_RLIMIT, encoding: type[Encoding] = Encoding) -> None:
+    def __init__(self, c: m.Contract, k: int, rlimit: int = DEFAULT_RLIMIT, encoding: type[Encoding] = Encoding,
+                 own_context: bool = False) -> None:
+        """``own_context``: build every term in a fresh Z3 context, so the answers
+        (models especially) do not depend on what this process solved before,
+        and the memory goes with the prover."""
         self.c = c
         self.k = k
         self.rlimit = rlimit
-        self.enc = encoding(c, k)
-        self.solver = make_solver(rlimit)
+        self.ctx = z3.Context() if own_context else z3.main_ctx()
+        self.enc = encoding(c, k, ctx=self.ctx)
+        self.solver = make_solver(rlimit, self.ctx)
         self.solver.add(*self.enc.base)
         for cid, v, definition in self.enc.guarded:
             lit = self.enc.lits[cid]
@@ -66,7 +71,7 @@ class Prover:
         smallest amounts by the solver (the caller may instead improve those
         on the scenario itself, see ``verifier.witness``, which costs no proofs)."""
         self._q += 1
-        q = z3.Bool(f"question#{self._q}")
+        q = z3.Bool(f"question#{self._q}", self.ctx)
         self.solver.add(z3.Implies(q, query))
         res = self.solver.check(q, *self.lits)
         if res == z3.sat:
@@ -137,7 +142,7 @@ class Prover:
         top = sum(1 for o in occs if z3.is_true(have.eval(o, model_completion=True)))
         for j in range(top):
             self._q += 1
-            lit = z3.Bool(f"at-most#{self._q}")
+            lit = z3.Bool(f"at-most#{self._q}", self.ctx)
             self.solver.add(z3.Implies(lit, z3.AtMost(*occs, j)))
             res = self.solver.check(q, *self.lits, lit)
             if res == z3.sat:
@@ -146,7 +151,7 @@ class Prover:
             if res != z3.unsat:
                 break  # out of resources: keep what we have
         self._q += 1
-        lit = z3.Bool(f"at-most#{self._q}")
+        lit = z3.Bool(f"at-most#{self._q}", self.ctx)
         self.solver.add(z3.Implies(lit, z3.AtMost(*occs, top)))
         self._kept = [lit]
         return have
@@ -161,7 +166,7 @@ class Prover:
                 mid = lo if steps == 0 else (lo + hi) // 2
                 steps += 1
                 self._q += 1
-                lit = z3.Bool(f"at-most#{self._q}")
+                lit = z3.Bool(f"at-most#{self._q}", self.ctx)
                 self.solver.add(z3.Implies(lit, measure <= mid))
                 res = self.solver.check(q, *self.lits, *kept, lit)
                 if res == z3.sat:
@@ -172,7 +177,7 @@ class Prover:
                 else:
                     return best  # out of resources: the best found so far
             self._q += 1
-            lit = z3.Bool(f"at-most#{self._q}")
+            lit = z3.Bool(f"at-most#{self._q}", self.ctx)
             self.solver.add(z3.Implies(lit, measure <= hi))
             kept.append(lit)
         return best
@@ -183,7 +188,7 @@ class Prover:
 
     # ------------------------------------------------------------ analyses
     def conflict_query(self, root: str) -> Any:
-        return z3.Or([x for r, _, x in self.enc.conflicts if r == root] or [False])
+        return z3.Or([x for r, _, x in self.enc.conflicts if r == root] or [self.enc.F])
 
     def applicability_query(self, cid: str) -> Any | None:
         """Some scenario in which clause ``cid`` rules on something, or None

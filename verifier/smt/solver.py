@@ -17,8 +17,8 @@ SAFETY_TIMEOUT_MS = 120_000
 SEED = 0
 
 
-def make_solver(rlimit: int = DEFAULT_RLIMIT) -> Any:
-    s = z3.Solver()
+def make_solver(rlimit: int = DEFAULT_RLIMIT, ctx: Any = None) -> Any:
+    s = z3.Solver(ctx=ctx)
     s.set("random_seed", SEED)
     s.set("rlimit", rlimit)
     s.set("timeout", SAFETY_TIMEOUT_MS)

@@ -28,6 +28,7 @@ import z3
 
 from dsl import model as m
 from dsl.syntax import Money
+from verifier.smt.terms import Terms
 
 
 @attrs.frozen
@@ -96,8 +97,9 @@ class Encoding:
         of every term (default: Z3's main context); a prover with a context of
         its own answers the same whatever was solved before it in the process."""
         self.ctx = ctx if ctx is not None else z3.main_ctx()
-        self.T = z3.BoolVal(True, self.ctx)
-        self.F = z3.BoolVal(False, self.ctx)
+        self.t = Terms(self.ctx)
+        self.T = self.t.T
+        self.F = self.t.F
         self.c = c
         self.k = k
         self.prefix = prefix
@@ -193,12 +195,13 @@ class Encoding:
                 day = z3.Int(f"day.{tag}", self.ctx)
                 actor = z3.Int(f"actor.{tag}", self.ctx)
                 args = {p: self._var(f"{p}.{tag}", t) for p, t in e.params}
-                self.base += [day >= c.effective, day <= c.horizon, z3.Or([actor == a for a in allowed] or [self.F])]
+                mk = self.t
+                self.base += [mk.ge(day, c.effective), mk.le(day, c.horizon), mk.or_([mk.eq(actor, a) for a in allowed] or [self.F])]
                 for p, t in e.params:
                     self.base += self._sort_domain(t, args[p])
                 if ss:
                     prev = ss[-1]
-                    self.base += [z3.Implies(occ, prev.occ), z3.Implies(occ, prev.day <= day)]
+                    self.base += [mk.implies(occ, prev.occ), mk.implies(occ, mk.le(prev.day, day))]
                 ss.append(Slot(e.name, i, occ, day, actor, args))
             self.slots[e.name] = ss
 
@@ -232,12 +235,12 @@ class Encoding:
         raise AssertionError(f"no index for {name} as {t}")
 
     def acts_for(self, actor: Any, holder: str) -> Any:
-        return z3.Or([actor == i for i, a in enumerate(self.actors) if m.acts_for(a, holder)] or [self.F])
+        return self.t.or_([self.t.eq(actor, i) for i, a in enumerate(self.actors) if m.acts_for(a, holder)] or [self.F])
 
     def party_of_actor(self, actor: Any) -> Any:
         term: Any = z3.IntVal(0, self.ctx)
         for i, a in enumerate(self.actors):
-            term = z3.If(actor == i, z3.IntVal(self.parties.index(m.party_of(a)), self.ctx), term)
+            term = self.t.ite(self.t.eq(actor, i), self.parties.index(m.party_of(a)), term)
         return term
 
     def term(self, e: m.Expr, day: Any, me: Slot | None, trig: Slot | None, t_hint: m.Type | None = None) -> Any:
@@ -258,13 +261,13 @@ class Encoding:
             return self.holds(e.state, day if e.day is None else z3.IntVal(e.day, self.ctx))
         if isinstance(e, m.Op):
             if e.op == "not":
-                return z3.Not(self.term(e.args[0], day, me, trig))
+                return self.t.not_(self.term(e.args[0], day, me, trig))
             if e.op == "neg":
                 return -self.term(e.args[0], day, me, trig)
             if e.op in ("and", "or", "implies"):
                 a = self.term(e.args[0], day, me, trig)
                 b = self.term(e.args[1], day, me, trig)
-                return {"and": z3.And, "or": z3.Or, "implies": z3.Implies}[e.op](a, b)
+                return {"and": self.t.and_, "or": self.t.or_, "implies": self.t.implies}[e.op](a, b)
             ta, tb = _type(e.args[0]), _type(e.args[1])
             hint_a = tb if ta.name == "symbol" else None
             hint_b = ta if tb.name == "symbol" else None
@@ -297,19 +300,21 @@ class Encoding:
         """In force on ``day``: from the effective date until the first termination
         counts. Once every effect is known that first day is one integer, ``end``
         (the horizon + 1 if nothing terminates), so each use costs one comparison."""
+        t = self.t
+        if self._end is not None:
+            return t.and_(t.ge(day, self.c.effective), t.lt(day, self._end))
         ends = [p for p in self.effects if p.state is None]
         if not ends:
-            return day >= self.c.effective
+            return t.ge(day, self.c.effective)
         if not self._final:
-            return z3.And([day >= self.c.effective] + [z3.Not(z3.And(p.active, p.day <= day)) for p in ends])
-        if self._end is None:
-            end = z3.Int(f"{self.prefix}contract.end", self.ctx)
-            never = self.c.horizon + 1
-            self.base.append(z3.And([z3.Implies(p.active, end <= p.day) for p in ends]))
-            self.base.append(z3.Or([z3.And(end == never, *[z3.Not(p.active) for p in ends])]
-                                   + [z3.And(p.active, end == p.day) for p in ends]))
-            self._end = end
-        return z3.And(day >= self.c.effective, day < self._end)
+            return t.and_([t.ge(day, self.c.effective)] + [t.not_(t.and_(p.active, t.le(p.day, day))) for p in ends])
+        end = z3.Int(f"{self.prefix}contract.end", self.ctx)
+        never = self.c.horizon + 1
+        self.base.append(t.and_([t.implies(p.active, t.le(end, p.day)) for p in ends]))
+        self.base.append(t.or_([t.and_(t.eq(end, never), *[t.not_(p.active) for p in ends])]
+                               + [t.and_(p.active, t.eq(end, p.day)) for p in ends]))
+        self._end = end
+        return t.and_(t.ge(day, self.c.effective), t.lt(day, self._end))
 
     def holds(self, state: str, day: Any) -> Any:
         """Some start counts by ``day`` and no end counts from that start to ``day``."""
@@ -320,16 +325,17 @@ class Encoding:
         st = self.c.states[state]
         starts: list[tuple[Any, Any]] = []
         ends: list[tuple[Any, Any]] = []
+        t = self.t
         if st.initial:
-            starts.append((z3.BoolVal(True, self.ctx), z3.IntVal(self.c.effective, self.ctx)))
-        starts += [(z3.BoolVal(True, self.ctx), z3.IntVal(d, self.ctx)) for d in st.start_days]
-        ends += [(z3.BoolVal(True, self.ctx), z3.IntVal(d + 1, self.ctx)) for d in st.end_days]
+            starts.append((self.T, t.int(self.c.effective)))
+        starts += [(self.T, t.int(d)) for d in st.start_days]
+        ends += [(self.T, t.int(d + 1)) for d in st.end_days]
         for p in self.effects:
             if p.state == state:
                 (starts if p.start else ends).append((p.active, p.day))
-        term = z3.Or(
+        term = self.t.or_(
             [
-                z3.And(a, d <= day, *[z3.Not(z3.And(b, d <= e, e <= day)) for b, e in ends])
+                t.and_(a, t.le(d, day), *[t.not_(t.and_(b, t.le(d, e), t.le(e, day))) for b, e in ends])
                 for a, d in starts
             ]
             or [self.F]
@@ -340,20 +346,22 @@ class Encoding:
 
     def applies(self, cl: m.Clause, day: Any) -> Any:
         g = cl.guards
-        conds = [day >= self.c.effective, day <= self.c.horizon]
+        t = self.t
+        conds = [t.ge(day, self.c.effective), t.le(day, self.c.horizon)]
         if not cl.survives:
             conds.append(self.in_force(day))
         if g.from_day is not None:
-            conds.append(day >= g.from_day)
+            conds.append(t.ge(day, g.from_day))
         if g.until_day is not None:
-            conds.append(day <= g.until_day)
+            conds.append(t.le(day, g.until_day))
         if g.while_cond is not None:
             conds.append(self.term(g.while_cond, day, None, None))
-        for t in g.until_events:
-            assert t.event is not None
-            for s in self.slots[t.event]:
-                conds.append(z3.Not(z3.And(s.occ, self.eff[(s.event, s.index)], s.day < day, self.trigger_match(t, s))))
-        return z3.And(conds)
+        t_ = t
+        for trig in g.until_events:
+            assert trig.event is not None
+            for s in self.slots[trig.event]:
+                conds.append(t_.not_(t_.and_(s.occ, self.eff[(s.event, s.index)], t_.lt(s.day, day), self.trigger_match(trig, s))))
+        return self.t.and_(conds)
 
     def applies_at(self, cl: m.Clause, s: Slot) -> Any:
         """Whether ``cl`` applies on slot ``s``'s day, as a named boolean."""
@@ -368,7 +376,7 @@ class Encoding:
             conds.append(self.acts_for(s.actor, t.actor))
         if t.cond is not None:
             conds.append(self.term(t.cond, s.day, None, s))
-        return z3.And(conds) if conds else z3.BoolVal(True, self.ctx)
+        return self.t.and_(conds) if conds else z3.BoolVal(True, self.ctx)
 
     # ------------------------------------------------------------ effectiveness
     def _effectiveness(self) -> None:
@@ -386,7 +394,7 @@ class Encoding:
                             u = self.define(
                                 cl.id,
                                 f"power[{cl.id}@{e}{s.index}]",
-                                lambda cl=cl, n=n, s=s: z3.And(
+                                lambda cl=cl, n=n, s=s: self.t.and_(
                                     self.acts_for(s.actor, n.actor),
                                     self.applies_at(cl, s),
                                     self.term(n.cond, s.day, s, None) if n.cond is not None else True,
@@ -395,9 +403,9 @@ class Encoding:
                             uses.append((n, s, u))
                 self.power_uses[(e, s.index)] = uses
                 # with every power over the act struck out, it is an ordinary act again
-                any_power = z3.Or([self.lits[n.clause] for n, _, _ in uses] or [self.F])
+                any_power = self.t.or_([self.lits[n.clause] for n, _, _ in uses] or [self.F])
                 self.base.append(
-                    self.eff[(e, s.index)] == z3.If(any_power, z3.Or([u for _, _, u in uses] or [self.F]), True)
+                    self.eff[(e, s.index)] == z3.If(any_power, self.t.or_([u for _, _, u in uses] or [self.F]), True)
                 )
 
     # ------------------------------------------------------------ effects
@@ -408,7 +416,7 @@ class Encoding:
             for evs, start in ((st.start_events, True), (st.end_events, False)):
                 for ev in evs:
                     for s in self.slots[ev]:
-                        self.effects.append(EffectPoint(st.name, start, z3.And(s.occ, self.eff[(ev, s.index)]), s.day + 1))
+                        self.effects.append(EffectPoint(st.name, start, self.t.and_(s.occ, self.eff[(ev, s.index)]), s.day + 1))
         # consequences of events (violation-triggered ones are added with the violations)
         for cl in c.clauses.values():
             for q in cl.consequences:
@@ -418,7 +426,7 @@ class Encoding:
                     active = self.define(
                         cl.id,
                         f"effect[{cl.id}@{s.event}{s.index}]",
-                        lambda cl=cl, q=q, s=s: z3.And(
+                        lambda cl=cl, q=q, s=s: self.t.and_(
                             s.occ, self.eff[(s.event, s.index)], self.trigger_match(q.trigger, s), self.applies_at(cl, s)
                         ),
                     )
@@ -437,9 +445,9 @@ class Encoding:
                     if not any(n.modality == "must_not" for cl in self._tree(root) for n in cl.norms if n.event == ev):
                         continue  # a tree of permissions alone forbids nothing
                     party = self.party_of_actor(s.actor)
-                    self.conflicts.append((root.id, s, z3.And(s.occ, x)))
+                    self.conflicts.append((root.id, s, self.t.and_(s.occ, x)))
                     for cid, t in decs:
-                        active = self.define(root.id, f"viol[{cid}@{ev}{s.index}]", lambda s=s, x=x, t=t: z3.And(s.occ, z3.Not(x), t))
+                        active = self.define(root.id, f"viol[{cid}@{ev}{s.index}]", lambda s=s, x=x, t=t: self.t.and_(s.occ, self.t.not_(x), t))
                         self.violations.append(ViolationInst(cid, root.id, party, s.day, active, "prohibition", s))
                     del d, f
 
@@ -459,34 +467,34 @@ class Encoding:
             self.define(
                 cl.id,
                 f"matches[{cl.id}.{i}@{s.event}{s.index}]",
-                lambda n=n: z3.And(self.acts_for(s.actor, n.actor), self.term(n.cond, s.day, s, None) if n.cond is not None else True),
+                lambda n=n: self.t.and_(self.acts_for(s.actor, n.actor), self.term(n.cond, s.day, s, None) if n.cond is not None else True),
             )
             for i, n in enumerate(norms)
         ]
-        own_def = z3.And(self.applies_at(cl, s), z3.Or(matches or [self.F]))
-        self.node_defs.setdefault(cl.id, []).append(z3.And(s.occ, own_def))
+        own_def = self.t.and_(self.applies_at(cl, s), self.t.or_(matches or [self.F]))
+        self.node_defs.setdefault(cl.id, []).append(self.t.and_(s.occ, own_def))
         own_forb: Any = z3.BoolVal(False, self.ctx)
         for n, mt in reversed(list(zip(norms, matches, strict=True))):
-            own_forb = z3.If(mt, z3.BoolVal(n.modality == "must_not", self.ctx), own_forb)
+            own_forb = self.t.ite(mt, n.modality == "must_not", own_forb)
         kids = [self.c.clauses[cid] for cid in self.exceptions_to(cl.id)]
         kids = [k for k in kids if any(n.event == s.event and n.modality in ("must_not", "may") for n in k.norms)]
         results = {k.id: self._node(k, s) for k in kids}
         live = {}
         for k in kids:
             beaten_by = [results[o.id][0] for o in kids if k.id in o.prevails_over]
-            live[k.id] = z3.And(results[k.id][0], *[z3.Not(b) for b in beaten_by])
-        any_live = z3.Or([live[k.id] for k in kids] or [self.F])
-        some_forb = z3.Or([z3.And(live[k.id], results[k.id][1]) for k in kids] or [self.F])
-        some_perm = z3.Or([z3.And(live[k.id], z3.Not(results[k.id][1])) for k in kids] or [self.F])
-        kid_conf = z3.Or([z3.And(live[k.id], results[k.id][2]) for k in kids] or [self.F])
-        conflict = z3.And(own_def, z3.Or(kid_conf, z3.And(some_forb, some_perm)))
-        forbidden = z3.And(own_def, z3.If(any_live, some_forb, own_forb))
-        decs: list[tuple[str, Any]] = [(cl.id, z3.And(own_def, z3.Not(any_live), own_forb))]
+            live[k.id] = self.t.and_(results[k.id][0], *[self.t.not_(b) for b in beaten_by])
+        any_live = self.t.or_([live[k.id] for k in kids] or [self.F])
+        some_forb = self.t.or_([self.t.and_(live[k.id], results[k.id][1]) for k in kids] or [self.F])
+        some_perm = self.t.or_([self.t.and_(live[k.id], self.t.not_(results[k.id][1])) for k in kids] or [self.F])
+        kid_conf = self.t.or_([self.t.and_(live[k.id], results[k.id][2]) for k in kids] or [self.F])
+        conflict = self.t.and_(own_def, self.t.or_(kid_conf, self.t.and_(some_forb, some_perm)))
+        forbidden = self.t.and_(own_def, z3.If(any_live, some_forb, own_forb))
+        decs: list[tuple[str, Any]] = [(cl.id, self.t.and_(own_def, self.t.not_(any_live), own_forb))]
         earlier: list[Any] = []
         for k in kids:
             # when live exceptions agree, the first in the contract's order decides (as the interpreter)
             for cid, t in results[k.id][3]:
-                decs.append((cid, z3.And(own_def, live[k.id], *[z3.Not(e) for e in earlier], t)))
+                decs.append((cid, self.t.and_(own_def, live[k.id], *[self.t.not_(e) for e in earlier], t)))
             earlier.append(live[k.id])
         return own_def, forbidden, conflict, decs
 
@@ -504,7 +512,7 @@ class Encoding:
                     inst = self.define(
                         cl.id,
                         f"owed[{cl.id}@{s.event}{s.index}]",
-                        lambda cl=cl, n=n, s=s: z3.And(
+                        lambda cl=cl, n=n, s=s: self.t.and_(
                             s.occ, self.eff[(s.event, s.index)], self.trigger_match(n.trigger, s), self.applies_at(cl, s)
                         ),
                     )
@@ -523,7 +531,7 @@ class Encoding:
                         if q.trigger.violation_of in (v.clause, v.root) and (f"{cl.id}/q{qi}", vi) not in done_violation_triggered:
                             done_violation_triggered.add((f"{cl.id}/q{qi}", vi))
                             active = self.define(
-                                cl.id, f"effect[{cl.id}@viol{vi}]", lambda cl=cl, v=v: z3.And(v.active, self.applies(cl, v.day))
+                                cl.id, f"effect[{cl.id}@viol{vi}]", lambda cl=cl, v=v: self.t.and_(v.active, self.applies(cl, v.day))
                             )
                             self.consequence_fires.setdefault(cl.id, []).append(active)
                             self.effects.append(EffectPoint(q.state, q.effect == "starts", active, v.day + 1))
@@ -535,7 +543,7 @@ class Encoding:
                                 continue
                             done_violation_triggered.add(key)
                             inst = self.define(
-                                cl.id, f"owed[{cl.id}@viol{vi}]", lambda cl=cl, v=v: z3.And(v.active, self.applies(cl, v.day))
+                                cl.id, f"owed[{cl.id}@viol{vi}]", lambda cl=cl, v=v: self.t.and_(v.active, self.applies(cl, v.day))
                             )
                             self._owe(cl, n, inst, v.day, None)
                             changed = True
@@ -555,7 +563,7 @@ class Encoding:
                 self.define(
                     cl.id,
                     f"fulfils[{cl.id}@{s.event}{s.index}]",
-                    lambda s=s: z3.And(
+                    lambda s=s: self.t.and_(
                         s.occ,
                         self.eff[(s.event, s.index)],
                         self.acts_for(s.actor, n.actor),
@@ -565,12 +573,12 @@ class Encoding:
                     ),
                 )
             )
-        fulfilled = z3.Or(fulfil or [self.F])
-        self.obligation_insts.append((n, z3.And(inst, in_time), fulfilled))
+        fulfilled = self.t.or_(fulfil or [self.F])
+        self.obligation_insts.append((n, self.t.and_(inst, in_time), fulfilled))
         active = self.define(
             cl.id,
             f"missed[{cl.id}#{len(self.violations)}]",
-            lambda: z3.And(inst, in_time, z3.Not(fulfilled), deadline <= c.horizon),
+            lambda: self.t.and_(inst, in_time, self.t.not_(fulfilled), deadline <= c.horizon),
         )
         party = z3.IntVal(self.parties.index(m.party_of(n.actor)), self.ctx)
         self.violations.append(ViolationInst(cl.id, cl.id, party, deadline, active, "obligation", trig))
@@ -613,9 +621,9 @@ class Encoding:
     def formula(self, e: m.Expr, day: Any = None) -> Any:
         if isinstance(e, m.Op) and e.op in ("and", "or", "not", "implies"):
             args = [self.formula(a, day) for a in e.args]
-            return {"and": z3.And, "or": z3.Or, "implies": z3.Implies, "not": z3.Not}[e.op](*args)
+            return {"and": self.t.and_, "or": self.t.or_, "implies": self.t.implies, "not": self.t.not_}[e.op](*args)
         if isinstance(e, m.Happens):
-            return z3.Or([self.happens(s, e.cond, e.actor, e.effective, e.lo, e.hi) for s in self.slots[e.event]] or [self.F])
+            return self.t.or_([self.happens(s, e.cond, e.actor, e.effective, e.lo, e.hi) for s in self.slots[e.event]] or [self.F])
         if isinstance(e, m.BreachAtom):
             hi = day if day is not None else (z3.IntVal(e.hi, self.ctx) if e.hi is not None else None)
             terms = []
@@ -629,8 +637,8 @@ class Encoding:
                     conds.append(v.day >= e.lo)
                 if hi is not None:
                     conds.append(v.day <= hi)
-                terms.append(z3.And(conds))
-            return z3.Or(terms or [self.F])
+                terms.append(self.t.and_(conds))
+            return self.t.or_(terms or [self.F])
         if isinstance(e, m.StateAt):
             d = z3.IntVal(e.day, self.ctx) if e.day is not None else day
             return self.holds(e.state, d)
@@ -640,12 +648,12 @@ class Encoding:
             for s in self.slots[e.event]:
                 trig = self.happens(s, e.cond, e.actor, True, None, None)
                 cands = [s.day + 1] + points
-                body = z3.And([z3.Implies(z3.And(t > s.day, t <= self.c.horizon), self.formula(e.body, t)) for t in cands])
-                out.append(z3.Implies(trig, body))
-            return z3.And(out or [self.T])
+                body = self.t.and_([self.t.implies(self.t.and_(t > s.day, t <= self.c.horizon), self.formula(e.body, t)) for t in cands])
+                out.append(self.t.implies(trig, body))
+            return self.t.and_(out or [self.T])
         if isinstance(e, m.During):
             cands = [z3.IntVal(e.lo, self.ctx)] + self.change_days(e.body)
-            return z3.And([z3.Implies(z3.And(t >= e.lo, t <= e.hi), self.formula(e.body, t)) for t in cands])
+            return self.t.and_([self.t.implies(self.t.and_(t >= e.lo, t <= e.hi), self.formula(e.body, t)) for t in cands])
         return self.term(e, day if day is not None else z3.IntVal(self.c.effective, self.ctx), None, None)
 
     def happens(self, s: Slot, cond: m.Expr | None, actor: str | None, effective: bool, lo: int | None, hi: int | None) -> Any:
@@ -660,7 +668,7 @@ class Encoding:
             conds.append(s.day <= hi)
         if cond is not None:
             conds.append(self.term(cond, s.day, s, None))
-        return z3.And(conds)
+        return self.t.and_(conds)
 
 
 def _type(e: m.Expr) -> m.Type:

@@ -47,10 +47,14 @@ class Prover:
         self.ctx = z3.Context() if own_context else z3.main_ctx()
         self.enc = encoding(c, k, ctx=self.ctx)
         self.solver = make_solver(rlimit, self.ctx)
-        self.solver.add(*self.enc.base)
+        t = self.enc.t
+        put = t.asserter(self.solver)
+        for x in self.enc.base:
+            put(x)
         for cid, v, definition in self.enc.guarded:
             lit = self.enc.lits[cid]
-            self.solver.add(z3.Implies(lit, v == definition), z3.Implies(z3.Not(lit), z3.Not(v)))
+            put(t.implies(lit, t.eq(v, definition)))
+            put(t.implies(t.not_(lit), t.not_(v)))
         self.lits = [self.enc.lits[cid] for cid in c.clauses]
         self._q = 0
         self._kept: list[Any] = []

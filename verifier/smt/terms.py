@@ -95,3 +95,14 @@ class Terms:
     def add(self, a: Any, b: Any) -> Any:
         xs = [self._i(a), self._i(b)]
         return z3.ArithRef(z3core.Z3_mk_add(self.ref, 2, self._array(xs)), self.ctx)
+
+    # ------------------------------------------------------------ solvers
+    def asserter(self, solver: Any) -> Any:
+        """``put(term)``: ``solver.add(term)`` for a Boolean term of this context,
+        without z3py's cast of every argument."""
+        ref, raw, mk = self.ref, solver.solver, z3core.Z3_solver_assert
+
+        def put(term: Any) -> None:
+            mk(ref, raw, self._b(term).ast)
+
+        return put

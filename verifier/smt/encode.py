@@ -141,7 +141,7 @@ class Encoding:
     # ------------------------------------------------------------ basics
     def fresh(self, name: str) -> Any:
         self._n += 1
-        return z3.Bool(f"{self.prefix}{name}#{self._n}", self.ctx)
+        return self.t.bool(f"{self.prefix}{name}#{self._n}")
 
     def all_slots(self) -> list[Slot]:
         return [s for ss in self.slots.values() for s in ss]
@@ -191,9 +191,9 @@ class Encoding:
             ss: list[Slot] = []
             for i in range(self.k):
                 tag = f"{e.name}[{i}]"
-                occ = z3.Bool(f"occ.{tag}", self.ctx)
-                day = z3.Int(f"day.{tag}", self.ctx)
-                actor = z3.Int(f"actor.{tag}", self.ctx)
+                occ = self.t.bool(f"occ.{tag}")
+                day = self.t.intvar(f"day.{tag}")
+                actor = self.t.intvar(f"actor.{tag}")
                 args = {p: self._var(f"{p}.{tag}", t) for p, t in e.params}
                 mk = self.t
                 self.base += [mk.ge(day, c.effective), mk.le(day, c.horizon), mk.or_([mk.eq(actor, a) for a in allowed] or [self.F])]

@@ -27,6 +27,8 @@ class Terms:
         self.T = z3.BoolVal(True, ctx)
         self.F = z3.BoolVal(False, ctx)
         self._ints: dict[int, Any] = {}
+        self._bool_sort = z3.BoolSort(ctx).ast
+        self._int_sort = z3.IntSort(ctx).ast
 
     # ------------------------------------------------------------ leaves
     def int(self, v: int) -> Any:
@@ -34,6 +36,16 @@ class Terms:
         if hit is None:
             hit = self._ints[v] = z3.IntVal(v, self.ctx)
         return hit
+
+    def bool(self, name: str) -> Any:
+        """``z3.Bool(name, ctx)``."""
+        sym = z3core.Z3_mk_string_symbol(self.ref, name)
+        return z3.BoolRef(z3core.Z3_mk_const(self.ref, sym, self._bool_sort), self.ctx)
+
+    def intvar(self, name: str) -> Any:
+        """``z3.Int(name, ctx)``."""
+        sym = z3core.Z3_mk_string_symbol(self.ref, name)
+        return z3.ArithRef(z3core.Z3_mk_const(self.ref, sym, self._int_sort), self.ctx)
 
     def _b(self, x: Any) -> Any:
         if x is True:

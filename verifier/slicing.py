@@ -185,3 +185,232 @@ def restrict(c: m.Contract, sl: Slice) -> m.Contract:
         clauses={n: cl for n, cl in c.clauses.items() if n in sl.clauses},
         checks=(),
     )
+
+
+# ----------------------------------------------------------------- the forward cone (what-if)
+#
+# The semantic diff asks the reverse question: given what an amendment changed,
+# what can read differently? A *node* is one thing a scenario is read into:
+#
+#   ("clause", id)      the clause's behaviour: whether it applies on each day, how it
+#                       rules in its exception tree, its violations, the effects and
+#                       obligations it sets off, the powers it grants;
+#   ("state", name)     whether the state holds on each day;
+#   ("effective", name) whether each occurrence of the event is effective;
+#   ("in_force", "")    whether the contract is in force on each day;
+#   ("event", name), ("fact", name)   declarations, which read nothing.
+#
+# ``reads`` lists, for one contract, what each node's value is computed from (the
+# interpreter's rules; ``_Cone`` above is the same walk, backwards, and coarser).
+# A node that is not itself amended and reads only nodes that read the same in both
+# versions reads the same in both, on every scenario (by induction over days and,
+# within a day, over the order the interpreter decides things in; the checker
+# rejects cycles within a day). So everything outside the forward closure of the
+# amended nodes, over the union of both versions' "read by" edges, reads the same.
+
+Node = tuple[str, str]
+IN_FORCE: Node = ("in_force", "")
+
+
+@attrs.frozen
+class Reach:
+    """The forward cone: what may read differently in two versions."""
+
+    clauses: frozenset[str]
+    states: frozenset[str]
+    effective: frozenset[str]
+    in_force: bool
+
+    @property
+    def empty(self) -> bool:
+        return not (self.clauses or self.states or self.effective or self.in_force)
+
+
+def _expr_reads(ix: Index, e: m.Expr | None, out: set[Node]) -> None:
+    if e is None:
+        return
+    if isinstance(e, m.StateAt):
+        out.add(("state", e.state))
+    elif isinstance(e, m.FactRef):
+        out.add(("fact", e.name))
+    elif isinstance(e, m.Op):
+        for a in e.args:
+            _expr_reads(ix, a, out)
+    elif isinstance(e, m.Happens):
+        out.add(("event", e.event))
+        if e.effective:
+            out.add(("effective", e.event))
+        _expr_reads(ix, e.cond, out)
+    elif isinstance(e, m.BreachAtom):
+        if e.clause is not None:
+            _tree_reads(ix, e.clause, out)
+        else:
+            out.update(("clause", cid) for cid in ix.duties.get(e.party, ()))
+    elif isinstance(e, m.AfterEvent):
+        out.update((("event", e.event), ("effective", e.event)))
+        _expr_reads(ix, e.cond, out)
+        _expr_reads(ix, e.body, out)
+    elif isinstance(e, m.During):
+        _expr_reads(ix, e.body, out)
+
+
+def _tree_reads(ix: Index, cid: str, out: set[Node]) -> None:
+    """A clause's violations (and its rulings) are decided by its whole exception tree."""
+    if cid in ix.c.clauses:
+        out.update(("clause", x) for x in ix.trees[ix.roots[cid]])
+
+
+def _trigger_reads(ix: Index, t: m.Trigger, out: set[Node]) -> None:
+    if t.event is not None:
+        out.update((("event", t.event), ("effective", t.event)))
+    if t.violation_of is not None:
+        _tree_reads(ix, t.violation_of, out)
+    _expr_reads(ix, t.cond, out)
+
+
+def reads(ix: Index, node: Node) -> set[Node]:
+    """The nodes ``node``'s value is computed from, in ``ix``'s contract."""
+    c = ix.c
+    kind, name = node
+    out: set[Node] = set()
+    if kind == "clause":
+        cl = c.clauses[name]
+        _tree_reads(ix, name, out)  # rulings: the whole tree, in the contract's order
+        if not cl.survives:
+            out.add(IN_FORCE)
+        _expr_reads(ix, cl.guards.while_cond, out)
+        for t in cl.guards.until_events:
+            _trigger_reads(ix, t, out)
+        for n in cl.norms:
+            out.add(("event", n.event))
+            if n.modality == "must":  # fulfilled by an effective act only
+                out.add(("effective", n.event))
+            _expr_reads(ix, n.cond, out)
+            if n.trigger is not None:
+                _trigger_reads(ix, n.trigger, out)
+        for q in cl.consequences:
+            _trigger_reads(ix, q.trigger, out)
+    elif kind == "state":
+        st = c.states[name]
+        for ev in st.start_events + st.end_events:
+            out.update((("event", ev), ("effective", ev)))
+        out.update(("clause", cid) for cid in ix.changers.get(name, ()))
+    elif kind == "effective":
+        out.add(("event", name))
+        out.update(("clause", cid) for cid in ix.powers.get(name, ()))  # none: always effective
+    elif kind == "in_force":
+        out.update(("clause", cid) for cid in ix.terminators)
+    return out
+
+
+def readers(ix: Index) -> dict[Node, set[Node]]:
+    """The reverse of ``reads`` over every node of the contract."""
+    c = ix.c
+    nodes: list[Node] = [("clause", cid) for cid in c.clauses]
+    nodes += [("state", s) for s in c.states]
+    nodes += [("effective", e) for e in c.events]
+    nodes.append(IN_FORCE)
+    out: dict[Node, set[Node]] = {}
+    for n in nodes:
+        for r in reads(ix, n):
+            out.setdefault(r, set()).add(n)
+    return out
+
+
+def amended(a: m.Contract, b: m.Contract) -> set[Node] | None:
+    """The nodes whose own definition differs between two versions (present in one
+    only, or different once source spans, titles, prose and descriptions are set
+    aside), or None when the versions differ in what every node reads (dates,
+    currency): then everything may differ."""
+    if (a.effective, a.horizon, a.currency) != (b.effective, b.horizon, b.currency):
+        return None
+    out: set[Node] = set()
+
+    def differ(kind: str, xs: dict[str, object], ys: dict[str, object]) -> None:
+        for name in set(xs) | set(ys):
+            if name not in xs or name not in ys or xs[name] != ys[name]:
+                out.add((kind, name))
+
+    def clause_key(cl: m.Clause) -> m.Clause:  # title, source tags and prose are read by no rule
+        return attrs.evolve(cl, title="", facts=(), text=())
+
+    differ("clause", {k: clause_key(v) for k, v in a.clauses.items()}, {k: clause_key(v) for k, v in b.clauses.items()})
+    differ("event", {k: attrs.evolve(v, description=None) for k, v in a.events.items()},
+           {k: attrs.evolve(v, description=None) for k, v in b.events.items()})
+    differ("state", {k: attrs.evolve(v, description=None) for k, v in a.states.items()},
+           {k: attrs.evolve(v, description=None) for k, v in b.states.items()})
+    differ("fact", {k: attrs.evolve(v, description=None) for k, v in a.facts.items()},
+           {k: attrs.evolve(v, description=None) for k, v in b.facts.items()})
+    # an exception tree rules in the contract's order (the first of agreeing
+    # exceptions decides): a clause whose exceptions come in another order rules anew
+    ka, kb = _children(a), _children(b)
+    for cid in set(a.clauses) & set(b.clauses):
+        if ka.get(cid, ()) != kb.get(cid, ()):
+            out.add(("clause", cid))
+    # kinds and parties: a scenario's values range over both versions' names (one
+    # universe), but an event by anyone, or with arguments of a changed kind or of
+    # type party, may be done by other actors or with other values in each version
+    kinds = {k for k in set(a.kinds) | set(b.kinds) if a.kinds.get(k) != b.kinds.get(k)}
+    parties_changed = a.parties != b.parties
+
+    def touched(t: m.Type) -> bool:
+        return (t.name == "kind" and t.kind in kinds) or (parties_changed and t.name == "party") or (
+            t.name == "symbol" and (bool(t.candidates & kinds) or parties_changed))
+
+    for c in (a, b):
+        for e in c.events.values():
+            if (parties_changed and not e.actors) or any(touched(t) for _, t in e.params):
+                out.add(("event", e.name))
+        for f in c.facts.values():
+            if touched(f.type):
+                out.add(("fact", f.name))
+    return out
+
+
+def _children(c: m.Contract) -> dict[str, tuple[str, ...]]:
+    out: dict[str, list[str]] = {}
+    for cl in c.clauses.values():
+        if cl.exception_to is not None:
+            out.setdefault(cl.exception_to, []).append(cl.id)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def forward_cone(ia: Index, ib: Index, seeds: set[Node]) -> Reach:
+    """Every node of either version that reads, directly or not, an amended node."""
+    ra, rb = readers(ia), readers(ib)
+    seen = set(seeds)
+    todo = list(seeds)
+    while todo:
+        n = todo.pop()
+        for r in ra.get(n, set()) | rb.get(n, set()):
+            if r not in seen:
+                seen.add(r)
+                todo.append(r)
+
+    def pick(kind: str) -> frozenset[str]:
+        return frozenset(name for k, name in seen if k == kind)
+
+    # an amended state declaration is in ``seen`` itself; an amended event's
+    # effectiveness reads its declaration, so it is there too
+    return Reach(pick("clause"), pick("state"), pick("effective"), IN_FORCE in seen)
+
+
+def observation_cone(ix: Index, reach: Reach) -> Slice:
+    """The backward cone, in ``ix``'s contract, of everything ``reach`` observes:
+    the violations of its clauses, its states on every day, the effectiveness of
+    its events, and the contract's being in force."""
+    k = _Cone(ix)
+    c = ix.c
+    for cid in reach.clauses:
+        if cid in c.clauses:
+            k.need("clause", cid)
+    for s in reach.states:
+        if s in c.states:
+            k.need("state", s)
+    for e in reach.effective:
+        if e in c.events:
+            k.need("effective", e)
+    if reach.in_force:
+        for t in ix.terminators:
+            k.need("clause", t)
+    return k.run()

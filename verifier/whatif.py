@@ -36,12 +36,18 @@ class Reading:
     breach: tuple[str, ...]
     ineffective: tuple[str, ...]
     changes: tuple[str, ...]
+    # when each state holds, as the days its holding turns (from the effective
+    # date): ``changes`` shows only what effects change, not a state's own dates,
+    # which an amendment can move too
+    held: tuple[str, ...] = ()
 
-    def lines(self) -> list[str]:
+    def lines(self, held: bool = False) -> list[str]:
         out = [f"breach: {', '.join(self.breach) or 'none'}"]
         out += [f"violation: {v}" for v in self.violations]
         out += [f"ineffective: {x}" for x in self.ineffective]
         out += [f"state: {x}" for x in self.changes]
+        if held:
+            out += [f"holding: {x}" for x in self.held]
         return out
 
     def to_json(self) -> dict[str, Any]:
@@ -71,7 +77,8 @@ class Comparison:
 
 def restrict(sc: Scenario, c: m.Contract) -> Scenario:
     """The part of a scenario a version can see: an event it does not declare
-    does not exist for it."""
+    does not exist for it. (A scenario from the semantic diff gives every fact
+    either version leaves open: the slices it is found on keep all the facts.)"""
     return Scenario(sc.title, {k: v for k, v in sc.facts.items() if k in c.facts and c.facts[k].value is None},
                     tuple(o for o in sc.events if o.event in c.events))
 
@@ -84,7 +91,24 @@ def reading(tl: Timeline) -> Reading:
     changes = tuple(
         sorted(f"{m.date_of(e.day)} {e.state or 'the contract'} {'starts' if e.start else 'ends'}" for e in tl.changes())
     )
-    return Reading(viols, breach, ineff, changes)
+    return Reading(viols, breach, ineff, changes, _held(tl))
+
+
+def _held(tl: Timeline) -> tuple[str, ...]:
+    """Each state's value on the effective date and every day it turns: a state
+    changes only on its own dates and on the days effects on it count."""
+    c = tl.contract
+    out = []
+    for name, st in c.states.items():
+        days = {c.effective, *st.start_days, *(d + 1 for d in st.end_days)}
+        days |= {e.day for e in tl.effects if e.state == name}
+        was = None
+        for d in sorted(x for x in days if c.effective <= x <= c.horizon):
+            now = tl.holds(name, d)
+            if now != was:
+                out.append(f"{m.date_of(d)} {name} {'holds' if now else 'does not hold'}")
+            was = now
+    return tuple(out)
 
 
 def _what_differs(a: Reading, b: Reading) -> tuple[str, ...]:
@@ -97,6 +121,8 @@ def _what_differs(a: Reading, b: Reading) -> tuple[str, ...]:
         out.append("which acts are effective")
     if a.changes != b.changes:
         out.append("when states start or end")
+    elif a.held != b.held:
+        out.append("when states hold")
     return tuple(out)
 
 
@@ -112,12 +138,15 @@ def compare(base: m.Contract, amended: m.Contract, base_sha: str = "", amended_s
     return Comparison(vb, va, base.file, amendment_file or amended.file, rows, diff, status, note)
 
 
-def semantic_diff(base: m.Contract, amended: m.Contract, bound: int = DEFAULT_BOUND) -> tuple[Difference | None, str, str]:
+def semantic_diff(base: m.Contract, amended: m.Contract, bound: int = DEFAULT_BOUND,
+                  sliced: bool = True) -> tuple[Difference | None, str, str]:
+    """``sliced``: encode only what the amendment can reach (``verifier.smt.diff``);
+    False runs the miter over both whole versions (the tests compare the two)."""
     from verifier.smt.diff import find_difference
 
-    out = find_difference(base, amended, bound)
+    out = find_difference(base, amended, bound, sliced=sliced)
     if out.status == "unsat":
-        out2 = find_difference(base, amended, bound + 1)
+        out2 = find_difference(base, amended, bound + 1, sliced=sliced)
         if out2.status != "sat":
             return None, "none", (
                 f"no scenario with at most {bound} occurrences of each event (re-checked at {bound + 1}), dates "
@@ -190,7 +219,8 @@ def comparison_text(cmp: Comparison, full: bool = True) -> str:
             lines.append(f"    {describe_event(c, o)}")
         for k, v in sorted(d.scenario.facts.items()):
             lines.append(f"    fact {k} = {v}")
-        left, right = d.before.lines(), d.after.lines()
+        held = "when states hold" in d.what
+        left, right = d.before.lines(held), d.after.lines(held)
         wl = max(len(x) for x in left + ["before (base)"])
         lines.append(f"  {'before (base)':<{wl}} | after (amended)")
         lines.append(f"  {'-' * wl}-+-{'-' * max(len(x) for x in right + ['after (amended)'])}")

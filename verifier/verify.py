@@ -226,15 +226,18 @@ def verify_contract(
     are solved in that many forked processes; the answers are the same."""
     from verifier.slicing import Index, cone
     from verifier.smt.solver import DEFAULT_RLIMIT
+    from verifier.symmetry import Plain, events_of
 
     start = time.perf_counter()
     limit = rlimit or DEFAULT_RLIMIT
     index = Index(c)
+    plain = Plain.of(c)  # alike termination rights: one of each kind per slice
     groups: dict[Any, tuple[Any, list[int]]] = {}
     for i, check in enumerate(c.checks):
         if only and check.id not in only and check.title not in only:
             continue
-        sl = cone(index, [check.body, *check.givens])
+        exprs = [check.body, *check.givens]
+        sl = plain.reduce(cone(index, exprs), events_of(exprs))
         groups.setdefault(sl.key, (sl, []))[1].append(i)
     work = [(sl, idx) for sl, idx in groups.values()]
     n = _jobs(jobs, work)

@@ -1,0 +1,106 @@
+"""Alike termination rights (verifier/symmetry.py): one of each shape per slice
+gives the same verdict as all of them, on random contracts."""
+
+from __future__ import annotations
+
+import os
+import random
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.randomcontracts import generate, load
+from verifier.slicing import Index, cone, restrict
+from verifier.smt.prove import Prover
+from verifier.symmetry import Plain, events_of
+from verifier.verify import verify_contract
+
+CI = bool(os.environ.get("CI"))
+
+# three rights alike (the power held by A, the act by A), one held by C, one
+# guarded (not plain), and one whose act a state mentions (not plain)
+RIGHTS = """
+event L1 by A
+event L2 by A
+event L3 by A
+event L4 by C
+event L5 by A
+event L6 by A
+state Gone
+
+§7 Exit one
+  A has power to L1
+  L1 ends the contract
+
+§8 Exit two
+  A has power to L2
+  L2 ends the contract
+
+§9 Exit three
+  A has power to L3
+  L3 ends the contract
+
+§10 Exit for C
+  C has power to L4
+  L4 ends the contract
+
+§11 Late exit
+  from 2020-01-02
+  A has power to L5
+  L5 ends the contract
+
+§12 Noisy exit
+  A has power to L6
+  L6 ends the contract
+  L6 starts Gone
+"""
+
+
+def _with_rights(text: str) -> str:
+    head, sep, rest = text.partition("\n§")
+    decls = "\n".join(x for x in RIGHTS.splitlines() if x.startswith(("event", "state")))
+    clauses = RIGHTS[RIGHTS.index("§") :]
+    return head + "\n" + decls + "\n" + sep.lstrip("\n") + rest + "\n" + clauses
+
+
+def test_plain_rights_are_recognised() -> None:
+    c = load(_with_rights(generate(random.Random(1))))
+    assert c is not None
+    plain = Plain.of(c)
+    assert sorted(plain.rights) == ["§10", "§7", "§8", "§9"]
+    assert plain.rights["§7"][1] == plain.rights["§9"][1] != plain.rights["§10"][1]
+
+
+def test_a_slice_keeps_one_right_of_each_shape() -> None:
+    c = load(_with_rights(generate(random.Random(2))))
+    assert c is not None
+    plain = Plain.of(c)
+    full = cone(Index(c), [c.checks[0].body, *c.checks[0].givens])
+    sl = plain.reduce(full, set())
+    gone = full.clauses - sl.clauses
+    if "§7" in full.clauses:  # every clause that ends with the contract pulls the rights in
+        assert gone == {"§8", "§9"} and "§10" in sl.clauses and {"§11", "§12"} <= sl.clauses
+        assert not {"L2", "L3"} & sl.events
+    # a right whose act the check mentions stays
+    assert plain.reduce(full, {"L2"}).clauses >= full.clauses & {"§7", "§8"}
+
+
+@settings(max_examples=15 if CI else 15, deadline=None, derandomize=CI,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(st.randoms(use_true_random=False))
+def test_reduced_slices_answer_as_full_ones(r: random.Random) -> None:
+    c = load(_with_rights(generate(r)))
+    assert c is not None
+    index, plain = Index(c), Plain.of(c)
+    for check in c.checks:
+        exprs = [check.body, *check.givens]
+        full = cone(index, exprs)
+        reduced = plain.reduce(full, events_of(exprs))
+        answers = []
+        for sl in (full, reduced):
+            p = Prover(restrict(c, sl), 2)
+            answers.append(p.ask(p.check_query(check), minimise=False, want_core=False).status)
+        assert answers[0] == answers[1], (check.id, answers)
+    # and the verifier's scenarios (found on reduced slices) replay on the whole contract
+    v = verify_contract(c, analyses=False)
+    assert all(res.replayed for res in v.results if res.scenario is not None), [res.reason for res in v.results]

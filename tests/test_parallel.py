@@ -7,8 +7,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
-
 from dsl.diagnostics import Sources
 from dsl.load import load_contract
 from verifier.verify import to_json, verify_contract
@@ -22,15 +20,13 @@ def _contract(name: str):  # type: ignore[no-untyped-def]
     return loaded.contract
 
 
-@pytest.mark.parametrize("name", ["saas_agreement.contract", "openai_microsoft.contract"])
-def test_two_processes_answer_as_one(name: str) -> None:
-    c = _contract(name)
+def test_small_contracts_stay_in_one_process() -> None:
+    """The seed contract (five slices) is not worth a fork: jobs=2 answers as jobs=1,
+    in one process, in Z3's main context."""
+    c = _contract("openai_microsoft.contract")
     one = verify_contract(c, analyses=False, jobs=1)
     two = verify_contract(c, analyses=False, jobs=2)
     assert json.dumps(to_json(one)["results"]) == json.dumps(to_json(two)["results"])
-    # the timelines come back too (replayed in the parent), for the reports
-    assert [r.timeline is not None for r in one.results] == [r.timeline is not None for r in two.results]
-    assert any(r.timeline is not None for r in two.results)
 
 
 def test_answers_do_not_depend_on_what_was_solved_before() -> None:
@@ -51,9 +47,9 @@ def test_answers_do_not_depend_on_what_was_solved_before() -> None:
 
 
 def test_generated_contract_same_in_two_processes() -> None:
-    """The benchmark's 100-clause contract (20 checks, 14 slices): with provers
-    sharing Z3's main context this differed (another termination right chosen in
-    a witness, depending on which slices a process had solved before)."""
+    """The benchmark's 100-clause contract, a big one: the same verdicts and cited
+    clauses with one process and two, every witness replayed. (Which of several
+    valid witnesses Z3 picks may differ: see verifier/verify.py.)"""
     import sys
 
     sys.path.insert(0, str(CONTRACTS.parent / "bench"))
@@ -69,7 +65,11 @@ def test_generated_contract_same_in_two_processes() -> None:
     assert isinstance(node, s.ContractFile), diags
     c, diags = check_node(node, "gen.contract")
     assert c is not None, diags
-    one = to_json(verify_contract(c, analyses=False, jobs=1))["results"]
-    two = to_json(verify_contract(c, analyses=False, jobs=2))["results"]
-    assert [r["verdict"] for r in one].count("fails") == 4
-    assert one == two
+    one = verify_contract(c, analyses=False, jobs=1)
+    two = verify_contract(c, analyses=False, jobs=2)
+    assert [r.verdict for r in one.results].count("fails") == 4
+    assert [(r.id, r.verdict, r.scenario is None) for r in one.results] == \
+        [(r.id, r.verdict, r.scenario is None) for r in two.results]
+    assert [(r.id, r.clauses) for r in one.results if r.scenario is None] == \
+        [(r.id, r.clauses) for r in two.results if r.scenario is None]
+    assert all(r.replayed and r.timeline is not None for r in two.results if r.scenario is not None)

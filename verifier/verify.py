@@ -221,9 +221,9 @@ def verify_contract(
 ) -> Verification:
     """Every (selected) check answered, then the analyses. Checks are solved on
     the slice of the contract they depend on; checks with the same slice share
-    one solver (and one for the re-check at k+1). With ``jobs`` > 1 (default:
-    the machine's cores, for contracts big enough to gain from it) the slices
-    are solved in that many forked processes; the answers are the same."""
+    one solver (and one for the re-check at k+1). The slices of a big contract
+    (see ``PARALLEL_MIN_SLICES``) are solved in ``jobs`` forked processes
+    (default: the machine's cores); the answers are the same for any ``jobs``."""
     from verifier.slicing import Index, cone
     from verifier.smt.solver import DEFAULT_RLIMIT
     from verifier.symmetry import Plain, events_of
@@ -240,11 +240,12 @@ def verify_contract(
         sl = plain.reduce(cone(index, exprs), events_of(exprs))
         groups.setdefault(sl.key, (sl, []))[1].append(i)
     work = [(sl, idx) for sl, idx in groups.values()]
-    n = _jobs(jobs, work)
+    big = len(work) >= PARALLEL_MIN_SLICES and sum(len(sl.clauses) for sl, _ in work) >= PARALLEL_MIN_CLAUSES
+    n = _jobs(jobs, len(work)) if big else 1
     if n > 1:
         solved = _in_processes(c, bound, limit, work, n)
     else:
-        solved = [r for sl, idx in work for r in _solve_slice(c, bound, limit, sl, idx)]
+        solved = [r for sl, idx in work for r in _solve_slice(c, bound, limit, sl, idx, own_context=big)]
     by_index = dict(solved)
     results = [by_index[i] for i in sorted(by_index)]
     if n > 1:  # the interpreter's timelines stay in the workers: replay here (cheap)
@@ -258,28 +259,33 @@ def verify_contract(
     return Verification(c, sha256, bound, tuple(results), tuple(findings), time.perf_counter() - start)
 
 
-# a contract is solved in parallel when it has at least this many distinct
-# slices and this many clauses over all of them (below, forking costs more
-# than it saves: the seed contract's five slices take ~0.05 s in all)
+# A *big* contract has at least this many distinct slices and this many
+# clauses over all of them. Its slices are solved in parallel, each worker
+# given a fixed share in a fixed order, each prover in a Z3 context of its own
+# (~8 ms each; its memory goes with it). Verdicts and the clauses they rest on
+# do not depend on the number of processes. A witness may: which of several
+# valid scenarios Z3 picks depends a little on the process's history (its heap,
+# even across contexts), so witnesses of a big contract can differ between
+# runs; every one is replayed as always, and ``jobs=1`` in a fresh process
+# repeats exactly. A small
+# contract (the seed's five slices, ~0.05 s in all) is solved in one process
+# and Z3's main context, in the checks' order: no contexts and no fork.
 PARALLEL_MIN_SLICES = 8
-PARALLEL_MIN_CLAUSES = 400
+PARALLEL_MIN_CLAUSES = 300
 
 
-def _jobs(jobs: int | None, work: list[tuple[Any, list[int]]]) -> int:
+def _jobs(jobs: int | None, slices: int) -> int:
     import multiprocessing
     import os
 
-    if jobs is not None:
-        n = jobs
-    else:
-        big = len(work) >= PARALLEL_MIN_SLICES and sum(len(sl.clauses) for sl, _ in work) >= PARALLEL_MIN_CLAUSES
-        n = (os.cpu_count() or 1) if big else 1
+    n = jobs if jobs is not None else (os.cpu_count() or 1)
     if n > 1 and "fork" not in multiprocessing.get_all_start_methods():
         return 1  # the workers inherit the contract by forking; elsewhere, one process
-    return max(1, min(n, len(work)))
+    return max(1, min(n, slices))
 
 
-def _solve_slice(c: m.Contract, bound: int, limit: int, sl: Any, indices: list[int]) -> list[tuple[int, CheckResult]]:
+def _solve_slice(c: m.Contract, bound: int, limit: int, sl: Any, indices: list[int],
+                 own_context: bool = True) -> list[tuple[int, CheckResult]]:
     """The checks ``indices`` of ``c``, which share slice ``sl``: one prover at
     ``bound``, another at ``bound + 1`` made only if some answer needs a re-check."""
     from verifier.slicing import restrict
@@ -287,12 +293,12 @@ def _solve_slice(c: m.Contract, bound: int, limit: int, sl: Any, indices: list[i
 
     t0 = time.perf_counter()  # the first check's time includes building the prover
     part = restrict(c, sl)
-    prover = Prover(part, bound, limit, own_context=True)
+    prover = Prover(part, bound, limit, own_context=own_context)
     bigger: list[Prover] = []
 
     def at_k_plus_1() -> Prover:
         if not bigger:
-            bigger.append(Prover(part, bound + 1, limit, own_context=True))
+            bigger.append(Prover(part, bound + 1, limit, own_context=own_context))
         return bigger[0]
 
     out = []
@@ -306,25 +312,32 @@ def _solve_slice(c: m.Contract, bound: int, limit: int, sl: Any, indices: list[i
 _FORKED: tuple[m.Contract, int, int, list[tuple[Any, list[int]]]] | None = None
 
 
-def _forked_slice(j: int) -> list[tuple[int, CheckResult]]:
+def _forked_share(share: list[int]) -> list[tuple[int, CheckResult]]:
     assert _FORKED is not None
     c, bound, limit, work = _FORKED
-    sl, indices = work[j]
-    return [(i, attrs.evolve(r, timeline=None)) for i, r in _solve_slice(c, bound, limit, sl, indices)]
+    return [(i, attrs.evolve(r, timeline=None)) for j in share for i, r in _solve_slice(c, bound, limit, *work[j])]
 
 
 def _in_processes(c: m.Contract, bound: int, limit: int, work: list[tuple[Any, list[int]]],
                   n: int) -> list[tuple[int, CheckResult]]:
-    """The slices shared among ``n`` forked workers, the biggest first (they
-    inherit the contract, so nothing but the answers crosses a pipe)."""
+    """The slices shared among ``n`` forked workers (they inherit the contract,
+    so nothing but the answers crosses a pipe): the biggest first, each to the
+    worker with the fewest clauses so far, so the shares are balanced and
+    fixed."""
     import multiprocessing
 
     global _FORKED
-    order = sorted(range(len(work)), key=lambda j: -len(work[j][0].clauses))
+    order = sorted(range(len(work)), key=lambda j: (-len(work[j][0].clauses), j))
+    shares: list[list[int]] = [[] for _ in range(n)]
+    load = [0] * n
+    for j in order:
+        w = load.index(min(load))
+        shares[w].append(j)
+        load[w] += len(work[j][0].clauses) + 10  # + a slice's fixed cost
     _FORKED = (c, bound, limit, work)
     try:
         with multiprocessing.get_context("fork").Pool(n) as pool:
-            return [x for part in pool.imap_unordered(_forked_slice, order) for x in part]
+            return [x for part in pool.map(_forked_share, shares, chunksize=1) for x in part]
     finally:
         _FORKED = None
 

@@ -19,14 +19,14 @@ from typing import Union
 
 import attrs
 
-from dsl.syntax import NOWHERE, Money, Span
+from dsl.syntax import NOWHERE, Money, Span, share_repr
 
 
 def _span() -> Span:
     return attrs.field(default=NOWHERE, eq=False, repr=False, order=False)  # type: ignore[no-any-return]
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class Type:
     """bool | int | money | date | duration | percent | kind | party | symbol."""
 
@@ -59,7 +59,7 @@ ConstValue = Union[bool, int, Money, Fraction, str]
 # ----------------------------------------------------------------- expressions
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class Const:
     """A constant. Dates and durations are day numbers (``type`` tells which);
     kind members and parties are their names."""
@@ -69,7 +69,7 @@ class Const:
     span: Span = _span()
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class ArgRef:
     occ: str  # "self" | "trigger"
     name: str
@@ -77,14 +77,14 @@ class ArgRef:
     span: Span = _span()
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class FactRef:
     name: str
     type: Type
     span: Span = _span()
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class StateAt:
     """Whether a state holds on a day: ``day`` None means the day of the
     occurrence (in a norm) or of the enclosing scope (in a check)."""
@@ -94,7 +94,7 @@ class StateAt:
     span: Span = _span()
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class Op:
     op: str  # and or not implies == != < <= > >= + - * neg
     args: tuple[Expr, ...]
@@ -102,7 +102,7 @@ class Op:
     span: Span = _span()
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class Happens:
     """Some occurrence of ``event`` with day in [lo, hi] satisfying ``cond``
     (over ``ArgRef("self", ...)``), by ``actor`` if given (a party covers its bodies
@@ -117,7 +117,7 @@ class Happens:
     span: Span = _span()
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class BreachAtom:
     """Some violation (of ``clause``, by ``party``) with day in [lo, hi]."""
 
@@ -128,7 +128,7 @@ class BreachAtom:
     span: Span = _span()
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class AfterEvent:
     """For each effective occurrence of ``event`` (matching ``cond``/``actor``),
     ``body`` holds on every day after it, through the horizon."""
@@ -140,7 +140,7 @@ class AfterEvent:
     span: Span = _span()
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class During:
     """``body`` holds on every day from ``lo`` to ``hi`` (inclusive)."""
 
@@ -156,7 +156,7 @@ Expr = Union[Const, ArgRef, FactRef, StateAt, Op, Happens, BreachAtom, AfterEven
 # ----------------------------------------------------------------- declarations
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class Fact:
     name: str
     type: Type
@@ -165,7 +165,7 @@ class Fact:
     span: Span = _span()
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class Event:
     name: str
     params: tuple[tuple[str, Type], ...]
@@ -177,7 +177,7 @@ class Event:
         return next((t for n, t in self.params if n == name), None)
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class Trigger:
     """An effective event occurrence (``event``, ``actor``, ``cond`` over
     ``ArgRef("trigger", ...)``), or a violation of clause ``violation_of``."""
@@ -189,7 +189,7 @@ class Trigger:
     span: Span = _span()
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class State:
     name: str
     description: str | None
@@ -201,7 +201,7 @@ class State:
     span: Span = _span()
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class Norm:
     clause: str
     modality: str  # must_not | may | must | power
@@ -214,7 +214,7 @@ class Norm:
     span: Span = _span()
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class Consequence:
     clause: str
     trigger: Trigger
@@ -223,7 +223,7 @@ class Consequence:
     span: Span = _span()
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class Guards:
     from_day: int | None = None
     until_day: int | None = None  # last day it applies
@@ -231,7 +231,7 @@ class Guards:
     until_events: tuple[Trigger, ...] = ()
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class Clause:
     id: str
     title: str
@@ -247,7 +247,7 @@ class Clause:
     head_span: Span = _span()
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class Check:
     id: str
     title: str
@@ -257,7 +257,7 @@ class Check:
     span: Span = _span()
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class Contract:
     title: str
     file: str
@@ -319,3 +319,6 @@ def acts_for(actor: str, holder: str) -> bool:
     """A party's norm covers acts by the party and by its bodies; a body's norm
     covers only that body."""
     return actor == holder or ("." not in holder and party_of(actor) == holder)
+
+
+share_repr(globals())

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import datetime as _dt
 from fractions import Fraction
-from typing import Union
+from typing import Any, Union
 
 import attrs
 
 
-@attrs.frozen(order=True)
+@attrs.frozen(order=True, repr=False)
 class Span:
     """A 1-based source region: where a node was written."""
 
@@ -36,10 +36,31 @@ def _span() -> Span:
     return attrs.field(default=NOWHERE, eq=False, repr=False, order=False)  # type: ignore[no-any-return]
 
 
+# The classes here and in ``dsl.model`` are declared ``repr=False`` and share this
+# ``__repr__``, which writes what attrs' own would (``Binary(op='+', left=..., right=...)``,
+# fields with ``repr=False`` left out): attrs compiles a ``__repr__`` for each class,
+# a third of the cost of creating it, and these modules create ~60 at every start.
+# (No guard against cycles: frozen nodes cannot contain themselves.)
+
+
+def _attrs_repr(self: Any) -> str:
+    cls = type(self)
+    fields = ", ".join(f"{a.name}={getattr(self, a.name)!r}" for a in attrs.fields(cls) if a.repr)
+    return f"{cls.__qualname__.rsplit('>.', 1)[-1]}({fields})"
+
+
+def share_repr(namespace: dict[str, object]) -> None:
+    """Give every attrs class of a module that has no ``__repr__`` of its own the shared one."""
+    for obj in list(namespace.values()):
+        if isinstance(obj, type) and obj.__module__ == namespace["__name__"] and attrs.has(obj) \
+                and "__repr__" not in vars(obj):
+            setattr(obj, "__repr__", _attrs_repr)  # noqa: B010  (mypy: no assigning to a method)
+
+
 # ----------------------------------------------------------------- values
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class Money:
     """An exact amount: integer cents in one currency."""
 
@@ -64,7 +85,7 @@ def format_money(m: Money) -> str:
     return f"{sign}{symbol}{text}"
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class Duration:
     """A span of time. Days and weeks are exact; months and years are calendar units."""
 
@@ -90,13 +111,13 @@ Value = Union[bool, int, Money, Duration, Fraction, _dt.date, str]
 # ----------------------------------------------------------------- expressions
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class Literal:
     value: Value
     span: Span = _span()
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class NameRef:
     """A bare name; what it denotes (state, fact, variable, enum member, event)
     is decided by the checker."""
@@ -105,14 +126,14 @@ class NameRef:
     span: Span = _span()
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class Unary:
     op: str  # "not" | "-"
     operand: Expr
     span: Span = _span()
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class Binary:
     op: str  # and or implies == != < <= > >= + - *
     left: Expr
@@ -120,7 +141,7 @@ class Binary:
     span: Span = _span()
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class Actor:
     """A party, or a body of a party (``OpenAI.Board``)."""
 
@@ -132,7 +153,7 @@ class Actor:
         return self.party if self.body is None else f"{self.party}.{self.body}"
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class PatternArg:
     """``amount: a`` (binds ``a`` or compares with a constant) or ``amount <= $10B``."""
 
@@ -142,14 +163,14 @@ class PatternArg:
     span: Span = _span()
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class Pattern:
     event: str
     args: tuple[PatternArg, ...] = ()
     span: Span = _span()
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class EventAtom:
     """In a check: some occurrence of an event matching the pattern."""
 
@@ -159,7 +180,7 @@ class EventAtom:
     span: Span = _span()
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class Breach:
     """``breach by P`` or ``breach of §2 by P``."""
 
@@ -168,7 +189,7 @@ class Breach:
     span: Span = _span()
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class DateRef:
     """A date in a time qualifier: a literal, ``horizon``/``effective``, or a date fact."""
 
@@ -177,7 +198,7 @@ class DateRef:
     span: Span = _span()
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class Timed:
     """``φ on D``, ``φ before D``, ``φ after D``."""
 
@@ -187,7 +208,7 @@ class Timed:
     span: Span = _span()
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class AfterScope:
     """``after E: φ``: φ on every day after each effective occurrence of E."""
 
@@ -197,7 +218,7 @@ class AfterScope:
     span: Span = _span()
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class DuringScope:
     """``from D1 until D2: φ`` and ``on D: φ`` (D1 == D2)."""
 
@@ -213,7 +234,7 @@ Expr = Union[Literal, NameRef, Unary, Binary, EventAtom, Breach, Timed, AfterSco
 # ----------------------------------------------------------------- declarations
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class Header:
     title: str
     effective: _dt.date
@@ -222,7 +243,7 @@ class Header:
     span: Span = _span()
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class PartyDecl:
     name: str
     description: str | None = None
@@ -230,7 +251,7 @@ class PartyDecl:
     span: Span = _span()
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class KindDecl:
     name: str
     members: tuple[str, ...]
@@ -238,13 +259,13 @@ class KindDecl:
     span: Span = _span()
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class TypeRef:
     name: str
     span: Span = _span()
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class FactDecl:
     name: str
     type: TypeRef
@@ -253,14 +274,14 @@ class FactDecl:
     span: Span = _span()
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class Param:
     name: str
     type: TypeRef
     span: Span = _span()
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class EventDecl:
     name: str
     params: tuple[Param, ...]
@@ -269,7 +290,7 @@ class EventDecl:
     span: Span = _span()
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class TimePoint:
     """Where a state starts or ends: the effective date, a date, or an event."""
 
@@ -279,7 +300,7 @@ class TimePoint:
     span: Span = _span()
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class StateDecl:
     name: str
     description: str | None = None
@@ -291,7 +312,7 @@ class StateDecl:
 # ----------------------------------------------------------------- clauses
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class Trigger:
     """What sets off an obligation or a consequence: an event, or a violation."""
 
@@ -302,7 +323,7 @@ class Trigger:
     span: Span = _span()
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class Norm:
     """One deontic statement. ``modality``: must_not | may | must | power."""
 
@@ -316,7 +337,7 @@ class Norm:
     span: Span = _span()
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class Consequence:
     """``E ends S`` / ``E starts S`` / ``E ends the contract``."""
 
@@ -329,7 +350,7 @@ class Consequence:
 Statement = Union[Norm, Consequence]
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class Guard:
     """When a clause applies: ``while C``, ``from D``, ``until D``, ``until E``."""
 
@@ -340,7 +361,7 @@ class Guard:
     span: Span = _span()
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class Clause:
     id: str  # "§2.1"
     title: str
@@ -355,7 +376,7 @@ class Clause:
     head_span: Span = _span()
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class Check:
     id: str
     title: str
@@ -369,7 +390,7 @@ class Check:
 Decl = Union[PartyDecl, KindDecl, FactDecl, EventDecl, StateDecl, Clause, Check]
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class ContractFile:
     header: Header
     items: tuple[Decl, ...]
@@ -379,7 +400,7 @@ class ContractFile:
 # ----------------------------------------------------------------- scenarios
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class ScenarioEvent:
     date: _dt.date
     event: str
@@ -388,14 +409,14 @@ class ScenarioEvent:
     span: Span = _span()
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class ScenarioFact:
     name: str
     value: Expr
     span: Span = _span()
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class ScenarioFile:
     title: str
     contract: str  # path as written, relative to the scenario file
@@ -407,7 +428,7 @@ class ScenarioFile:
 # ----------------------------------------------------------------- amendments
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class Amend:
     """One change: ``add`` / ``replace`` an item, or ``remove`` one by name."""
 
@@ -418,7 +439,7 @@ class Amend:
     span: Span = _span()
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class AmendmentFile:
     title: str
     contract: str
@@ -446,3 +467,6 @@ def decl_kind(item: Decl) -> str:
         Clause: "clause",
         Check: "check",
     }[type(item)]
+
+
+share_repr(globals())

@@ -6,17 +6,25 @@ entry points exit. z3 is imported only by commands that solve.
 Exit codes: 0 all good (every check holds / no errors / no breach); 1 a check
 fails / someone is in breach / a file would be reformatted; 2 bad input or
 usage; 3 some result unknown and none fails.
+
+Start-up: importing this module imports nothing heavy. The click commands
+(``whereas``, ``check_cmd``, ...) are built on first use, and ``verify FILE...``
+with nothing but file names, the common case, runs without click at all (with
+exactly what click would have passed; anything else goes through click).
 """
 
 from __future__ import annotations
 
-import json
+import os
 import sys
-from typing import IO, Any
 
-import click
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing before _import_frozen
+if TYPE_CHECKING:
+    from typing import IO, Any
 
-from dsl.diagnostics import Diagnostic, Sources, render, sort_key, summary
+    import click
+
+    from dsl.diagnostics import Diagnostic, Sources
 
 EXIT_OK, EXIT_FAIL, EXIT_INPUT, EXIT_UNKNOWN = 0, 1, 2, 3
 
@@ -28,6 +36,8 @@ class Streams:
 
 
 def print_diagnostics(diags: list[Diagnostic], sources: Sources, err: IO[str], show_summary: bool = True) -> None:
+    from dsl.diagnostics import render, sort_key, summary
+
     for d in sorted(diags, key=sort_key):
         err.write(render(d, sources) + "\n\n")
     if diags and show_summary:
@@ -35,6 +45,8 @@ def print_diagnostics(diags: list[Diagnostic], sources: Sources, err: IO[str], s
 
 
 def diagnostics_json(diags: list[Diagnostic]) -> dict[str, Any]:
+    from dsl.diagnostics import sort_key
+
     ds = sorted(diags, key=sort_key)
     return {
         "schema": "whereas.check/1",
@@ -47,6 +59,7 @@ def diagnostics_json(diags: list[Diagnostic]) -> dict[str, Any]:
 
 
 def run_check(files: list[str], fmt: str, streams: Streams) -> int:
+    from dsl.diagnostics import Sources, summary
     from dsl.load import load_contract
     from dsl.parser import parse_file
 
@@ -66,6 +79,8 @@ def run_check(files: list[str], fmt: str, streams: Streams) -> int:
         all_diags.extend(diags)
     errors = any(d.is_error for d in all_diags)
     if fmt == "json":
+        import json
+
         streams.out.write(json.dumps(diagnostics_json(all_diags), indent=2, ensure_ascii=False) + "\n")
     else:
         print_diagnostics(all_diags, sources, streams.err)
@@ -79,6 +94,7 @@ def run_check(files: list[str], fmt: str, streams: Streams) -> int:
 
 
 def run_fmt(files: list[str], write: bool, check: bool, streams: Streams) -> int:
+    from dsl.diagnostics import Sources
     from dsl.formatter import format_source, write_atomically
     from dsl.parser import read_source
 
@@ -116,51 +132,71 @@ Exit codes:
   3  some result is unknown (resource limit, unsupported construct) and none fails
 """
 
+_COMMANDS = ("whereas", "check_cmd", "fmt_cmd", "simulate_cmd")
+
 
 def _streams() -> Streams:
     return Streams(sys.stdout, sys.stderr)
 
 
-@click.group("whereas", help="Whereas: write contracts, check them, simulate them, verify them.\n\n" + HELP_EXIT)
-@click.version_option(package_name="whereas")
-def whereas() -> None:
-    pass
+def _build_commands() -> None:
+    """Define the click group ``whereas`` and its commands (once), with ``verify`` and ``diff``."""
+    import click
+
+    @click.group("whereas", help="Whereas: write contracts, check them, simulate them, verify them.\n\n" + HELP_EXIT)
+    @click.version_option(package_name="whereas")
+    def whereas() -> None:
+        pass
+
+    @whereas.command("check", help="Parse, resolve and type-check contract, scenario and amendment files.\n\n" + HELP_EXIT)
+    @click.argument("files", nargs=-1, required=True)
+    @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+    def check_cmd(files: tuple[str, ...], fmt: str) -> None:
+        raise SystemExit(run_check(list(files), fmt, _streams()))
+
+    @whereas.command("fmt", help="Print the canonical form of a file; --write rewrites it in place.\n\n" + HELP_EXIT)
+    @click.argument("files", nargs=-1, required=True)
+    @click.option("--write", is_flag=True, help="rewrite the files in place (atomically)")
+    @click.option("--check", is_flag=True, help="exit 1 if a file would change")
+    def fmt_cmd(files: tuple[str, ...], write: bool, check: bool) -> None:
+        raise SystemExit(run_fmt(list(files), write, check, _streams()))
+
+    @whereas.command(
+        "simulate",
+        help="Run a scenario on a contract and print its dated timeline: events, whether each was "
+        "effective, what ruled on it, state changes, violations, and who is in breach. "
+        "`simulate SCENARIO` uses the contract the scenario names; `simulate CONTRACT SCENARIO` "
+        "uses CONTRACT (a contract or an amendment).\n\n" + HELP_EXIT,
+    )
+    @click.argument("first", metavar="[CONTRACT]")
+    @click.argument("scenario", required=False, metavar="SCENARIO")
+    @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+    def simulate_cmd(first: str, scenario: str | None, fmt: str) -> None:
+        from verifier.simulate_cmd import run_simulate
+
+        if scenario is None:
+            raise SystemExit(run_simulate(None, first, fmt, _streams()))
+        raise SystemExit(run_simulate(first, scenario, fmt, _streams()))
+
+    globals().update(whereas=whereas, check_cmd=check_cmd, fmt_cmd=fmt_cmd, simulate_cmd=simulate_cmd)
+    from verifier.verify_cmd import diff_command, verify_command
+
+    whereas.add_command(verify_command)
+    whereas.add_command(diff_command)
 
 
-@whereas.command("check", help="Parse, resolve and type-check contract, scenario and amendment files.\n\n" + HELP_EXIT)
-@click.argument("files", nargs=-1, required=True)
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def check_cmd(files: tuple[str, ...], fmt: str) -> None:
-    raise SystemExit(run_check(list(files), fmt, _streams()))
-
-
-@whereas.command("fmt", help="Print the canonical form of a file; --write rewrites it in place.\n\n" + HELP_EXIT)
-@click.argument("files", nargs=-1, required=True)
-@click.option("--write", is_flag=True, help="rewrite the files in place (atomically)")
-@click.option("--check", is_flag=True, help="exit 1 if a file would change")
-def fmt_cmd(files: tuple[str, ...], write: bool, check: bool) -> None:
-    raise SystemExit(run_fmt(list(files), write, check, _streams()))
-
-
-@whereas.command(
-    "simulate",
-    help="Run a scenario on a contract and print its dated timeline: events, whether each was "
-    "effective, what ruled on it, state changes, violations, and who is in breach. "
-    "`simulate SCENARIO` uses the contract the scenario names; `simulate CONTRACT SCENARIO` "
-    "uses CONTRACT (a contract or an amendment).\n\n" + HELP_EXIT,
-)
-@click.argument("first", metavar="[CONTRACT]")
-@click.argument("scenario", required=False, metavar="SCENARIO")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def simulate_cmd(first: str, scenario: str | None, fmt: str) -> None:
-    from verifier.simulate_cmd import run_simulate
-
-    if scenario is None:
-        raise SystemExit(run_simulate(None, first, fmt, _streams()))
-    raise SystemExit(run_simulate(first, scenario, fmt, _streams()))
+def __getattr__(name: str) -> Any:
+    """``whereas``, ``check_cmd``, ``fmt_cmd`` and ``simulate_cmd``: the click objects, built on first use."""
+    if name in _COMMANDS:
+        if name not in globals():
+            _build_commands()
+        return globals()[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _main(group: click.Command, argv: list[str] | None) -> int:
+    import click
+
     try:
         group.main(args=argv, standalone_mode=False)
     except SystemExit as e:
@@ -180,12 +216,71 @@ def _main(group: click.Command, argv: list[str] | None) -> int:
 
 
 def whereas_main(argv: list[str] | None = None) -> None:
-    import verifier.verify_cmd  # noqa: F401  (registers `verify` and `diff` on the group)
-
-    sys.exit(_main(whereas, argv))
+    sys.exit(_main(__getattr__("whereas"), argv))
 
 
 def verify_main(argv: list[str] | None = None) -> None:
+    files = _only_files(sys.argv[1:] if argv is None else list(argv))
+    if files is not None:
+        sys.exit(_verify_files(files))
     from verifier.verify_cmd import verify_command
 
     sys.exit(_main(verify_command, argv))
+
+
+def _only_files(args: list[str]) -> list[str] | None:
+    """``args`` if click would read all of them as FILES and nothing else: at least one, none
+    that looks like an option (``-x``, ``--x``, ``--``, ``-``), no shell completion asked for
+    (``_..._COMPLETE``) and no Windows wildcard expansion to do. Otherwise None."""
+    if not args or os.name == "nt" or any(a.startswith("-") for a in args):
+        return None
+    if any(k.startswith("_") and k.endswith("_COMPLETE") for k in os.environ):
+        return None
+    return args
+
+
+def _import_frozen(*modules: str) -> None:
+    """Import ``modules`` with the cyclic garbage collector off, then freeze everything
+    imported so far. Start-up allocates some 100,000 objects that live to the end: the
+    collector would only scan them again and again (10-30 ms of a run)."""
+    import gc
+
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        for name in modules:
+            __import__(name)  # not importlib.import_module, which -X importtime does not see
+    finally:
+        gc.freeze()
+        if enabled:
+            gc.enable()
+
+
+def _verify_files(files: list[str]) -> int:
+    """``verify FILE...`` with every option at its default, as ``verify_command`` and ``_main``
+    run it through click: the same call, exit code, and handling of ^C and of a closed pipe."""
+    import errno
+
+    try:
+        _import_frozen("dsl.load", "verifier.verify", "verifier.verify_cmd")  # what run_verify imports first
+        from verifier.verify_cmd import run_verify
+
+        # z3 only once the input has been found good, as run_verify does
+        return run_verify(files, [], "text", None, 2, False, _streams(),
+                          before_solving=lambda: _import_frozen("verifier.smt.prove"))
+    except SystemExit as e:
+        return int(e.code or 0)
+    except (EOFError, KeyboardInterrupt):
+        sys.stderr.write("\n")  # as click: a blank line closes the terminal's ^C echo, then abort
+        sys.stderr.flush()
+        return EXIT_INPUT
+    except OSError as e:
+        if e.errno != errno.EPIPE:
+            raise
+        from typing import TextIO, cast
+
+        from click.utils import _PacifyFlushWrapper
+
+        sys.stdout = cast(TextIO, _PacifyFlushWrapper(sys.stdout))
+        sys.stderr = cast(TextIO, _PacifyFlushWrapper(sys.stderr))
+        return EXIT_FAIL

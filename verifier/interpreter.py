@@ -136,9 +136,61 @@ def in_force(c: m.Contract, effects: Iterable[Effect], day: int) -> bool:
     return not any(e.state is None and e.day <= day for e in effects)
 
 
+@attrs.frozen
+class _Index:
+    """Which clauses can react to what, computed once per contract, so a run
+    looks only at the clauses an event, a day or a violation concerns rather
+    than at every clause (10,000-clause contracts: bench/README.md)."""
+
+    powered: frozenset[str]
+    powers: dict[str, list[tuple[m.Clause, m.Norm]]]  # event -> its powers
+    owed_on: dict[str, list[tuple[m.Clause, m.Norm]]]  # event -> obligations it sets off
+    dated: list[tuple[m.Clause, m.Norm]]  # obligations with a fixed deadline
+    effects_of: dict[str, list[tuple[m.Clause, m.Consequence]]]  # event -> consequences it triggers
+    on_violation: dict[str, list[m.Clause]]  # clause -> clauses reacting to its violation
+
+    @staticmethod
+    def of(c: m.Contract) -> _Index:
+        hit = _INDEXES.get(id(c))
+        if hit is not None and hit[0] is c:
+            return hit[1]
+        powers: dict[str, list[tuple[m.Clause, m.Norm]]] = {}
+        owed_on: dict[str, list[tuple[m.Clause, m.Norm]]] = {}
+        dated: list[tuple[m.Clause, m.Norm]] = []
+        effects_of: dict[str, list[tuple[m.Clause, m.Consequence]]] = {}
+        on_violation: dict[str, list[m.Clause]] = {}
+        for cl in c.clauses.values():
+            reacts: set[str] = set()
+            for n in cl.norms:
+                if n.modality == "power":
+                    powers.setdefault(n.event, []).append((cl, n))
+                if n.modality == "must" and n.trigger is not None and n.trigger.event is not None:
+                    owed_on.setdefault(n.trigger.event, []).append((cl, n))
+                if n.modality == "must" and n.trigger is None and n.before is not None:
+                    dated.append((cl, n))
+                if n.trigger is not None and n.trigger.violation_of is not None:
+                    reacts.add(n.trigger.violation_of)
+            for q in cl.consequences:
+                if q.trigger.event is not None:
+                    effects_of.setdefault(q.trigger.event, []).append((cl, q))
+                if q.trigger.violation_of is not None:
+                    reacts.add(q.trigger.violation_of)
+            for target in sorted(reacts):
+                on_violation.setdefault(target, []).append(cl)
+        ix = _Index(frozenset(powers), powers, owed_on, dated, effects_of, on_violation)
+        if len(_INDEXES) > 16:
+            _INDEXES.clear()
+        _INDEXES[id(c)] = (c, ix)
+        return ix
+
+
+_INDEXES: dict[int, tuple[m.Contract, _Index]] = {}
+
+
 class _Run:
     def __init__(self, c: m.Contract, sc: Scenario) -> None:
         self.c = c
+        self.ix = _Index.of(c)
         self.sc = sc
         self.tl = Timeline(c, sc)
         self.effects: list[Effect] = self.tl.effects
@@ -211,13 +263,12 @@ class _Run:
 
     # ------------------------------------------------------------ per occurrence
     def is_effective(self, o: Occurrence) -> tuple[bool, str | None]:
-        if o.event not in self.c.powered_events:
+        if o.event not in self.ix.powered:
             return True, None
-        for cl in self.c.clauses.values():
-            for n in cl.norms:
-                if n.modality == "power" and n.event == o.event and m.acts_for(o.actor, n.actor):
-                    if self.applies(cl, o.day) and self.cond(n.cond, o.day, o):
-                        return True, cl.id
+        for cl, n in self.ix.powers[o.event]:  # in the contract's order
+            if m.acts_for(o.actor, n.actor):
+                if self.applies(cl, o.day) and self.cond(n.cond, o.day, o):
+                    return True, cl.id
         return False, None
 
     def node_value(self, cl: m.Clause, o: Occurrence) -> tuple[str, m.Norm] | None:
@@ -264,10 +315,7 @@ class _Run:
         # The agenda: the days on which something can happen, in order. Each
         # day sees the states left by the days before it.
         agenda: list[int] = sorted(set(by_day))
-        for cl in c.clauses.values():
-            for n in cl.norms:
-                if n.modality == "must" and n.trigger is None and n.before is not None:
-                    agenda.append(n.before - 1)
+        agenda += [n.before - 1 for _, n in self.ix.dated if n.before is not None]
         heapq.heapify(agenda)
         done: set[int] = set()
         while agenda:
@@ -285,11 +333,10 @@ class _Run:
                 if self.results[i].effective:
                     self._obligations_from_event(i, events[i], agenda)
             # 3. obligations with a fixed deadline: owed if the clause applies on its last day
-            for cl in c.clauses.values():
-                for n in cl.norms:
-                    if n.modality == "must" and n.trigger is None and n.before is not None and n.before - 1 == day:
-                        if self.applies(cl, day):
-                            self.pending.append(_Pending(day, cl, n, c.effective, None, None, None))
+            for cl, n in self.ix.dated:
+                if n.before is not None and n.before - 1 == day:
+                    if self.applies(cl, day):
+                        self.pending.append(_Pending(day, cl, n, c.effective, None, None, None))
             # 4. windows closing today; violations and what they set off (repeat:
             #    a violation can set off an obligation due the same day)
             reacted = first_new
@@ -342,13 +389,11 @@ class _Run:
         return f"{o.event} is forbidden by {decider}, an exception within {root.id}"
 
     def _obligations_from_event(self, i: int, o: Occurrence, agenda: list[int]) -> None:
-        for cl in self.c.clauses.values():
-            for n in cl.norms:
-                t = n.trigger
-                if n.modality != "must" or t is None or t.event is None:
-                    continue
-                if self.trigger_matches(t, o) and self.applies(cl, o.day):
-                    self._instance(cl, n, o.day, o, i, None, agenda)
+        for cl, n in self.ix.owed_on.get(o.event, ()):
+            t = n.trigger
+            assert t is not None
+            if self.trigger_matches(t, o) and self.applies(cl, o.day):
+                self._instance(cl, n, o.day, o, i, None, agenda)
 
     def _instance(self, cl: m.Clause, n: m.Norm, start: int, trig: Occurrence | None, ti: int | None,
                   tv: int | None, agenda: list[int]) -> None:
@@ -382,8 +427,9 @@ class _Run:
 
     def _reactions_to_violation(self, idx: int, agenda: list[int]) -> None:
         v = self.tl.violations[idx]
+        reacting = {cl.id for t in (v.clause, v.root) for cl in self.ix.on_violation.get(t, ())}
         for cl in self.c.clauses.values():
-            if not self.applies(cl, v.day):
+            if cl.id not in reacting or not self.applies(cl, v.day):
                 continue
             for q in cl.consequences:
                 if q.trigger.violation_of in (v.clause, v.root):
@@ -398,10 +444,9 @@ class _Run:
                 self.effects.append(Effect(day + 1, st.name, True, f"{o.event} (state {st.name})"))
             if o.event in st.end_events:
                 self.effects.append(Effect(day + 1, st.name, False, f"{o.event} (state {st.name})"))
-        for cl in self.c.clauses.values():
-            for q in cl.consequences:
-                if q.trigger.event is not None and self.trigger_matches(q.trigger, o) and self.applies(cl, day):
-                    self._effect(q, day + 1, f"{o.event} ({cl.id})", cl.id)
+        for cl, q in self.ix.effects_of.get(o.event, ()):
+            if self.trigger_matches(q.trigger, o) and self.applies(cl, day):
+                self._effect(q, day + 1, f"{o.event} ({cl.id})", cl.id)
 
     def _effect(self, q: m.Consequence, day: int, cause: str, clause: str) -> None:
         if q.effect == "terminates":

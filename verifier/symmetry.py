@@ -64,6 +64,21 @@ class Plain:
                 out[cl.id] = shape
         return Plain(out, {cid: i for i, cid in enumerate(out)})
 
+    def representatives(self, terminators: list[str]) -> list[str]:
+        """The termination clauses a cone needs to pull in: every one but the
+        plain rights after the first of their shape (a check that mentions
+        such a right's act still reaches it, through the act's powers)."""
+        seen: set[tuple[Any, ...]] = set()
+        out = []
+        for cid in terminators:
+            right = self.rights.get(cid)
+            if right is not None:
+                if right[1] in seen:
+                    continue
+                seen.add(right[1])
+            out.append(cid)
+        return out
+
     def reduce(self, sl: Any, check_events: set[str]) -> Any:
         """The slice ``sl`` with one plain right of each shape (see the module)."""
         seen: set[tuple[Any, ...]] = set()

@@ -232,6 +232,7 @@ def verify_contract(
     limit = rlimit or DEFAULT_RLIMIT
     index = Index(c)
     plain = Plain.of(c)  # alike termination rights: one of each kind per slice
+    index.terminators = plain.representatives(index.terminators)
     groups: dict[Any, tuple[Any, list[int]]] = {}
     for i, check in enumerate(c.checks):
         if only and check.id not in only and check.title not in only:
@@ -325,6 +326,9 @@ def _in_processes(c: m.Contract, bound: int, limit: int, work: list[tuple[Any, l
     worker with the fewest clauses so far, so the shares are balanced and
     fixed."""
     import multiprocessing
+
+    import verifier.smt.prove  # noqa: F401  (imported once here, inherited by every worker)
+    import verifier.witness  # noqa: F401
 
     global _FORKED
     order = sorted(range(len(work)), key=lambda j: (-len(work[j][0].clauses), j))

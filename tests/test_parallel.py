@@ -73,3 +73,21 @@ def test_generated_contract_same_in_two_processes() -> None:
     assert [(r.id, r.clauses) for r in one.results if r.scenario is None] == \
         [(r.id, r.clauses) for r in two.results if r.scenario is None]
     assert all(r.replayed and r.timeline is not None for r in two.results if r.scenario is not None)
+
+
+def test_jobs_option() -> None:
+    """``verify --jobs N``: 1 and 2 give the same report on a library contract;
+    0 is refused with click's usage error and exit 2."""
+    import subprocess
+    import sys
+
+    root = CONTRACTS.parent
+    saas = str(CONTRACTS / "saas_agreement.contract")
+    runs = [subprocess.run([sys.executable, "-m", "verifier", saas, "--no-analyses", "--jobs", j],
+                           cwd=root, capture_output=True, text=True) for j in ("1", "2")]
+    assert runs[0].returncode == runs[1].returncode == 1  # one check fails, by design
+    assert runs[0].stdout == runs[1].stdout
+    bad = subprocess.run([sys.executable, "-m", "verifier", saas, "--jobs", "0"], cwd=root, capture_output=True,
+                         text=True)
+    assert bad.returncode == 2
+    assert "Invalid value for '--jobs': 0 is not in the range 1<=x<=64." in bad.stderr

@@ -29,6 +29,7 @@ def run_verify(
     report: str | None = None,
     report_format: str | None = None,
     before_solving: Callable[[], None] | None = None,
+    jobs: int | None = None,
 ) -> int:
     """``before_solving``: called once the input has been found good, before the first proof."""
     from dsl.load import load_contract
@@ -76,7 +77,7 @@ def run_verify(
     verified = []
     for lc in loaded:
         assert lc.contract is not None
-        v = verify_contract(lc.contract, lc.sha256, bound=bound, only=checks or None, analyses=analyses)
+        v = verify_contract(lc.contract, lc.sha256, bound=bound, only=checks or None, analyses=analyses, jobs=jobs)
         verified.append(v)
         codes.append(exit_code(v))
         if fmt == "json":
@@ -224,6 +225,8 @@ def _build_commands() -> None:
                   help="the report's format, if its file name does not end in .html or .md")
     @click.option("--bound", type=click.IntRange(1, 8), default=2, show_default=True,
                   help="occurrences of each event the solver considers (proofs are re-checked at bound+1)")
+    @click.option("--jobs", type=click.IntRange(1, 64), default=None, metavar="N",
+                  help="processes for a big contract's slices (default: one per core; small contracts use one)")
     @click.option("--timings", is_flag=True, help="include solver times (makes output non-deterministic)")
     @click.option("--no-analyses", is_flag=True, help="skip the built-in analyses (conflicts, dead clauses, ...)")
     @click.option("--what-if", "what_if", type=str, default=None, metavar="AMENDMENT",
@@ -231,7 +234,7 @@ def _build_commands() -> None:
                   "scenario on which the two versions differ")
     def verify_command(files: tuple[str, ...], checks: tuple[str, ...], fmt: str, output: str | None, bound: int,
                        timings: bool, no_analyses: bool, what_if: str | None, report: str | None = None,
-                       report_format: str | None = None) -> None:
+                       report_format: str | None = None, jobs: int | None = None) -> None:
         streams = Streams(sys.stdout, sys.stderr)
         if what_if is not None:
             if len(files) != 1:
@@ -239,7 +242,7 @@ def _build_commands() -> None:
             raise SystemExit(run_what_if(files[0], what_if, fmt, output, bound, streams, report=report,
                                          report_format=report_format))
         raise SystemExit(run_verify(list(files), list(checks), fmt, output, bound, timings, streams, not no_analyses,
-                                    report, report_format))
+                                    report, report_format, jobs=jobs))
 
     @click.command(
         "diff",

@@ -181,6 +181,13 @@ def test_a_state_s_own_dates() -> None:
     d, status, _ = semantic_diff(a, b, 1)
     assert status == "difference" and d is not None and d.what == ("when states hold",)
     assert both(a, b) == "difference"
+    # the human report shows the row that differs
+    from verifier.report import RunInfo, human_report
+    from verifier.whatif import compare
+
+    md = human_report("md", comparison=compare(a, b, bound=1), run=RunInfo.now())
+    row = next(x for x in md.splitlines() if "States holding" in x)
+    assert "S1" in row
 
 
 def test_wording_only_needs_no_solver(monkeypatch: pytest.MonkeyPatch) -> None:

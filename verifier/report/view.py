@@ -596,7 +596,7 @@ def comparison_report(cmp: Comparison, run: RunInfo) -> Report:
             for label, name in (("Breach by", "breach"), ("Violations", "violations"),
                                 ("Ineffective acts", "ineffective"), ("State changes", "changes"))
         )
-        if d.before.held != d.after.held:  # the versions differ only in when a state holds
+        if "when states hold" in d.what:  # the versions differ only in when a state holds
             readings += (ReadingRow("States holding", _tidy(d.before.held), _tidy(d.after.held), True),)
         built = []
         for title, c, a in (("Before (base)", base, base_anchors), ("After (amended)", amended, anchors)):

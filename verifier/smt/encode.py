@@ -121,6 +121,7 @@ class Encoding:
         self._holds: dict[tuple[str, int], Any] = {}
         self._final = False
         self._end: Any = None
+        self._kids: dict[str, tuple[str, ...]] | None = None
         self._make_slots()
         self._make_facts()
         self.eff: dict[tuple[str, int], Any] = {}
@@ -452,11 +453,17 @@ class Encoding:
                     del d, f
 
     def exceptions_to(self, cid: str) -> tuple[str, ...]:
-        return self.c.children(cid)
+        if self._kids is None:
+            kids: dict[str, list[str]] = {}
+            for cl in self.c.clauses.values():
+                if cl.exception_to is not None:
+                    kids.setdefault(cl.exception_to, []).append(cl.id)
+            self._kids = {k: tuple(v) for k, v in kids.items()}
+        return self._kids.get(cid, ())
 
     def _tree(self, cl: m.Clause) -> list[m.Clause]:
         out = [cl]
-        for cid in self.c.children(cl.id):
+        for cid in self.exceptions_to(cl.id):
             out += self._tree(self.c.clauses[cid])
         return out
 
@@ -521,32 +528,45 @@ class Encoding:
                 due = n.before - 1
                 inst = self.define(cl.id, f"owed[{cl.id}]", lambda cl=cl, due=due: self.applies(cl, z3.IntVal(due, self.ctx)))
                 self._owe(cl, n, inst, z3.IntVal(c.effective, self.ctx), None)
-        # violation-triggered consequences and obligations
-        changed = True
-        while changed:
-            changed = False
-            for vi, v in enumerate(list(self.violations)):
-                for cl in c.clauses.values():
-                    for qi, q in enumerate(cl.consequences):
-                        if q.trigger.violation_of in (v.clause, v.root) and (f"{cl.id}/q{qi}", vi) not in done_violation_triggered:
-                            done_violation_triggered.add((f"{cl.id}/q{qi}", vi))
-                            active = self.define(
-                                cl.id, f"effect[{cl.id}@viol{vi}]", lambda cl=cl, v=v: self.t.and_(v.active, self.applies(cl, v.day))
-                            )
-                            self.consequence_fires.setdefault(cl.id, []).append(active)
-                            self.effects.append(EffectPoint(q.state, q.effect == "starts", active, v.day + 1))
-                            changed = True
-                    for ni, n in enumerate(cl.norms):
-                        if n.modality == "must" and n.trigger is not None and n.trigger.violation_of in (v.clause, v.root):
-                            key = (f"{cl.id}/n{ni}", vi)
-                            if key in done_violation_triggered:
-                                continue
-                            done_violation_triggered.add(key)
-                            inst = self.define(
-                                cl.id, f"owed[{cl.id}@viol{vi}]", lambda cl=cl, v=v: self.t.and_(v.active, self.applies(cl, v.day))
-                            )
-                            self._owe(cl, n, inst, v.day, None)
-                            changed = True
+        # violation-triggered consequences and obligations: each violation in
+        # turn (new ones are appended as obligations are owed, and taken in
+        # their turn; the checker rejects cycles, so this ends), each reacting
+        # clause found by index rather than by scanning the contract
+        order = {cid: i for i, cid in enumerate(c.clauses)}
+        reactors: dict[str, list[tuple[int, int, int, m.Clause]]] = {}
+        for cl in c.clauses.values():
+            for qi, q in enumerate(cl.consequences):
+                if q.trigger.violation_of is not None:
+                    reactors.setdefault(q.trigger.violation_of, []).append((order[cl.id], 0, qi, cl))
+            for ni, n in enumerate(cl.norms):
+                if n.modality == "must" and n.trigger is not None and n.trigger.violation_of is not None:
+                    reactors.setdefault(n.trigger.violation_of, []).append((order[cl.id], 1, ni, cl))
+        vi = 0
+        while vi < len(self.violations):
+            v = self.violations[vi]
+            found = reactors.get(v.clause, []) + (reactors.get(v.root, []) if v.root != v.clause else [])
+            for _, kind, i, cl in sorted(found, key=lambda x: x[:3]):
+                if kind == 0:
+                    q = cl.consequences[i]
+                    if (f"{cl.id}/q{i}", vi) in done_violation_triggered:
+                        continue
+                    done_violation_triggered.add((f"{cl.id}/q{i}", vi))
+                    active = self.define(
+                        cl.id, f"effect[{cl.id}@viol{vi}]", lambda cl=cl, v=v: self.t.and_(v.active, self.applies(cl, v.day))
+                    )
+                    self.consequence_fires.setdefault(cl.id, []).append(active)
+                    self.effects.append(EffectPoint(q.state, q.effect == "starts", active, v.day + 1))
+                else:
+                    n = cl.norms[i]
+                    key = (f"{cl.id}/n{i}", vi)
+                    if key in done_violation_triggered:
+                        continue
+                    done_violation_triggered.add(key)
+                    inst = self.define(
+                        cl.id, f"owed[{cl.id}@viol{vi}]", lambda cl=cl, v=v: self.t.and_(v.active, self.applies(cl, v.day))
+                    )
+                    self._owe(cl, n, inst, v.day, None)
+            vi += 1
 
     def _owe(self, cl: m.Clause, n: m.Norm, inst: Any, start: Any, trig: Slot | None) -> None:
         c = self.c

@@ -169,6 +169,15 @@ class _Cone:
         return Slice(frozenset(self.events), frozenset(self.states), frozenset(self.clauses))
 
 
+def clause_cone(ix: Index, cid: str) -> Slice:
+    """What clause ``cid``'s rulings, powers, obligations and effects depend on
+    (with its whole exception tree): the slice for the analyses' questions
+    about the clause."""
+    k = _Cone(ix)
+    k.need("clause", cid)
+    return k.run()
+
+
 def cone(ix: Index, exprs: list[m.Expr]) -> Slice:
     k = _Cone(ix)
     for e in exprs:

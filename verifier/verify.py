@@ -254,9 +254,7 @@ def verify_contract(
                    for r in results]
     findings = []
     if analyses:
-        from verifier.smt.prove import Prover
-
-        findings = run_analyses(c, Prover(c, bound, limit))
+        findings = run_analyses(c, _analysis_provers(c, index, bound, limit))
     return Verification(c, sha256, bound, tuple(results), tuple(findings), time.perf_counter() - start)
 
 
@@ -420,10 +418,37 @@ def _internal(c: m.Contract, check: m.Check, sc: Scenario, why: str, line: int) 
     )
 
 
-def run_analyses(c: m.Contract, prover: Prover) -> list[Finding]:
+def _analysis_provers(c: m.Contract, index: Any, bound: int, limit: int) -> Any:
+    """``prover_for(clause id)``: a prover for the clause's slice (its cone, see
+    ``slicing.clause_cone``), shared by the clauses with the same slice. The
+    analyses ask about one clause at a time, so like the checks they need not
+    carry the whole contract (a 1,000-clause contract: minutes -> seconds)."""
+    from verifier.slicing import clause_cone, restrict
+    from verifier.smt.prove import Prover
+
+    provers: dict[Any, Prover] = {}
+
+    def prover_for(cid: str) -> Prover:
+        sl = clause_cone(index, cid)
+        if sl.key not in provers:
+            provers[sl.key] = Prover(restrict(c, sl), bound, limit)
+        return provers[sl.key]
+
+    return prover_for
+
+
+def run_analyses(c: m.Contract, prover_for: Any) -> list[Finding]:
+    """The built-in analyses; ``prover_for(clause id)`` gives the prover to ask
+    about that clause (a ``Prover`` of the whole contract answers for any)."""
+    from verifier.smt.prove import Prover
+
+    if isinstance(prover_for, Prover):
+        whole = prover_for
+        prover_for = lambda cid: whole  # noqa: E731
     out: list[Finding] = []
     roots = [cl for cl in c.clauses.values() if cl.exception_to is None and c.children(cl.id)]
     for root in roots:
+        prover = prover_for(root.id)
         res = prover.ask(prover.conflict_query(root.id), want_core=False)
         if res.status == "sat" and res.scenario is not None:
             tl, _ = _replay(c, res.scenario)
@@ -439,15 +464,18 @@ def run_analyses(c: m.Contract, prover: Prover) -> list[Finding]:
                 "prevails over the other",
                 tuple(x.clauses), res.scenario, tl,
             ))
-    # (code, the question, the message when it has no answer); a dead clause
-    # is not also reported for its power or its obligation
+    # (code, the message when the question has no answer), in the order of the
+    # questions below; a dead clause is not also reported for its power or its
+    # obligation
     per_clause = (
-        ("dead-clause", prover.applicability_query, "{} can never apply to anything within the bounds"),
-        ("power-never-effective", prover.power_query, "the power in {} can never be exercised effectively"),
-        ("unfulfillable-obligation", prover.fulfilment_query, "the obligation in {} can never be fulfilled once owed"),
+        ("dead-clause", "{} can never apply to anything within the bounds"),
+        ("power-never-effective", "the power in {} can never be exercised effectively"),
+        ("unfulfillable-obligation", "the obligation in {} can never be fulfilled once owed"),
     )
     for cl in c.clauses.values():
-        for code, question, message in per_clause:
+        prover = prover_for(cl.id)
+        questions = (prover.applicability_query, prover.power_query, prover.fulfilment_query)
+        for (code, message), question in zip(per_clause, questions, strict=True):
             q = question(cl.id)
             if q is None:
                 continue

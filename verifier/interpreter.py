@@ -148,6 +148,9 @@ class _Index:
     dated: list[tuple[m.Clause, m.Norm]]  # obligations with a fixed deadline
     effects_of: dict[str, list[tuple[m.Clause, m.Consequence]]]  # event -> consequences it triggers
     on_violation: dict[str, list[m.Clause]]  # clause -> clauses reacting to its violation
+    order: dict[str, int]  # each clause's place in the contract
+    roots_on: dict[str, list[m.Clause]]  # event -> tree roots whose own norms forbid or permit it
+    children: dict[str, tuple[str, ...]]  # clause -> its exceptions, in the contract's order
 
     @staticmethod
     def of(c: m.Contract) -> _Index:
@@ -177,7 +180,16 @@ class _Index:
                     reacts.add(q.trigger.violation_of)
             for target in sorted(reacts):
                 on_violation.setdefault(target, []).append(cl)
-        ix = _Index(frozenset(powers), powers, owed_on, dated, effects_of, on_violation)
+        roots_on: dict[str, list[m.Clause]] = {}
+        kids: dict[str, list[str]] = {}
+        for cl in c.clauses.values():
+            if cl.exception_to is not None:
+                kids.setdefault(cl.exception_to, []).append(cl.id)
+            elif any(n.modality in ("must_not", "may") for n in cl.norms):
+                for ev in dict.fromkeys(n.event for n in cl.norms if n.modality in ("must_not", "may")):
+                    roots_on.setdefault(ev, []).append(cl)
+        ix = _Index(frozenset(powers), powers, owed_on, dated, effects_of, on_violation,
+                    {cid: i for i, cid in enumerate(c.clauses)}, roots_on, {k: tuple(v) for k, v in kids.items()})
         if len(_INDEXES) > 16:
             _INDEXES.clear()
         _INDEXES[id(c)] = (c, ix)
@@ -196,10 +208,6 @@ class _Run:
         self.effects: list[Effect] = self.tl.effects
         self.results: dict[int, EventResult] = {}
         self.pending: list[_Pending] = []
-        # the exception trees: root clause -> events it rules on
-        self.roots = [
-            cl for cl in c.clauses.values() if cl.exception_to is None and any(n.modality in ("must_not", "may") for n in cl.norms)
-        ]
 
     # ------------------------------------------------------------ evaluation
     def fact(self, name: str) -> Val:
@@ -287,7 +295,7 @@ class _Run:
         if own is None:
             return None
         below = []
-        for cid in self.c.children(cl.id):
+        for cid in self.ix.children.get(cl.id, ()):
             r = self.decide(self.c.clauses[cid], o)
             if r is not None:
                 below.append((cid, r))
@@ -362,7 +370,7 @@ class _Run:
     def _decide_event(self, i: int, o: Occurrence) -> EventResult:
         eff, power = self.is_effective(o)
         decisions = []
-        for root in self.roots:
+        for root in self.ix.roots_on.get(o.event, ()):  # a root that does not rule on the act decides nothing
             r = self.decide(root, o)
             if r is None:
                 continue
@@ -381,7 +389,7 @@ class _Run:
         return EventResult(o, eff, power, tuple(decisions))
 
     def _why_forbidden(self, root: m.Clause, decider: str, o: Occurrence) -> str:
-        kids = self.c.children(root.id)
+        kids = self.ix.children.get(root.id, ())
         if decider == root.id and kids:
             return f"{o.event} is forbidden by {root.id}; no exception ({', '.join(kids)}) covers it"
         if decider == root.id:
@@ -427,9 +435,9 @@ class _Run:
 
     def _reactions_to_violation(self, idx: int, agenda: list[int]) -> None:
         v = self.tl.violations[idx]
-        reacting = {cl.id for t in (v.clause, v.root) for cl in self.ix.on_violation.get(t, ())}
-        for cl in self.c.clauses.values():
-            if cl.id not in reacting or not self.applies(cl, v.day):
+        reacting = {cl.id: cl for t in (v.clause, v.root) for cl in self.ix.on_violation.get(t, ())}
+        for cl in sorted(reacting.values(), key=lambda cl: self.ix.order[cl.id]):  # in the contract's order
+            if not self.applies(cl, v.day):
                 continue
             for q in cl.consequences:
                 if q.trigger.violation_of in (v.clause, v.root):

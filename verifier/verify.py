@@ -218,6 +218,7 @@ def verify_contract(
     analyses: bool = True,
     rlimit: int | None = None,
     jobs: int | None = None,
+    lean: bool = True,
 ) -> Verification:
     """Every (selected) check answered, then the analyses. Checks are solved on
     the slice of the contract they depend on; checks with the same slice share
@@ -234,19 +235,28 @@ def verify_contract(
     plain = Plain.of(c)  # alike termination rights: one of each kind per slice
     index.terminators = plain.representatives(index.terminators)
     groups: dict[Any, tuple[Any, list[int]]] = {}
+    leans: dict[int, _Lean] = {}
     for i, check in enumerate(c.checks):
         if only and check.id not in only and check.title not in only:
             continue
         exprs = [check.body, *check.givens]
         sl = plain.reduce(cone(index, exprs), events_of(exprs))
+        lean_exprs = _lean_exprs(check) if lean else None
+        if lean_exprs is not None:
+            small = plain.reduce(cone(index, lean_exprs), events_of(exprs))
+            if small.clauses < sl.clauses:
+                leans[i] = _Lean(sl, lean_exprs, events_of(exprs))
+                sl = small
         groups.setdefault(sl.key, (sl, []))[1].append(i)
-    work = [(sl, idx) for sl, idx in groups.values()]
-    big = len(work) >= PARALLEL_MIN_SLICES and sum(len(sl.clauses) for sl, _ in work) >= PARALLEL_MIN_CLAUSES
+    work = [(sl, idx, {i: leans[i] for i in idx if i in leans}) for sl, idx in groups.values()]
+    global _INDEX
+    _INDEX = (index, plain)
+    big = len(work) >= PARALLEL_MIN_SLICES and sum(len(w[0].clauses) for w in work) >= PARALLEL_MIN_CLAUSES
     n = _jobs(jobs, len(work)) if big else 1
     if n > 1:
         solved = _in_processes(c, bound, limit, work, n)
     else:
-        solved = [r for sl, idx in work for r in _solve_slice(c, bound, limit, sl, idx, own_context=big)]
+        solved = [r for sl, idx, ln in work for r in _solve_slice(c, bound, limit, sl, idx, ln, own_context=big)]
     by_index = dict(solved)
     results = [by_index[i] for i in sorted(by_index)]
     if n > 1:  # the interpreter's timelines stay in the workers: replay here (cheap)
@@ -283,32 +293,134 @@ def _jobs(jobs: int | None, slices: int) -> int:
     return max(1, min(n, slices))
 
 
+@attrs.frozen
+class _Lean:
+    """A check first tried on a lean slice: its whole slice, and what to grow
+    the lean one from."""
+
+    whole: Any
+    exprs: list[m.Expr]
+    events: set[str]
+
+
+# (the dependency index, the plain termination rights) of the contract being
+# verified, for growing lean slices (set before workers fork)
+_INDEX: tuple[Any, Any] | None = None
+
+# how many times a lean slice grows before the check goes to its whole slice
+LEAN_ROUNDS = 4
+
+
 def _solve_slice(c: m.Contract, bound: int, limit: int, sl: Any, indices: list[int],
-                 own_context: bool = True) -> list[tuple[int, CheckResult]]:
+                 leans: dict[int, _Lean] | None = None, own_context: bool = True) -> list[tuple[int, CheckResult]]:
     """The checks ``indices`` of ``c``, which share slice ``sl``: one prover at
-    ``bound``, another at ``bound + 1`` made only if some answer needs a re-check."""
-    from verifier.slicing import restrict
+    ``bound``, another at ``bound + 1`` made only if some answer needs a re-check.
+    A check in ``leans`` has a lean ``sl`` (see ``_lean_exprs``): a scenario found
+    there must also answer it on the whole contract; if it does not, the slice
+    grows by the clause of the earliest violation that spoiled it (up to
+    ``LEAN_ROUNDS`` times), and then the check goes to its whole slice."""
+    from verifier.slicing import cone, restrict
     from verifier.smt.prove import Prover
 
+    def provers(s: Any) -> tuple[Prover, Any]:
+        part = restrict(c, s)
+        prover = Prover(part, bound, limit, own_context=own_context)
+        bigger: list[Prover] = []
+
+        def at_k_plus_1() -> Prover:
+            if not bigger:
+                bigger.append(Prover(part, bound + 1, limit, own_context=own_context))
+            return bigger[0]
+
+        return prover, at_k_plus_1
+
     t0 = time.perf_counter()  # the first check's time includes building the prover
-    part = restrict(c, sl)
-    prover = Prover(part, bound, limit, own_context=own_context)
-    bigger: list[Prover] = []
-
-    def at_k_plus_1() -> Prover:
-        if not bigger:
-            bigger.append(Prover(part, bound + 1, limit, own_context=own_context))
-        return bigger[0]
-
+    shared = provers(sl)
     out = []
     for i in indices:
-        res = run_check(c, c.checks[i], prover, at_k_plus_1, bound)
+        check = c.checks[i]
+        ln = (leans or {}).get(i)
+        if ln is None:
+            res = run_check(c, check, *shared, bound)
+        else:
+            res, grown, pair = None, sl, shared
+            for _ in range(LEAN_ROUNDS + 1):
+                res, spoiled = _run_lean(c, check, pair, bound)
+                if res is not None:
+                    break
+                extra = _spoilers(c, spoiled, grown, ln.whole)
+                if not extra or _INDEX is None:
+                    break
+                index, plain = _INDEX
+                grown = plain.reduce(cone(index, [*ln.exprs, *(_violation_of(cid) for cid in sorted(extra))]),
+                                     ln.events)
+                if not grown.clauses < ln.whole.clauses:
+                    break
+                pair = provers(grown)
+            if res is None:
+                res = run_check(c, check, *provers(ln.whole), bound)
+        assert res is not None
         out.append((i, attrs.evolve(res, seconds=time.perf_counter() - t0)))
         t0 = time.perf_counter()
     return out
 
 
-_FORKED: tuple[m.Contract, int, int, list[tuple[Any, list[int]]]] | None = None
+def _violation_of(cid: str) -> m.Expr:
+    """``violation of cid``, as an expression to slice by."""
+    return m.BreachAtom(None, cid)
+
+
+def _run_lean(c: m.Contract, check: m.Check, pair: Any, bound: int) -> tuple[CheckResult | None, Scenario | None]:
+    """``run_check`` on a lean slice: (the result, None), or (None, the scenario
+    that did not answer the check on the whole contract)."""
+    spoiled: list[Scenario] = []
+    res = run_check(c, check, pair[0], pair[1], bound, spoiled=spoiled)
+    return res, (spoiled[0] if spoiled else None)
+
+
+def _spoilers(c: m.Contract, sc: Scenario | None, sl: Any, whole: Any) -> set[str]:
+    """The clause of the earliest violation, in the whole contract and within
+    the check's whole slice ``whole``, of a scenario that answered the check on
+    the lean slice ``sl`` but not on the whole contract."""
+    if sc is None:
+        return set()
+    tl, _ = _replay(c, sc)
+    if tl is None:
+        return set()
+    outside = sorted((v.day, v.clause) for v in tl.violations if v.clause in whole.clauses - sl.clauses)
+    return {outside[0][1]} if outside else set()
+
+
+def _lean_exprs(check: m.Check) -> list[m.Expr] | None:
+    """The expressions to slice ``check`` by when it is first tried on a lean
+    slice, or None. A conjunct "not breach by P" (no clause named) pulls every
+    clause P can violate into the slice: for a big contract, a quarter of it.
+    Leave those conjuncts out of the slicing (the solver still asks them, over
+    the violations the lean slice has): a scenario there is kept only if it
+    answers the check on the whole contract (the interpreter says so), and no
+    scenario there means none in the whole slice, whose question only adds
+    "no other breach by P" to it. So: the conjuncts of ``possible``/``never``
+    bodies and of every ``given``, which the question asserts; never an
+    ``always`` body, which it negates."""
+
+    def drop(e: m.Expr) -> bool:
+        return (isinstance(e, m.Op) and e.op == "not" and isinstance(e.args[0], m.BreachAtom)
+                and e.args[0].clause is None)
+
+    def conjuncts(e: m.Expr) -> list[m.Expr]:
+        if isinstance(e, m.Op) and e.op == "and":
+            return [x for a in e.args for x in conjuncts(a)]
+        return [e]
+
+    parts = [*(conjuncts(check.body) if check.mode in ("possible", "never") else []),
+             *(x for g in check.givens for x in conjuncts(g))]
+    kept = [x for x in parts if not drop(x)]
+    if len(kept) == len(parts):
+        return None
+    return kept if check.mode in ("possible", "never") else [check.body, *kept]
+
+
+_FORKED: tuple[m.Contract, int, int, list[tuple[Any, list[int], dict[int, _Lean]]]] | None = None
 
 
 def _forked_share(share: list[int]) -> list[tuple[int, CheckResult]]:
@@ -317,7 +429,7 @@ def _forked_share(share: list[int]) -> list[tuple[int, CheckResult]]:
     return [(i, attrs.evolve(r, timeline=None)) for j in share for i, r in _solve_slice(c, bound, limit, *work[j])]
 
 
-def _in_processes(c: m.Contract, bound: int, limit: int, work: list[tuple[Any, list[int]]],
+def _in_processes(c: m.Contract, bound: int, limit: int, work: list[tuple[Any, list[int], dict[int, _Lean]]],
                   n: int) -> list[tuple[int, CheckResult]]:
     """The slices shared among ``n`` forked workers (they inherit the contract,
     so nothing but the answers crosses a pipe): the biggest first, each to the
@@ -344,12 +456,26 @@ def _in_processes(c: m.Contract, bound: int, limit: int, work: list[tuple[Any, l
         _FORKED = None
 
 
-def run_check(c: m.Contract, check: m.Check, prover: Prover, bigger: Any, bound: int) -> CheckResult:
-    out = _ask(check, prover)
+def run_check(c: m.Contract, check: m.Check, prover: Prover, bigger: Any, bound: int,
+              spoiled: list[Scenario] | None = None) -> CheckResult | None:
+    """The check answered by ``prover`` (and ``bigger()`` at k+1 to re-check a
+    proof). With ``spoiled`` (the prover's slice is lean), a scenario must also
+    answer the check on the whole contract ``c``; if it does not, it is put in
+    ``spoiled`` and the answer is None."""
+    whole = c if spoiled is not None else None
+    out = _ask(check, prover, whole=whole)
+    if out.status == "retry":
+        assert spoiled is not None and out.scenario is not None
+        spoiled.append(out.scenario)
+        return None
     note = None
     if out.status == "unsat":
         # a proof is a proof up to its bounds: look one occurrence further
-        out2 = _ask(check, bigger(), want_core=False)
+        out2 = _ask(check, bigger(), want_core=False, whole=whole)
+        if out2.status == "retry":
+            assert spoiled is not None and out2.scenario is not None
+            spoiled.append(out2.scenario)
+            return None
         if out2.status == "sat":
             out = out2
             note = f"found only with {bound + 1} occurrences of an event; the answer at {bound} was different"
@@ -358,11 +484,12 @@ def run_check(c: m.Contract, check: m.Check, prover: Prover, bigger: Any, bound:
     return _result(c, check, out, bound, note)
 
 
-def _ask(check: m.Check, prover: Prover, want_core: bool = True) -> Outcome:
+def _ask(check: m.Check, prover: Prover, want_core: bool = True, whole: m.Contract | None = None) -> Outcome:
     """The solver's answer; a scenario has the fewest events (by the solver),
     then dates and amounts lowered by replaying it on the prover's slice
     (``verifier.witness``: no proofs over the slice, which at scale cost more
-    than the question)."""
+    than the question). With ``whole`` (the prover's slice is lean), a
+    scenario that does not answer the check on ``whole`` comes back as "retry"."""
     from verifier.witness import simplify
 
     out = prover.ask(prover.check_query(check), want_core=want_core, events_only=True)
@@ -376,8 +503,18 @@ def _ask(check: m.Check, prover: Prover, want_core: bool = True) -> Outcome:
         return tl is not None and check_holds_on(tl, check) == (True, expected)
 
     if not accept(out.scenario):  # not a witness on the slice: leave it to _result to report
-        return out
-    return attrs.evolve(out, scenario=simplify(sl, out.scenario, accept))
+        return out if whole is None else attrs.evolve(out, status="retry")
+    found = simplify(sl, out.scenario, accept)
+    if whole is not None:
+        def on_whole(sc: Scenario) -> bool:
+            tl, _ = _replay(whole, sc)
+            return tl is not None and check_holds_on(tl, check) == (True, expected)
+
+        if not on_whole(found):
+            if not on_whole(out.scenario):
+                return attrs.evolve(out, status="retry")
+            found = out.scenario
+    return attrs.evolve(out, scenario=found)
 
 
 def _result(c: m.Contract, check: m.Check, out: Outcome, bound: int, note: str | None) -> CheckResult:

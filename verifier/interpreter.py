@@ -151,6 +151,7 @@ class _Index:
     order: dict[str, int]  # each clause's place in the contract
     roots_on: dict[str, list[m.Clause]]  # event -> tree roots whose own norms forbid or permit it
     children: dict[str, tuple[str, ...]]  # clause -> its exceptions, in the contract's order
+    due_on: dict[int, list[tuple[m.Clause, m.Norm]]]  # day -> obligations with a fixed deadline that day
 
     @staticmethod
     def of(c: m.Contract) -> _Index:
@@ -182,6 +183,10 @@ class _Index:
                 on_violation.setdefault(target, []).append(cl)
         roots_on: dict[str, list[m.Clause]] = {}
         kids: dict[str, list[str]] = {}
+        due_on: dict[int, list[tuple[m.Clause, m.Norm]]] = {}
+        for cl, n in dated:
+            if n.before is not None:
+                due_on.setdefault(n.before - 1, []).append((cl, n))
         for cl in c.clauses.values():
             if cl.exception_to is not None:
                 kids.setdefault(cl.exception_to, []).append(cl.id)
@@ -189,7 +194,8 @@ class _Index:
                 for ev in dict.fromkeys(n.event for n in cl.norms if n.modality in ("must_not", "may")):
                     roots_on.setdefault(ev, []).append(cl)
         ix = _Index(frozenset(powers), powers, owed_on, dated, effects_of, on_violation,
-                    {cid: i for i, cid in enumerate(c.clauses)}, roots_on, {k: tuple(v) for k, v in kids.items()})
+                    {cid: i for i, cid in enumerate(c.clauses)}, roots_on, {k: tuple(v) for k, v in kids.items()},
+                    due_on)
         if len(_INDEXES) > 16:
             _INDEXES.clear()
         _INDEXES[id(c)] = (c, ix)
@@ -207,7 +213,7 @@ class _Run:
         self.tl = Timeline(c, sc)
         self.effects: list[Effect] = self.tl.effects
         self.results: dict[int, EventResult] = {}
-        self.pending: list[_Pending] = []
+        self.pending: dict[int, list[_Pending]] = {}  # by deadline, in the order they were set off
 
     # ------------------------------------------------------------ evaluation
     def fact(self, name: str) -> Val:
@@ -341,16 +347,14 @@ class _Run:
                 if self.results[i].effective:
                     self._obligations_from_event(i, events[i], agenda)
             # 3. obligations with a fixed deadline: owed if the clause applies on its last day
-            for cl, n in self.ix.dated:
-                if n.before is not None and n.before - 1 == day:
-                    if self.applies(cl, day):
-                        self.pending.append(_Pending(day, cl, n, c.effective, None, None, None))
+            for cl, n in self.ix.due_on.get(day, ()):
+                if self.applies(cl, day):
+                    self.pending.setdefault(day, []).append(_Pending(day, cl, n, c.effective, None, None, None))
             # 4. windows closing today; violations and what they set off (repeat:
             #    a violation can set off an obligation due the same day)
             reacted = first_new
             while True:
-                for p in [p for p in self.pending if p.deadline == day]:
-                    self.pending.remove(p)
+                for p in self.pending.pop(day, []):
                     self._close(p, events)
                 if reacted == len(self.tl.violations):
                     break
@@ -416,7 +420,7 @@ class _Run:
             # the window closes after the horizon: no violation within the bounds
             self.tl.open_at_horizon.append((cl.id, start, deadline))
             return
-        self.pending.append(_Pending(deadline, cl, n, start, trig, ti, tv))
+        self.pending.setdefault(deadline, []).append(_Pending(deadline, cl, n, start, trig, ti, tv))
         heapq.heappush(agenda, deadline)
 
     def _close(self, p: _Pending, events: list[Occurrence]) -> None:

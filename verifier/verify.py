@@ -240,13 +240,12 @@ def verify_contract(
         if only and check.id not in only and check.title not in only:
             continue
         exprs = [check.body, *check.givens]
-        sl = plain.reduce(cone(index, exprs), events_of(exprs))
         lean_exprs = _lean_exprs(check) if lean else None
-        if lean_exprs is not None:
-            small = plain.reduce(cone(index, lean_exprs), events_of(exprs))
-            if small.clauses < sl.clauses:
-                leans[i] = _Lean(sl, lean_exprs, events_of(exprs))
-                sl = small
+        if lean_exprs is not None:  # its whole slice is made only if the lean one does not do
+            sl = plain.reduce(cone(index, lean_exprs), events_of(exprs))
+            leans[i] = _Lean(exprs, lean_exprs, events_of(exprs), _lean_parties(check))
+        else:
+            sl = plain.reduce(cone(index, exprs), events_of(exprs))
         groups.setdefault(sl.key, (sl, []))[1].append(i)
     work = [(sl, idx, {i: leans[i] for i in idx if i in leans}) for sl, idx in groups.values()]
     global _INDEX
@@ -298,9 +297,10 @@ class _Lean:
     """A check first tried on a lean slice: its whole slice, and what to grow
     the lean one from."""
 
-    whole: Any
-    exprs: list[m.Expr]
+    whole: list[m.Expr]  # the check's expressions (its whole slice's)
+    exprs: list[m.Expr]  # the lean slice's
     events: set[str]
+    parties: set[str | None]  # whose breach the lean slice leaves out (None: anyone's)
 
 
 # (the dependency index, the plain termination rights) of the contract being
@@ -348,17 +348,17 @@ def _solve_slice(c: m.Contract, bound: int, limit: int, sl: Any, indices: list[i
                 res, spoiled = _run_lean(c, check, pair, bound)
                 if res is not None:
                     break
-                extra = _spoilers(c, spoiled, grown, ln.whole)
+                extra = _spoilers(c, spoiled, grown, ln.parties)
                 if not extra or _INDEX is None:
                     break
                 index, plain = _INDEX
-                grown = plain.reduce(cone(index, [*ln.exprs, *(_violation_of(cid) for cid in sorted(extra))]),
-                                     ln.events)
-                if not grown.clauses < ln.whole.clauses:
-                    break
+                ln = attrs.evolve(ln, exprs=[*ln.exprs, *(_violation_of(cid) for cid in sorted(extra))])
+                grown = plain.reduce(cone(index, ln.exprs), ln.events)
                 pair = provers(grown)
             if res is None:
-                res = run_check(c, check, *provers(ln.whole), bound)
+                assert _INDEX is not None
+                index, plain = _INDEX
+                res = run_check(c, check, *provers(plain.reduce(cone(index, ln.whole), ln.events)), bound)
         assert res is not None
         out.append((i, attrs.evolve(res, seconds=time.perf_counter() - t0)))
         t0 = time.perf_counter()
@@ -378,17 +378,37 @@ def _run_lean(c: m.Contract, check: m.Check, pair: Any, bound: int) -> tuple[Che
     return res, (spoiled[0] if spoiled else None)
 
 
-def _spoilers(c: m.Contract, sc: Scenario | None, sl: Any, whole: Any) -> set[str]:
-    """The clause of the earliest violation, in the whole contract and within
-    the check's whole slice ``whole``, of a scenario that answered the check on
-    the lean slice ``sl`` but not on the whole contract."""
+def _spoilers(c: m.Contract, sc: Scenario | None, sl: Any, parties: set[str | None]) -> set[str]:
+    """The clause of the earliest violation outside the lean slice ``sl``, by a
+    party whose breach it left out, in a scenario that answered the check on
+    ``sl`` but not on the whole contract."""
     if sc is None:
         return set()
     tl, _ = _replay(c, sc)
     if tl is None:
         return set()
-    outside = sorted((v.day, v.clause) for v in tl.violations if v.clause in whole.clauses - sl.clauses)
+    outside = sorted((v.day, v.clause) for v in tl.violations
+                     if v.clause not in sl.clauses and (None in parties or v.party in parties))
     return {outside[0][1]} if outside else set()
+
+
+def _lean_parties(check: m.Check) -> set[str | None]:
+    """The parties of the "not breach by P" conjuncts ``_lean_exprs`` leaves out."""
+    out: set[str | None] = set()
+
+    def walk(e: m.Expr) -> None:
+        if isinstance(e, m.Op) and e.op == "and":
+            for a in e.args:
+                walk(a)
+        elif (isinstance(e, m.Op) and e.op == "not" and isinstance(e.args[0], m.BreachAtom)
+              and e.args[0].clause is None):
+            out.add(e.args[0].party)
+
+    if check.mode in ("possible", "never"):
+        walk(check.body)
+    for g in check.givens:
+        walk(g)
+    return out
 
 
 def _lean_exprs(check: m.Check) -> list[m.Expr] | None:

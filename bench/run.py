@@ -234,7 +234,7 @@ def worker_size(spec: dict[str, Any]) -> None:
     # big contract); then once more in one process, instrumented, for the
     # breakdown (the meter cannot see into forked workers)
     t0 = time.perf_counter()
-    v = verify_contract(c, analyses=False)
+    v = verify_contract(c, analyses=False, timelines=False)  # as `verify --format text|json` does
     emit("verify_default", seconds=time.perf_counter() - t0, summary=v.summary(), cores=os.cpu_count())
     del v
 

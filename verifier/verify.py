@@ -219,12 +219,16 @@ def verify_contract(
     rlimit: int | None = None,
     jobs: int | None = None,
     lean: bool = True,
+    timelines: bool = True,
 ) -> Verification:
     """Every (selected) check answered, then the analyses. Checks are solved on
     the slice of the contract they depend on; checks with the same slice share
     one solver (and one for the re-check at k+1). The slices of a big contract
     (see ``PARALLEL_MIN_SLICES``) are solved in ``jobs`` forked processes
-    (default: the machine's cores); the answers are the same for any ``jobs``."""
+    (default: the machine's cores); the answers are the same for any ``jobs``.
+    ``timelines=False``: results of a big contract may come without the
+    interpreter's timeline (only the reports draw it; the text and JSON do not
+    need it), which spares replaying every scenario once more."""
     from verifier.slicing import Index, cone
     from verifier.smt.solver import DEFAULT_RLIMIT
     from verifier.symmetry import Plain, events_of
@@ -258,7 +262,7 @@ def verify_contract(
         solved = [r for sl, idx, ln in work for r in _solve_slice(c, bound, limit, sl, idx, ln, own_context=big)]
     by_index = dict(solved)
     results = [by_index[i] for i in sorted(by_index)]
-    if n > 1:  # the interpreter's timelines stay in the workers: replay here (cheap)
+    if n > 1 and timelines:  # the interpreter's timelines stay in the workers: replay here, for the reports
         results = [attrs.evolve(r, timeline=_replay(c, r.scenario)[0]) if r.replayed and r.scenario else r
                    for r in results]
     findings = []

@@ -77,7 +77,8 @@ def run_verify(
     verified = []
     for lc in loaded:
         assert lc.contract is not None
-        v = verify_contract(lc.contract, lc.sha256, bound=bound, only=checks or None, analyses=analyses, jobs=jobs)
+        v = verify_contract(lc.contract, lc.sha256, bound=bound, only=checks or None, analyses=analyses, jobs=jobs,
+                            timelines=report is not None or fmt == "sarif")
         verified.append(v)
         codes.append(exit_code(v))
         if fmt == "json":

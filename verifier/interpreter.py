@@ -155,8 +155,9 @@ class _Index:
 
     @staticmethod
     def of(c: m.Contract) -> _Index:
-        hit = _INDEXES.get(id(c))
+        hit = _INDEXES.pop(id(c), None)
         if hit is not None and hit[0] is c:
+            _INDEXES[id(c)] = hit  # now the most recent
             return hit[1]
         powers: dict[str, list[tuple[m.Clause, m.Norm]]] = {}
         owed_on: dict[str, list[tuple[m.Clause, m.Norm]]] = {}
@@ -196,8 +197,8 @@ class _Index:
         ix = _Index(frozenset(powers), powers, owed_on, dated, effects_of, on_violation,
                     {cid: i for i, cid in enumerate(c.clauses)}, roots_on, {k: tuple(v) for k, v in kids.items()},
                     due_on)
-        if len(_INDEXES) > 16:
-            _INDEXES.clear()
+        if len(_INDEXES) > 256:  # the oldest goes (the whole contract's is used again and again: keep it fresh)
+            _INDEXES.pop(next(iter(_INDEXES)))
         _INDEXES[id(c)] = (c, ix)
         return ix
 

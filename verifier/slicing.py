@@ -186,14 +186,26 @@ def cone(ix: Index, exprs: list[m.Expr]) -> Slice:
 
 
 def restrict(c: m.Contract, sl: Slice) -> m.Contract:
-    """The contract with only the slice's events, states and clauses (order kept)."""
+    """The contract with only the slice's events, states and clauses (order
+    kept): a walk over the slice, not over the contract."""
+    order = _ORDERS.get(id(c))
+    if order is None or order[0] is not c:
+        if len(_ORDERS) > 64:
+            _ORDERS.pop(next(iter(_ORDERS)))
+        order = _ORDERS[id(c)] = (c, {n: i for i, n in enumerate(c.events)}, {n: i for i, n in enumerate(c.states)},
+                                  {n: i for i, n in enumerate(c.clauses)})
+    _, ev, st, cl = order
     return attrs.evolve(
         c,
-        events={n: e for n, e in c.events.items() if n in sl.events},
-        states={n: s for n, s in c.states.items() if n in sl.states},
-        clauses={n: cl for n, cl in c.clauses.items() if n in sl.clauses},
+        events={n: c.events[n] for n in sorted(sl.events & ev.keys(), key=ev.__getitem__)},
+        states={n: c.states[n] for n in sorted(sl.states & st.keys(), key=st.__getitem__)},
+        clauses={n: c.clauses[n] for n in sorted(sl.clauses & cl.keys(), key=cl.__getitem__)},
         checks=(),
     )
+
+
+# contract -> its declaration orders (for restrict), by id with the contract kept
+_ORDERS: dict[int, tuple[m.Contract, dict[str, int], dict[str, int], dict[str, int]]] = {}
 
 
 # ----------------------------------------------------------------- the forward cone (what-if)

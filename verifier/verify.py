@@ -137,8 +137,16 @@ def timeline_clauses(tl: Timeline) -> tuple[str, ...]:
 
 
 def _clause_order(c: m.Contract) -> Any:
-    order = {cid: i for i, cid in enumerate(c.clauses)}
+    hit = _ORDER.get(id(c))
+    if hit is None or hit[0] is not c:
+        if len(_ORDER) > 64:
+            _ORDER.pop(next(iter(_ORDER)))
+        hit = _ORDER[id(c)] = (c, {cid: i for i, cid in enumerate(c.clauses)})
+    order = hit[1]
     return lambda cid: order.get(cid, 10**6)
+
+
+_ORDER: dict[int, tuple[m.Contract, dict[str, int]]] = {}
 
 
 def outcome_story(tl: Timeline) -> str:

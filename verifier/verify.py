@@ -495,7 +495,7 @@ def run_check(c: m.Contract, check: m.Check, prover: Prover, bigger: Any, bound:
     answer the check on the whole contract ``c``; if it does not, it is put in
     ``spoiled`` and the answer is None."""
     whole = c if spoiled is not None else None
-    out = _ask(check, prover, whole=whole)
+    out, replayed = _ask(check, prover, whole=whole)
     if out.status == "retry":
         assert spoiled is not None and out.scenario is not None
         spoiled.append(out.scenario)
@@ -503,30 +503,32 @@ def run_check(c: m.Contract, check: m.Check, prover: Prover, bigger: Any, bound:
     note = None
     if out.status == "unsat":
         # a proof is a proof up to its bounds: look one occurrence further
-        out2 = _ask(check, bigger(), want_core=False, whole=whole)
+        out2, replayed2 = _ask(check, bigger(), want_core=False, whole=whole)
         if out2.status == "retry":
             assert spoiled is not None and out2.scenario is not None
             spoiled.append(out2.scenario)
             return None
         if out2.status == "sat":
-            out = out2
+            out, replayed = out2, replayed2
             note = f"found only with {bound + 1} occurrences of an event; the answer at {bound} was different"
         elif out2.status == "unknown":
             note = f"re-check at {bound + 1} occurrences was inconclusive: {out2.reason}"
-    return _result(c, check, out, bound, note)
+    return _result(c, check, out, bound, note, replayed)
 
 
-def _ask(check: m.Check, prover: Prover, want_core: bool = True, whole: m.Contract | None = None) -> Outcome:
+def _ask(check: m.Check, prover: Prover, want_core: bool = True,
+         whole: m.Contract | None = None) -> tuple[Outcome, Timeline | None]:
     """The solver's answer; a scenario has the fewest events (by the solver),
     then dates and amounts lowered by replaying it on the prover's slice
     (``verifier.witness``: no proofs over the slice, which at scale cost more
     than the question). With ``whole`` (the prover's slice is lean), a
-    scenario that does not answer the check on ``whole`` comes back as "retry"."""
+    scenario that does not answer the check on ``whole`` comes back as
+    "retry"; one that does comes with its timeline there."""
     from verifier.witness import simplify
 
     out = prover.ask(prover.check_query(check), want_core=want_core, events_only=True)
     if out.status != "sat" or out.scenario is None:
-        return out
+        return out, None
     sl = prover.c
     expected = check.mode != "always"
 
@@ -535,21 +537,20 @@ def _ask(check: m.Check, prover: Prover, want_core: bool = True, whole: m.Contra
         return tl is not None and check_holds_on(tl, check) == (True, expected)
 
     if not accept(out.scenario):  # not a witness on the slice: leave it to _result to report
-        return out if whole is None else attrs.evolve(out, status="retry")
+        return (out if whole is None else attrs.evolve(out, status="retry")), None
     found = simplify(sl, out.scenario, accept)
-    if whole is not None:
-        def on_whole(sc: Scenario) -> bool:
-            tl, _ = _replay(whole, sc)
-            return tl is not None and check_holds_on(tl, check) == (True, expected)
-
-        if not on_whole(found):
-            if not on_whole(out.scenario):
-                return attrs.evolve(out, status="retry")
-            found = out.scenario
-    return attrs.evolve(out, scenario=found)
+    if whole is None:
+        return attrs.evolve(out, scenario=found), None
+    for sc in (found, out.scenario):
+        tl, _ = _replay(whole, sc)
+        if tl is not None and check_holds_on(tl, check) == (True, expected):
+            return attrs.evolve(out, scenario=sc), tl
+    return attrs.evolve(out, status="retry"), None
 
 
-def _result(c: m.Contract, check: m.Check, out: Outcome, bound: int, note: str | None) -> CheckResult:
+def _result(c: m.Contract, check: m.Check, out: Outcome, bound: int, note: str | None,
+            replayed: Timeline | None = None) -> CheckResult:
+    """The result; ``replayed``: the scenario's timeline on ``c``, if at hand."""
     line = check.span.line
     if out.status == "unknown":
         return CheckResult(check.id, check.title, check.mode, "unknown", explain(c, check, "unknown", (), None, None, bound),
@@ -560,7 +561,7 @@ def _result(c: m.Contract, check: m.Check, out: Outcome, bound: int, note: str |
                            explain(c, check, verdict, out.core, None, None, bound), out.core, None, False, note, line)
     sc = out.scenario
     assert sc is not None
-    tl, err = _replay(c, sc)
+    tl, err = (replayed, None) if replayed is not None else _replay(c, sc)
     if tl is None:
         return _internal(c, check, sc, f"replay failed: {err}", line)
     givens_ok, body = check_holds_on(tl, check)

@@ -129,10 +129,7 @@ def timeline_clauses(tl: Timeline) -> tuple[str, ...]:
     out += [e.clause for e in tl.changes() if e.clause is not None]
     out += [cid for cid, _, _ in tl.fulfilled]
     out += [cid for cid, _, _ in tl.open_at_horizon]
-    seen: list[str] = []
-    for cid in out:
-        if cid in tl.contract.clauses and cid not in seen:
-            seen.append(cid)
+    seen = dict.fromkeys(cid for cid in out if cid in tl.contract.clauses)
     return tuple(sorted(seen, key=_clause_order(tl.contract)))
 
 
@@ -382,21 +379,25 @@ def _violation_of(cid: str) -> m.Expr:
     return m.BreachAtom(None, cid)
 
 
-def _run_lean(c: m.Contract, check: m.Check, pair: Any, bound: int) -> tuple[CheckResult | None, Scenario | None]:
+def _run_lean(c: m.Contract, check: m.Check, pair: Any,
+              bound: int) -> tuple[CheckResult | None, tuple[Scenario, Timeline | None] | None]:
     """``run_check`` on a lean slice: (the result, None), or (None, the scenario
-    that did not answer the check on the whole contract)."""
-    spoiled: list[Scenario] = []
+    that did not answer the check on the whole contract, and its timeline there)."""
+    spoiled: list[tuple[Scenario, Timeline | None]] = []
     res = run_check(c, check, pair[0], pair[1], bound, spoiled=spoiled)
     return res, (spoiled[0] if spoiled else None)
 
 
-def _spoilers(c: m.Contract, sc: Scenario | None, sl: Any, parties: set[str | None]) -> set[str]:
+def _spoilers(c: m.Contract, spoiled: tuple[Scenario, Timeline | None] | None, sl: Any,
+              parties: set[str | None]) -> set[str]:
     """The clause of the earliest violation outside the lean slice ``sl``, by a
     party whose breach it left out, in a scenario that answered the check on
     ``sl`` but not on the whole contract."""
-    if sc is None:
+    if spoiled is None:
         return set()
-    tl, _ = _replay(c, sc)
+    sc, tl = spoiled
+    if tl is None:
+        tl, _ = _replay(c, sc)
     if tl is None:
         return set()
     outside = sorted((v.day, v.clause) for v in tl.violations
@@ -489,7 +490,7 @@ def _in_processes(c: m.Contract, bound: int, limit: int, work: list[tuple[Any, l
 
 
 def run_check(c: m.Contract, check: m.Check, prover: Prover, bigger: Any, bound: int,
-              spoiled: list[Scenario] | None = None) -> CheckResult | None:
+              spoiled: list[tuple[Scenario, Timeline | None]] | None = None) -> CheckResult | None:
     """The check answered by ``prover`` (and ``bigger()`` at k+1 to re-check a
     proof). With ``spoiled`` (the prover's slice is lean), a scenario must also
     answer the check on the whole contract ``c``; if it does not, it is put in
@@ -498,7 +499,7 @@ def run_check(c: m.Contract, check: m.Check, prover: Prover, bigger: Any, bound:
     out, replayed = _ask(check, prover, whole=whole)
     if out.status == "retry":
         assert spoiled is not None and out.scenario is not None
-        spoiled.append(out.scenario)
+        spoiled.append((out.scenario, replayed))
         return None
     note = None
     if out.status == "unsat":
@@ -506,7 +507,7 @@ def run_check(c: m.Contract, check: m.Check, prover: Prover, bigger: Any, bound:
         out2, replayed2 = _ask(check, bigger(), want_core=False, whole=whole)
         if out2.status == "retry":
             assert spoiled is not None and out2.scenario is not None
-            spoiled.append(out2.scenario)
+            spoiled.append((out2.scenario, replayed2))
             return None
         if out2.status == "sat":
             out, replayed = out2, replayed2
@@ -541,11 +542,13 @@ def _ask(check: m.Check, prover: Prover, want_core: bool = True,
     found = simplify(sl, out.scenario, accept)
     if whole is None:
         return attrs.evolve(out, scenario=found), None
-    for sc in (found, out.scenario):
+    first: Timeline | None = None
+    for sc in (found, out.scenario) if found != out.scenario else (found,):
         tl, _ = _replay(whole, sc)
         if tl is not None and check_holds_on(tl, check) == (True, expected):
             return attrs.evolve(out, scenario=sc), tl
-    return attrs.evolve(out, status="retry"), None
+        first = first or tl
+    return attrs.evolve(out, status="retry", scenario=found), first  # and what spoiled it
 
 
 def _result(c: m.Contract, check: m.Check, out: Outcome, bound: int, note: str | None,

@@ -249,7 +249,7 @@ def verify_contract(
         if only and check.id not in only and check.title not in only:
             continue
         exprs = [check.body, *check.givens]
-        lean_exprs = _lean_exprs(check) if lean else None
+        lean_exprs = _lean_exprs(check) if lean and len(c.clauses) >= LEAN_MIN_CLAUSES else None
         if lean_exprs is not None:  # its whole slice is made only if the lean one does not do
             sl = plain.reduce(cone(index, lean_exprs), events_of(exprs))
             leans[i] = _Lean(exprs, lean_exprs, events_of(exprs), _lean_parties(check))
@@ -318,6 +318,9 @@ _INDEX: tuple[Any, Any] | None = None
 
 # how many times a lean slice grows before the check goes to its whole slice
 LEAN_ROUNDS = 4
+# lean slices only in contracts this big: in a small one every slice is small,
+# and the extra replays cost more than they save (the seed contract: ~20 ms)
+LEAN_MIN_CLAUSES = 200
 
 
 def _solve_slice(c: m.Contract, bound: int, limit: int, sl: Any, indices: list[int],

@@ -264,7 +264,7 @@ def verify_contract(
     if n > 1:
         solved = _in_processes(c, bound, limit, work, n)
     else:
-        solved = [r for sl, idx, ln in work for r in _solve_slice(c, bound, limit, sl, idx, ln, own_context=big)]
+        solved = [r for sl, idx, ln in work for r in _solve_slice(c, bound, limit, sl, idx, ln)]
     by_index = dict(solved)
     results = [by_index[i] for i in sorted(by_index)]
     if n > 1 and timelines:  # the interpreter's timelines stay in the workers: replay here, for the reports
@@ -278,15 +278,16 @@ def verify_contract(
 
 # A *big* contract has at least this many distinct slices and this many
 # clauses over all of them. Its slices are solved in parallel, each worker
-# given a fixed share in a fixed order, each prover in a Z3 context of its own
-# (~8 ms each; its memory goes with it). Verdicts and the clauses they rest on
-# do not depend on the number of processes. A witness may: which of several
-# valid scenarios Z3 picks depends a little on the process's history (its heap,
-# even across contexts), so witnesses of a big contract can differ between
-# runs; every one is replayed as always, and ``jobs=1`` in a fresh process
-# repeats exactly. A small
-# contract (the seed's five slices, ~0.05 s in all) is solved in one process
-# and Z3's main context, in the checks' order: no contexts and no fork.
+# given a fixed share in a fixed order; a small contract (the seed's five
+# slices, ~0.05 s in all) is solved in one process, in the checks' order.
+# Verdicts and the clauses they rest on do not depend on the number of
+# processes. A witness may: which of several valid scenarios Z3 picks depends a
+# little on what the process solved before (even across Z3 contexts: giving
+# each slice a context of its own did not make witnesses repeat, and cost
+# ~1.4 ms a slice), so witnesses of a big contract can differ between runs
+# with different numbers of processes; every one is replayed as always. Each
+# slice's provers are dropped once its checks are answered, so memory stays
+# that of the biggest slice.
 PARALLEL_MIN_SLICES = 8
 PARALLEL_MIN_CLAUSES = 300
 
@@ -324,7 +325,7 @@ LEAN_MIN_CLAUSES = 200
 
 
 def _solve_slice(c: m.Contract, bound: int, limit: int, sl: Any, indices: list[int],
-                 leans: dict[int, _Lean] | None = None, own_context: bool = True) -> list[tuple[int, CheckResult]]:
+                 leans: dict[int, _Lean] | None = None, own_context: bool = False) -> list[tuple[int, CheckResult]]:
     """The checks ``indices`` of ``c``, which share slice ``sl``: one prover at
     ``bound``, another at ``bound + 1`` made only if some answer needs a re-check.
     A check in ``leans`` has a lean ``sl`` (see ``_lean_exprs``): a scenario found

@@ -45,8 +45,8 @@ def test_events_move_together_to_keep_a_window_then_alone() -> None:
 
 
 def test_rejected_changes_are_not_kept() -> None:
-    """An amount the judge needs above $5 stays where it was; a flag it does not care
-    about goes to false; the date it pins stays pinned."""
+    """An amount the judge needs above $5 goes down to $5.01, one it needs exactly
+    stays; a flag it does not care about goes to false; the date it pins stays pinned."""
     c = _contract()
     e = c.effective
     sc = Scenario("t", {}, (_occ(e + 50, "Deliver", "Seller", 0, conforming=True),))
@@ -61,8 +61,16 @@ def test_rejected_changes_are_not_kept() -> None:
     name = next(p for p, t in c.events[pay].params if t.name == "money")
     actor = (c.events[pay].actors or c.actors)[0]
     sc2 = Scenario("t", {}, (_occ(e, pay, actor, 0, **{name: Money(700, c.currency)}),))
-    out2 = simplify(c, sc2, lambda s: s.events[0].arg(name).cents > 500)  # type: ignore[union-attr]
-    assert out2.events[0].arg(name) == Money(700, c.currency)
+    judged: list[int] = []
+
+    def above_500(s: Scenario) -> bool:
+        judged.append(s.events[0].arg(name).cents)  # type: ignore[union-attr]
+        return judged[-1] > 500
+
+    out2 = simplify(c, sc2, above_500)
+    assert out2.events[0].arg(name) == Money(501, c.currency)  # the smallest that works, to the cent
+    assert judged[0] == 0 and len(judged) < 15  # zero first, then a bisection
+    assert simplify(c, sc2, lambda s: s.events[0].arg(name).cents == 700).events[0].arg(name) == Money(700, c.currency)  # type: ignore[union-attr]
 
 
 def test_nothing_to_do_without_events() -> None:

@@ -13,7 +13,9 @@ the scenario still answers the question. The result is a local minimum:
   later event (so a window after it stays met), then alone, to the earliest
   day, not before the event preceding it (so the story keeps its order), on
   which the scenario still works: first that lower bound, then a bisection;
-- then each amount (money, duration) is tried at zero, and each flag at false.
+- then each amount (money, duration) is tried at zero and, if zero does not
+  work, lowered by bisection to the smallest that does; each flag is tried at
+  false.
 
 No z3 here: ``accept`` is the only judge, so a change can never produce a
 scenario the interpreter does not confirm.
@@ -32,6 +34,7 @@ from dsl.syntax import Money
 Accept = Callable[[Scenario], bool]
 
 _MAX_STEPS = 16  # bisection steps per date: 2**16 days is more than any horizon
+_MAX_AMOUNT_STEPS = 48  # per amount: exact to the cent below $2.8 trillion
 
 
 def _with(c: m.Contract, sc: Scenario, events: list[Occurrence]) -> Scenario:
@@ -68,6 +71,16 @@ def _earliest(c: m.Contract, best: Scenario, events: list[Occurrence], i: int, t
     return _moved(events, i, tail, hi), best
 
 
+def _with_arg(c: m.Contract, best: Scenario, events: list[Occurrence], i: int, p: str, v: m.ConstValue,
+              accept: Accept) -> tuple[list[Occurrence], Scenario] | None:
+    """(the events, the scenario) with event ``i``'s argument ``p`` set to ``v``,
+    if ``accept`` takes it."""
+    args = tuple((n, v if n == p else old) for n, old in events[i].args)
+    trial = events[:i] + [attrs.evolve(events[i], args=args)] + events[i + 1 :]
+    cand = _with(c, best, trial)
+    return (trial, cand) if accept(cand) else None
+
+
 def simplify(c: m.Contract, sc: Scenario, accept: Accept) -> Scenario:
     """``sc`` with dates moved earlier and amounts made smaller while ``accept`` holds."""
     events = list(sc.events)
@@ -101,10 +114,21 @@ def simplify(c: m.Contract, sc: Scenario, accept: Accept) -> Scenario:
                 floor = 0
             else:
                 continue
-            args = tuple((n, floor if n == p else v) for n, v in events[i].args)
-            trial = events[:i] + [attrs.evolve(events[i], args=args)] + events[i + 1 :]
-            cand = _with(c, best, trial)
-            if accept(cand):
-                events[i] = trial[i]
-                best = cand
+            got = _with_arg(c, best, events, i, p, floor, accept)
+            if got is None and not isinstance(value, bool):
+                # the smallest amount that works, by bisection (what a reader wants to
+                # see: the threshold, not whatever the solver happened to pick)
+                cents = value.cents if isinstance(value, Money) else int(value)
+                lo, hi, steps = 1, cents, 0  # ``cents`` works
+                while lo < hi and steps < _MAX_AMOUNT_STEPS:
+                    steps += 1
+                    mid = (lo + hi) // 2
+                    trial_got = _with_arg(c, best, events, i, p, Money(mid, value.currency)
+                                          if isinstance(value, Money) else mid, accept)
+                    if trial_got is not None:
+                        hi, got = mid, trial_got
+                    else:
+                        lo = mid + 1
+            if got is not None:
+                events, best = got
     return best

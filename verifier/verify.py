@@ -146,11 +146,20 @@ def _clause_order(c: m.Contract) -> Any:
 _ORDER: dict[int, tuple[m.Contract, dict[str, int]]] = {}
 
 
+# a story names at most this many violations, then counts the rest (a scenario
+# on a big contract can leave hundreds of dated obligations unmet; the
+# scenario and the timeline still have every one)
+STORY_VIOLATIONS = 12
+
+
 def outcome_story(tl: Timeline) -> str:
     c = tl.contract
     bits = []
-    for v in tl.violations:
+    for v in tl.violations[:STORY_VIOLATIONS]:
         bits.append(f"{v.party} violates {clause_label(c, v.clause)} on {m.date_of(v.day)}")
+    if len(tl.violations) > STORY_VIOLATIONS:
+        more = len(tl.violations) - STORY_VIOLATIONS
+        bits.append(f"{more} more violation{'s' if more != 1 else ''} (see the scenario's timeline)")
     for r in tl.events:
         if not r.effective:
             bits.append(f"{r.occ.actor}'s {r.occ.event} on {m.date_of(r.occ.day)} is ineffective")
@@ -476,6 +485,9 @@ def _in_processes(c: m.Contract, bound: int, limit: int, work: list[tuple[Any, l
 
     import verifier.smt.prove  # noqa: F401  (imported once here, inherited by every worker)
     import verifier.witness  # noqa: F401
+    from verifier.interpreter import _Index
+
+    _Index.of(c)  # the whole contract's interpreter index, built once and inherited
 
     global _FORKED
     order = sorted(range(len(work)), key=lambda j: (-len(work[j][0].clauses), j))

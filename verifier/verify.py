@@ -266,14 +266,12 @@ def verify_contract(
             sl = plain.reduce(cone(index, exprs), events_of(exprs))
         groups.setdefault(sl.key, (sl, []))[1].append(i)
     work = [(sl, idx, {i: leans[i] for i in idx if i in leans}) for sl, idx in groups.values()]
-    global _INDEX
-    _INDEX = (index, plain)
     big = len(work) >= PARALLEL_MIN_SLICES and sum(len(w[0].clauses) for w in work) >= PARALLEL_MIN_CLAUSES
     n = _jobs(jobs, len(work)) if big else 1
     if n > 1:
-        solved = _in_processes(c, bound, limit, work, n)
+        solved = _in_processes(c, bound, limit, work, n, (index, plain))
     else:
-        solved = [r for sl, idx, ln in work for r in _solve_slice(c, bound, limit, sl, idx, ln)]
+        solved = [r for sl, idx, ln in work for r in _solve_slice(c, bound, limit, sl, idx, ln, (index, plain))]
     by_index = dict(solved)
     results = [by_index[i] for i in sorted(by_index)]
     if n > 1 and timelines:  # the interpreter's timelines stay in the workers: replay here, for the reports
@@ -322,10 +320,6 @@ class _Lean:
     parties: set[str | None]  # whose breach the lean slice leaves out (None: anyone's)
 
 
-# (the dependency index, the plain termination rights) of the contract being
-# verified, for growing lean slices (set before workers fork)
-_INDEX: tuple[Any, Any] | None = None
-
 # how many times a lean slice grows before the check goes to its whole slice
 LEAN_ROUNDS = 4
 # lean slices only in contracts this big: in a small one every slice is small,
@@ -334,13 +328,15 @@ LEAN_MIN_CLAUSES = 200
 
 
 def _solve_slice(c: m.Contract, bound: int, limit: int, sl: Any, indices: list[int],
-                 leans: dict[int, _Lean] | None = None, own_context: bool = False) -> list[tuple[int, CheckResult]]:
+                 leans: dict[int, _Lean] | None = None, grow: tuple[Any, Any] | None = None,
+                 own_context: bool = False) -> list[tuple[int, CheckResult]]:
     """The checks ``indices`` of ``c``, which share slice ``sl``: one prover at
     ``bound``, another at ``bound + 1`` made only if some answer needs a re-check.
     A check in ``leans`` has a lean ``sl`` (see ``_lean_exprs``): a scenario found
     there must also answer it on the whole contract; if it does not, the slice
     grows by the clause of the earliest violation that spoiled it (up to
-    ``LEAN_ROUNDS`` times), and then the check goes to its whole slice."""
+    ``LEAN_ROUNDS`` times), and then the check goes to its whole slice; ``grow``
+    is (the dependency index, the plain termination rights) to grow it with."""
     from verifier.slicing import cone, restrict
     from verifier.smt.prove import Prover
 
@@ -371,15 +367,15 @@ def _solve_slice(c: m.Contract, bound: int, limit: int, sl: Any, indices: list[i
                 if res is not None:
                     break
                 extra = _spoilers(c, spoiled, grown, ln.parties)
-                if not extra or _INDEX is None:
+                if not extra or grow is None:
                     break
-                index, plain = _INDEX
+                index, plain = grow
                 ln = attrs.evolve(ln, exprs=[*ln.exprs, *(_violation_of(cid) for cid in sorted(extra))])
                 grown = plain.reduce(cone(index, ln.exprs), ln.events)
                 pair = provers(grown)
             if res is None:
-                assert _INDEX is not None
-                index, plain = _INDEX
+                assert grow is not None
+                index, plain = grow
                 res = run_check(c, check, *provers(plain.reduce(cone(index, ln.whole), ln.events)), bound)
         assert res is not None
         out.append((i, attrs.evolve(res, seconds=time.perf_counter() - t0)))
@@ -466,17 +462,17 @@ def _lean_exprs(check: m.Check) -> list[m.Expr] | None:
     return kept if check.mode in ("possible", "never") else [check.body, *kept]
 
 
-_FORKED: tuple[m.Contract, int, int, list[tuple[Any, list[int], dict[int, _Lean]]]] | None = None
+_FORKED: tuple[m.Contract, int, int, list[tuple[Any, list[int], dict[int, _Lean]]], Any] | None = None
 
 
 def _forked_share(share: list[int]) -> list[tuple[int, CheckResult]]:
     assert _FORKED is not None
-    c, bound, limit, work = _FORKED
-    return [(i, attrs.evolve(r, timeline=None)) for j in share for i, r in _solve_slice(c, bound, limit, *work[j])]
+    c, bound, limit, work, grow = _FORKED
+    return [(i, attrs.evolve(r, timeline=None)) for j in share for i, r in _solve_slice(c, bound, limit, *work[j], grow)]
 
 
 def _in_processes(c: m.Contract, bound: int, limit: int, work: list[tuple[Any, list[int], dict[int, _Lean]]],
-                  n: int) -> list[tuple[int, CheckResult]]:
+                  n: int, grow: Any = None) -> list[tuple[int, CheckResult]]:
     """The slices shared among ``n`` forked workers (they inherit the contract,
     so nothing but the answers crosses a pipe): the biggest first, each to the
     worker with the fewest clauses so far, so the shares are balanced and
@@ -497,7 +493,7 @@ def _in_processes(c: m.Contract, bound: int, limit: int, work: list[tuple[Any, l
         w = load.index(min(load))
         shares[w].append(j)
         load[w] += len(work[j][0].clauses) + 10  # + a slice's fixed cost
-    _FORKED = (c, bound, limit, work)
+    _FORKED = (c, bound, limit, work, grow)
     try:
         with multiprocessing.get_context("fork").Pool(n) as pool:
             return [x for part in pool.map(_forked_share, shares, chunksize=1) for x in part]

@@ -239,7 +239,9 @@ def verify_contract(
     the slice of the contract they depend on; checks with the same slice share
     one solver (and one for the re-check at k+1). The slices of a big contract
     (see ``PARALLEL_MIN_SLICES``) are solved in ``jobs`` forked processes
-    (default: the machine's cores); the answers are the same for any ``jobs``.
+    (default: the machine's cores); the verdicts are the same for any ``jobs``.
+    ``lean``: a check with "not breach by P" is first tried on a slice without
+    P's other duties (``_lean_exprs``; contracts of ``LEAN_MIN_CLAUSES`` or more).
     ``timelines=False``: results of a big contract may come without the
     interpreter's timeline (only the reports draw it; the text and JSON do not
     need it), which spares replaying every scenario once more."""

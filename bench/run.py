@@ -193,7 +193,11 @@ def slice_stats(slices: dict[str, Any], n_clauses: int) -> dict[str, Any]:
 
 
 def rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
+    """Peak resident set of this process or of any finished child (the forked
+    workers that solve a big contract's slices), whichever is bigger."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return max(own, children) / 1024  # Linux: KiB
 
 
 # ====================================================================== workers (child processes)

@@ -330,8 +330,8 @@ LEAN_MIN_CLAUSES = 200
 
 
 def _solve_slice(c: m.Contract, bound: int, limit: int, sl: Any, indices: list[int],
-                 leans: dict[int, _Lean] | None = None, grow: tuple[Any, Any] | None = None,
-                 own_context: bool = False) -> list[tuple[int, CheckResult]]:
+                 leans: dict[int, _Lean] | None = None,
+                 grow: tuple[Any, Any] | None = None) -> list[tuple[int, CheckResult]]:
     """The checks ``indices`` of ``c``, which share slice ``sl``: one prover at
     ``bound``, another at ``bound + 1`` made only if some answer needs a re-check.
     A check in ``leans`` has a lean ``sl`` (see ``_lean_exprs``): a scenario found
@@ -344,12 +344,12 @@ def _solve_slice(c: m.Contract, bound: int, limit: int, sl: Any, indices: list[i
 
     def provers(s: Any) -> tuple[Prover, Any]:
         part = restrict(c, s)
-        prover = Prover(part, bound, limit, own_context=own_context)
+        prover = Prover(part, bound, limit)
         bigger: list[Prover] = []
 
         def at_k_plus_1() -> Prover:
             if not bigger:
-                bigger.append(Prover(part, bound + 1, limit, own_context=own_context))
+                bigger.append(Prover(part, bound + 1, limit))
             return bigger[0]
 
         return prover, at_k_plus_1

@@ -84,22 +84,11 @@ def test_a_story_names_a_dozen_violations_and_counts_the_rest() -> None:
     contract leaves ~25 dated obligations unmet: the explanation names twelve and
     counts the rest; the timeline keeps every one."""
     import re
-    import sys
 
-    sys.path.insert(0, str(ROOT / "bench"))
-    try:
-        from gen_contract import generate  # type: ignore[import-not-found]
-    finally:
-        sys.path.pop(0)
-    from dsl import syntax as s
-    from dsl.load import check_node
-    from dsl.parser import parse_text
+    from tests.benchcontracts import generated
     from verifier.verify import STORY_VIOLATIONS, verify_contract
 
-    node, diags = parse_text(generate(300, 60), "gen.contract")
-    assert isinstance(node, s.ContractFile), diags
-    c, diags = check_node(node, "gen.contract")
-    assert c is not None, diags
+    c = generated(300, 60)
     v = verify_contract(c, analyses=False, only=["supply_2"], jobs=1)
     r = v.results[0]
     assert r.timeline is not None and len(r.timeline.violations) > STORY_VIOLATIONS

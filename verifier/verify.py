@@ -327,7 +327,7 @@ class _Lean:
     """A check first tried on a lean slice: its whole slice, and what to grow
     the lean one from."""
 
-    whole: list[m.Expr]  # the check's expressions (its whole slice's)
+    whole_exprs: list[m.Expr]  # the check's expressions, to slice it whole by
     exprs: list[m.Expr]  # the lean slice's
     events: set[str]
     parties: set[str | None]  # whose breach the lean slice leaves out (None: anyone's)
@@ -389,7 +389,7 @@ def _solve_slice(c: m.Contract, bound: int, limit: int, sl: Any, indices: list[i
             if res is None:
                 assert grow is not None
                 index, plain = grow
-                res = run_check(c, check, *provers(plain.reduce(cone(index, ln.whole), ln.events)), bound)
+                res = run_check(c, check, *provers(plain.reduce(cone(index, ln.whole_exprs), ln.events)), bound)
         assert res is not None
         out.append((i, attrs.evolve(res, seconds=time.perf_counter() - t0)))
         t0 = time.perf_counter()

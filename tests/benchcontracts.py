@@ -1,0 +1,27 @@
+"""The benchmark's generated contracts (bench/gen_contract.py), checked, for tests
+that need a contract bigger than the library's."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from dsl import model as m
+from dsl import syntax as s
+from dsl.load import check_node
+from dsl.parser import parse_text
+
+BENCH = Path(__file__).resolve().parent.parent / "bench"
+
+
+def generated(n_clauses: int, n_checks: int) -> m.Contract:
+    sys.path.insert(0, str(BENCH))
+    try:
+        from gen_contract import generate  # type: ignore[import-not-found]
+    finally:
+        sys.path.pop(0)
+    node, diags = parse_text(generate(n_clauses, n_checks), "gen.contract")
+    assert isinstance(node, s.ContractFile), diags
+    c, diags = check_node(node, "gen.contract")
+    assert c is not None, diags
+    return c

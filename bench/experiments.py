@@ -135,7 +135,7 @@ def one(n: int, m: int, variant: str) -> dict[str, Any]:
     from gen_contract import generate
 
     from dsl.load import check_node
-    from dsl.parser import get_parser, parse_text
+    from dsl.parse import get_parser, parse_text
     from verifier.verify import verify_contract
 
     get_parser()

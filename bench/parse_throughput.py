@@ -1,6 +1,6 @@
 """How fast the front end reads a large contract: parse alone, parse + check,
 and the cost of building the Lark parser with and without its cache (and of
-dsl.parser's own one-time setup).
+dsl.parse's own one-time setup).
 
 Generates a contract of about 1 MB with ``bench/gen_contract.py``, then times
 each stage with ``time.perf_counter``: one warm-up run, then the best of five.
@@ -33,7 +33,7 @@ from gen_contract import generate  # noqa: E402
 from lark import Lark  # noqa: E402
 
 from dsl.load import check_node  # noqa: E402
-from dsl.parser import GRAMMAR, _FastParser, _Reductions, get_parser, parse_text  # noqa: E402
+from dsl.parse import GRAMMAR, _FastParser, _Reductions, get_parser, parse_text  # noqa: E402
 from dsl.syntax import ContractFile  # noqa: E402
 
 TARGET_BYTES = 1_000_000
@@ -62,7 +62,7 @@ def best_of(fn: Callable[[], object], runs: int = RUNS) -> float:
 
 
 def build_parser(cache: str | bool) -> Lark:
-    """The parser as ``dsl.parser.get_parser`` builds it (same options)."""
+    """The parser as ``dsl.parse.get_parser`` builds it (same options)."""
     return Lark(
         GRAMMAR.read_text(encoding="utf-8"),
         parser="lalr",

@@ -214,7 +214,7 @@ def worker_size(spec: dict[str, Any]) -> None:
     from gen_contract import generate
 
     from dsl.load import check_node
-    from dsl.parser import get_parser, parse_text
+    from dsl.parse import get_parser, parse_text
     from verifier.verify import verify_contract
 
     get_parser()  # the Lark parser, built or read from its cache before any timing
@@ -314,7 +314,7 @@ def worker_whatif(spec: dict[str, Any]) -> None:
     from gen_contract import generate
 
     from dsl.load import check_node
-    from dsl.parser import get_parser, parse_text
+    from dsl.parse import get_parser, parse_text
     from verifier.smt import diff, encode
     from verifier.whatif import semantic_diff
 
@@ -347,7 +347,7 @@ def worker_parse(spec: dict[str, Any]) -> None:
     import parse_throughput as pt
 
     from dsl.load import check_node
-    from dsl.parser import get_parser
+    from dsl.parse import get_parser
 
     get_parser()
     text = pt.contract_of_size(spec["bytes"])
@@ -370,7 +370,7 @@ def worker_profile(spec: dict[str, Any]) -> None:
     from gen_contract import generate
 
     from dsl.load import check_node
-    from dsl.parser import get_parser, parse_text
+    from dsl.parse import get_parser, parse_text
     from verifier.verify import verify_contract
 
     get_parser()

@@ -1,6 +1,6 @@
 """The surface model: what a contract file says, node for node.
 
-From text (via ``dsl.parser``) to these frozen nodes. Every node carries a
+From text (via ``dsl.parse``) to these frozen nodes. Every node carries a
 ``Span``; spans are excluded from equality so that two parses of the same
 contract laid out differently compare equal (the formatter's round-trip test
 relies on it).

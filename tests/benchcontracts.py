@@ -9,7 +9,7 @@ from pathlib import Path
 from dsl import model as m
 from dsl import syntax as s
 from dsl.load import check_node
-from dsl.parser import parse_text
+from dsl.parse import parse_text
 
 BENCH = Path(__file__).resolve().parent.parent / "bench"
 

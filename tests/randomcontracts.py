@@ -12,8 +12,9 @@ import random
 
 from dsl import model as m
 from dsl.diagnostics import Sources
-from dsl.load import Occurrence, Scenario, check_node
-from dsl.parser import parse_text
+from dsl.load import check_node
+from dsl.parse import parse_text
+from dsl.scenario import Occurrence, Scenario
 from dsl.syntax import ContractFile
 
 HEADER = """contract "random" effective 2020-01-01 horizon 2020-01-03

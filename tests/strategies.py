@@ -22,7 +22,7 @@ import re
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
-from dsl.parser import GRAMMAR, parse_text
+from dsl.parse import GRAMMAR, parse_text
 
 settings.register_profile(
     "ci",
@@ -531,7 +531,7 @@ def _lay_out(draw: st.DrawFn, tokens: Tokens) -> str:
             prev = NL
             continue
         if out and prev != NL:
-            # the lexer reads a comma after a number into the number (see dsl.formatter)
+            # the lexer reads a comma after a number into the number (see dsl.format)
             may_touch = (tok in _PUNCT_BEFORE or prev in _PUNCT_AFTER) and not (tok == "," and prev[-1].isdigit())
             if style == "spaces":
                 sep = " "

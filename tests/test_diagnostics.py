@@ -32,7 +32,7 @@ import pytest
 
 from dsl.diagnostics import CODES, Sources
 from dsl.load import load_amended, load_scenario
-from dsl.parser import parse_text
+from dsl.parse import parse_text
 from verifier.cli import EXIT_INPUT, EXIT_OK, Streams, print_diagnostics, run_check
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -137,7 +137,7 @@ def test_seeded_bug_is_caught() -> None:
 @pytest.mark.parametrize("seed", range(3))
 def test_generated_contracts_check_cleanly(seed: int) -> None:
     from dsl.load import check_node
-    from dsl.parser import parse_text
+    from dsl.parse import parse_text
 
     text = generate(random.Random(seed))
     node, _ = parse_text(text, "r.contract")

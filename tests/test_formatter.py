@@ -1,4 +1,4 @@
-"""The canonical formatter (``dsl.formatter``): exact layouts of small inline
+"""The canonical formatter (``dsl.format``): exact layouts of small inline
 files, the shipped contract and example scenarios as fixed points or round
 trips, expression brackets, literals, comments, atomic writes, and Hypothesis
 round trips over files drawn from the grammar (``tests/strategies.py``)."""
@@ -18,8 +18,9 @@ from hypothesis import strategies as st
 from lark import Lark, Token
 
 from dsl import syntax as s
-from dsl.formatter import format_expr, format_node, format_source, write_atomically
-from dsl.parser import GRAMMAR, parse_money, parse_text
+from dsl.format import format_expr, format_node, format_source, write_atomically
+from dsl.literals import parse_money
+from dsl.parse import GRAMMAR, parse_text
 from tests import strategies
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -50,7 +51,7 @@ def fmt(text: str) -> str:
 _found: list[str] = []
 
 
-# A heading is `§N Title [facts]`, then maybe a comment (dsl.parser._HEAD_RE).
+# A heading is `§N Title [facts]`, then maybe a comment (dsl.parse._HEAD_RE).
 _HEAD = re.compile(r"§[ \t]*[0-9]+(?:\.[0-9]+)*[a-z]?[^\[#]*(?:\[[^\]]*\])?[ \t]*(?P<comment>#.*)?$")
 
 

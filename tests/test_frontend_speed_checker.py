@@ -15,7 +15,7 @@ import pytest
 
 from dsl import checker as C
 from dsl.load import check_node
-from dsl.parser import parse_text
+from dsl.parse import parse_text
 
 HEAD = 'contract "x" effective 2024-01-01 horizon 2025-01-01\nparty A\nevent E by A\nevent F by A\n'
 

@@ -2,7 +2,7 @@
 the two-pass way built (a Lark tree with ``propagate_positions``, then a
 Transformer).
 
-- The fast LALR loop (``dsl.parser._FastParser``) and Lark's own parser, both
+- The fast LALR loop (``dsl.parse._FastParser``) and Lark's own parser, both
   driving the same reduction functions, give the same nodes, spans and
   diagnostics on every shipped file and on broken variants of them; where the
   input is broken the fast loop gives up and Lark raises.
@@ -27,10 +27,10 @@ import attrs
 import pytest
 from lark import Token, Tree
 
-import dsl.parser as P
+import dsl.parse as P
 from dsl import syntax as s
 from dsl.load import check_node
-from dsl.parser import parse_text
+from dsl.parse import parse_text
 from tests import randomcontracts
 
 ROOT = Path(__file__).resolve().parent.parent

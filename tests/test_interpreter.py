@@ -20,8 +20,9 @@ from hypothesis import strategies as st
 
 from dsl import model as m
 from dsl.diagnostics import Sources
-from dsl.load import Occurrence, Scenario, check_node, load_contract, load_scenario
-from dsl.parser import parse_text
+from dsl.load import check_node, load_contract, load_scenario
+from dsl.parse import parse_text
+from dsl.scenario import Occurrence, Scenario
 from dsl.syntax import ContractFile, Money
 from verifier.interpreter import Conflict, MissingFact, Timeline, check_holds_on, simulate
 

@@ -22,10 +22,12 @@ import pytest
 
 from dsl import model as m
 from dsl import syntax as s
+from dsl.amend import apply_amendment
 from dsl.diagnostics import Diagnostic, Sources, render
-from dsl.load import Occurrence, apply_amendment, check_node, load_contract, load_scenario
+from dsl.load import check_node, load_contract, load_scenario
 from dsl.model import day
-from dsl.parser import parse_text
+from dsl.parse import parse_text
+from dsl.scenario import Occurrence
 from dsl.syntax import Money
 
 FILE = "t.contract"

@@ -3,7 +3,7 @@
 Every contract, scenario and amendment under ``contracts/`` and ``examples/``
 is mutated (truncated, lines deleted, swapped or repeated, tokens replaced by
 other tokens of the file or by junk) and run through the pipeline: parse with
-``dsl.parser.parse_text``, then check (``dsl.load.check_node`` for a contract,
+``dsl.parse.parse_text``, then check (``dsl.load.check_node`` for a contract,
 ``check_scenario`` against the named contract for a scenario,
 ``apply_amendment`` then ``check_node`` for an amendment).
 
@@ -30,9 +30,11 @@ from hypothesis import strategies as st
 
 from dsl import model as m
 from dsl import syntax as s
+from dsl.amend import apply_amendment
 from dsl.diagnostics import CODES, Diagnostic, Sources, render
-from dsl.load import apply_amendment, check_node, check_scenario, load_contract, load_syntax, resolve_relative
-from dsl.parser import parse_text
+from dsl.load import check_node, load_contract, load_syntax, resolve_relative
+from dsl.parse import parse_text
+from dsl.scenario import check_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 CI = bool(os.environ.get("CI"))

@@ -7,7 +7,8 @@ from pathlib import Path
 
 from dsl import model as m
 from dsl.diagnostics import Sources
-from dsl.load import Occurrence, Scenario, load_contract
+from dsl.load import load_contract
+from dsl.scenario import Occurrence, Scenario
 from dsl.syntax import Money
 from verifier.witness import simplify
 

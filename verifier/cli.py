@@ -60,8 +60,7 @@ def diagnostics_json(diags: list[Diagnostic]) -> dict[str, Any]:
 
 def run_check(files: list[str], fmt: str, streams: Streams) -> int:
     from dsl.diagnostics import Sources, summary
-    from dsl.load import load_contract
-    from dsl.parser import parse_file
+    from dsl.load import load_contract, parse_file
 
     sources = Sources()
     all_diags: list[Diagnostic] = []
@@ -95,8 +94,8 @@ def run_check(files: list[str], fmt: str, streams: Streams) -> int:
 
 def run_fmt(files: list[str], write: bool, check: bool, streams: Streams) -> int:
     from dsl.diagnostics import Sources
-    from dsl.formatter import format_source, write_atomically
-    from dsl.parser import read_source
+    from dsl.format import format_source, write_atomically
+    from dsl.load import read_source
 
     sources = Sources()
     status = EXIT_OK

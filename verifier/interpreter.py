@@ -26,7 +26,7 @@ from collections.abc import Iterable
 import attrs
 
 from dsl import model as m
-from dsl.load import Occurrence, Scenario
+from dsl.scenario import Occurrence, Scenario
 from dsl.values import Val, apply_op
 
 

@@ -19,8 +19,8 @@ from typing import Any
 from dsl import model as m
 from dsl import syntax as s
 from dsl.diagnostics import Diagnostic, Sources
-from dsl.load import Occurrence, load_scenario, resolve_relative, same_file
-from dsl.parser import parse_file
+from dsl.load import load_scenario, parse_file, resolve_relative, same_file
+from dsl.scenario import Occurrence
 from verifier.cli import EXIT_FAIL, EXIT_INPUT, EXIT_OK, Streams, diagnostics_json, print_diagnostics
 from verifier.interpreter import EventResult, MissingFact, Timeline, simulate
 

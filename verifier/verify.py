@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from dsl import model as m
-from dsl.load import Scenario
+from dsl.scenario import Scenario
 from dsl.syntax import Money, format_money
 from verifier.interpreter import MissingFact, Timeline, check_holds_on, simulate
 

@@ -115,8 +115,7 @@ def run_what_if(base: str, amendment: str, fmt: str, output: str | None, bound: 
     """``verify BASE --what-if AMENDMENT`` and ``whereas diff BASE OTHER``.
     ``direct``: OTHER may be a whole contract instead of an amendment of BASE."""
     from dsl import syntax as s
-    from dsl.load import load_amended, load_contract
-    from dsl.parser import parse_file
+    from dsl.load import load_amended, load_contract, parse_file
     from verifier.whatif import compare, comparison_exit, comparison_json, comparison_text
 
     sources = Sources()

@@ -14,7 +14,7 @@ from typing import Any
 import attrs
 
 from dsl import model as m
-from dsl.load import Scenario
+from dsl.scenario import Scenario
 from verifier.interpreter import MissingFact, Timeline, simulate
 from verifier.verify import (
     DEFAULT_BOUND,

@@ -28,7 +28,7 @@ from collections.abc import Callable
 import attrs
 
 from dsl import model as m
-from dsl.load import Occurrence, Scenario
+from dsl.scenario import Occurrence, Scenario
 from dsl.syntax import Money
 
 Accept = Callable[[Scenario], bool]

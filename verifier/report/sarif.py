@@ -23,7 +23,8 @@ from typing import Any
 from urllib.parse import quote
 
 from dsl import model as m
-from dsl.load import Scenario, file_sha256
+from dsl.load import file_sha256
+from dsl.scenario import Scenario
 from verifier.interpreter import Timeline
 from verifier.report.view import RunInfo, source_files
 from verifier.verify import FINDING_CODES, CheckResult, Finding, Verification, clause_label, describe_event

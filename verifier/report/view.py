@@ -18,7 +18,7 @@ from pathlib import Path
 import attrs
 
 from dsl import model as m
-from dsl.load import Scenario
+from dsl.scenario import Scenario
 from verifier.interpreter import MissingFact, Timeline, simulate
 from verifier.report import svg
 from verifier.report.formal import clause_reading

@@ -27,7 +27,7 @@ import attrs
 import z3
 
 from dsl import model as m
-from dsl.load import Scenario
+from dsl.scenario import Scenario
 from verifier.slicing import Index, Reach, amended, forward_cone, observation_cone, restrict
 from verifier.smt.encode import Encoding, Slot, Universe
 from verifier.smt.prove import scenario_of

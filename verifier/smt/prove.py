@@ -17,7 +17,7 @@ import attrs
 import z3
 
 from dsl import model as m
-from dsl.load import Occurrence, Scenario
+from dsl.scenario import Occurrence, Scenario
 from dsl.syntax import Money
 from verifier.smt.encode import Encoding
 from verifier.smt.solver import DEFAULT_RLIMIT, make_solver

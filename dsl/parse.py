@@ -17,7 +17,6 @@ import os
 import re
 import sys
 from collections.abc import Callable
-from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from pathlib import Path
 from types import FrameType
@@ -31,7 +30,8 @@ from lark.parsers.lalr_analysis import Shift
 from lark.tree import Meta
 
 from dsl import syntax as s
-from dsl.diagnostics import Diagnostic, Sources
+from dsl.diagnostics import Diagnostic
+from dsl.literals import LiteralError, parse_date, parse_int, parse_money, unquote
 
 GRAMMAR = Path(__file__).with_name("grammar.lark")
 _parser: Lark | None = None
@@ -75,65 +75,6 @@ def get_parser() -> Lark:
         except (OSError, EOFError):  # an unreadable or stale cache: build afresh
             _parser = Lark(GRAMMAR.read_text(encoding="utf-8"), **options)
     return _parser
-
-
-# ----------------------------------------------------------------- literals
-
-_SCALE = {"": 1, "K": 10**3, "k": 10**3, "M": 10**6, "B": 10**9, "bn": 10**9, "T": 10**12}
-_CURRENCY = {"US$": "USD", "$": "USD", "€": "EUR", "£": "GBP"}
-_MONEY_RE = re.compile(
-    r"(?P<cur>US\$|\$|€|£|USD|EUR|GBP|CHF) ?(?P<num>[0-9]+(,[0-9]+)*(\.[0-9]+)?)(?P<scale>K|M|B|T|bn|k)?"
-)
-
-
-class LiteralError(ValueError):
-    pass
-
-
-def parse_money(text: str) -> s.Money:
-    m = _MONEY_RE.fullmatch(text)
-    if m is None:
-        raise LiteralError(f"'{text}' is not an amount")
-    num = m.group("num")
-    if not _well_grouped(num):
-        raise LiteralError(f"the digit groups in '{text}' are not groups of three")
-    try:
-        value = Decimal(num.replace(",", "")) * _SCALE[m.group("scale") or ""] * 100
-    except InvalidOperation as e:  # pragma: no cover - the regex admits only digits
-        raise LiteralError(str(e)) from e
-    if value != value.to_integral_value():
-        raise LiteralError(f"'{text}' is not a whole number of cents")
-    cur = m.group("cur")
-    return s.Money(int(value), _CURRENCY.get(cur, cur))
-
-
-def _well_grouped(num: str) -> bool:
-    whole = num.split(".")[0]
-    if "," not in whole:
-        return True
-    groups = whole.split(",")
-    return 1 <= len(groups[0]) <= 3 and all(len(g) == 3 for g in groups[1:])
-
-
-def parse_date(text: str) -> _dt.date:
-    try:
-        return _dt.date.fromisoformat(text)
-    except ValueError as e:
-        raise LiteralError(f"'{text}' is not a calendar date") from e
-
-
-def parse_int(text: str) -> int:
-    if not _well_grouped(text):
-        raise LiteralError(f"the digit groups in '{text}' are not groups of three")
-    return int(text.replace(",", ""))
-
-
-def unquote(text: str) -> str:
-    """The text between the quotes; a line break and its indentation read as one space."""
-    body = re.sub(r"[ \t\r]*\n[ \t]*", " ", text[1:-1])
-    if text.startswith("“"):
-        return body
-    return re.sub(r"\\(.)", lambda m: {"n": "\n", "t": "\t"}.get(m.group(1), m.group(1)), body)
 
 
 _HEAD_RE = re.compile(
@@ -649,7 +590,7 @@ def _callback_source(rule: Rule) -> str | None:
     n = len(exp)
     name = rule.alias or rule.origin.name
     if n == 0 or rule.options.template_source is not None:
-        raise ValueError(f"grammar rule {rule} has a shape dsl.parser does not handle")
+        raise ValueError(f"grammar rule {rule} has a shape dsl.parse does not handle")
     kept, trailing = _kept(rule)
 
     def value(i: int) -> str:
@@ -668,7 +609,7 @@ def _callback_source(rule: Rule) -> str | None:
         # `?rule`: Lark's ExpandSingleChild hands the child over; the grammar
         # only uses it where exactly one node is kept.
         if len(kept) != 1 or kept[0][1] or kept[0][2] or trailing or exp[kept[0][0]].is_term:
-            raise ValueError(f"grammar rule {rule} has a shape dsl.parser does not handle")
+            raise ValueError(f"grammar rule {rule} has a shape dsl.parse does not handle")
         if n == 1:
             return None
         body = f"x = c[{kept[0][0]}]\n        return (x[0], {pos}, x[2])"
@@ -721,7 +662,7 @@ class _Reductions:
             made.append((fname, None if no_method else rule.alias or rule.origin.name))
         sources = [src.replace("def _make(", f"def {fname}(", 1) for src, fname in fnames.items()]
         namespace: dict[str, Any] = {}
-        exec(compile("\n".join(sources), "<dsl.parser reductions>", "exec"), namespace)
+        exec(compile("\n".join(sources), "<dsl.parse reductions>", "exec"), namespace)
         # functions that call no _Build method are made once, the others per parse
         self.fixed: list[_Reduce] = []
         self.per_parse: list[tuple[int, Callable[[Any], _Reduce], str]] = []
@@ -1132,46 +1073,3 @@ def _parse_text(text: str, file: str) -> tuple[s.SourceFile | None, list[Diagnos
         diags.extend(builder.diags)
         return node, diags
     return None, diags
-
-
-def read_source(path: str, sources: Sources) -> tuple[str | None, list[Diagnostic]]:
-    """Read a file as UTF-8 text, or say why it cannot be read."""
-    where = s.Span(path, 1, 1, 1, 1)
-    p = Path(path)
-    if not p.exists():
-        return None, [Diagnostic("file-not-found", f"no such file: {path}", where, hint="check the path and the spelling")]
-    if not p.is_file():
-        return None, [Diagnostic("not-a-file", f"{path} is not a regular file", where, hint="give a .contract file, not a folder")]
-    try:
-        data = p.read_bytes()
-    except OSError as e:
-        return None, [Diagnostic("not-a-file", f"cannot read {path}: {e.strerror}", where)]
-    if b"\x00" in data[:8192]:
-        return None, [Diagnostic("binary-file", f"{path} is a binary file, not a contract", where, hint="contracts are plain UTF-8 text files ending in .contract")]
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as e:
-        line = data[: e.start].count(b"\n") + 1
-        col = e.start - (data.rfind(b"\n", 0, e.start) + 1) + 1
-        return None, [
-            Diagnostic(
-                "bad-encoding",
-                f"{path} is not valid UTF-8 (byte 0x{data[e.start]:02x})",
-                s.Span(path, line, col, line, col + 1),
-                hint="save the file as UTF-8",
-            )
-        ]
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    text = text.replace("\r\n", "\n")
-    sources.add(path, text)
-    if not text.strip():
-        return None, [Diagnostic("empty-file", f"{path} is empty", where, hint='a contract starts with `contract "Title" effective YYYY-MM-DD`')]
-    return text, []
-
-
-def parse_file(path: str, sources: Sources) -> tuple[s.SourceFile | None, list[Diagnostic]]:
-    text, diags = read_source(path, sources)
-    if text is None:
-        return None, diags
-    return parse_text(text, path)

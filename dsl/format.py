@@ -68,7 +68,8 @@ from lark import Token
 
 from dsl import syntax as s
 from dsl.diagnostics import Diagnostic
-from dsl.parser import _HEAD_RE, GRAMMAR, LiteralError, get_parser, parse_money, parse_text
+from dsl.literals import LiteralError, parse_money
+from dsl.parse import _HEAD_RE, GRAMMAR, get_parser, parse_text
 
 Pos = tuple[int, int]  # 1-based (line, column), as Lark counts them
 

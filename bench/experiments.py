@@ -136,7 +136,7 @@ def one(n: int, m: int, variant: str) -> dict[str, Any]:
 
     from dsl.load import check_node
     from dsl.parse import get_parser, parse_text
-    from verifier.verify import verify_contract
+    from verifier.verify.run import verify_contract
 
     get_parser()
     patch(variant)

@@ -143,8 +143,8 @@ def instrument_verify(on_check: Callable[[], None] | None = None) -> tuple[Meter
     """Wrap what ``verify_contract`` calls. Returns the meter and slice statistics."""
     import z3
 
-    import verifier.slicing as slicing
-    import verifier.verify as verify
+    import verifier.reduce.slicing as slicing
+    import verifier.verify.run as verify
     from verifier.smt import encode, prove
 
     meter = Meter()
@@ -172,7 +172,7 @@ def instrument_verify(on_check: Callable[[], None] | None = None) -> tuple[Meter
     meter.wrap(prove.Prover, "scenario_of", "solve: model to scenario")
     meter.wrap(z3.Solver, "check", "z3: Solver.check")
     meter.wrap(z3.Optimize, "check", "z3: Optimize.check")
-    meter.wrap(verify, "_replay", "replay in interpreter")
+    meter.wrap(verify, "replay", "replay in interpreter")
     if on_check is not None:
         meter.wrap(verify, "run_check", "check loop: run_check", lambda out, a, kw: on_check())
     else:
@@ -215,7 +215,7 @@ def worker_size(spec: dict[str, Any]) -> None:
 
     from dsl.load import check_node
     from dsl.parse import get_parser, parse_text
-    from verifier.verify import verify_contract
+    from verifier.verify.run import verify_contract
 
     get_parser()  # the Lark parser, built or read from its cache before any timing
     base = rss_mb()
@@ -316,7 +316,7 @@ def worker_whatif(spec: dict[str, Any]) -> None:
     from dsl.load import check_node
     from dsl.parse import get_parser, parse_text
     from verifier.smt import diff, encode
-    from verifier.whatif import semantic_diff
+    from verifier.verify.whatif import semantic_diff
 
     get_parser()
     emit("start")
@@ -371,7 +371,7 @@ def worker_profile(spec: dict[str, Any]) -> None:
 
     from dsl.load import check_node
     from dsl.parse import get_parser, parse_text
-    from verifier.verify import verify_contract
+    from verifier.verify.run import verify_contract
 
     get_parser()
     n, m = spec["n"], spec["m"]
@@ -555,7 +555,7 @@ def stage_seed(runs: int) -> dict[str, Any]:
 
     from dsl.diagnostics import Sources
     from dsl.load import load_contract
-    from verifier.verify import verify_contract
+    from verifier.verify.run import verify_contract
 
     loaded = load_contract(str(SEED_CONTRACT), Sources())
     c = loaded.contract

@@ -10,8 +10,8 @@ from typing import Any
 from dsl.diagnostics import Sources
 from dsl.load import load_contract
 from verifier.cli import Streams
-from verifier.verify import verify_contract
-from verifier.verify_cmd import run_verify
+from verifier.cli.verify import run_verify
+from verifier.verify.run import verify_contract
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -58,7 +58,7 @@ def test_unknown_is_a_verdict_with_its_reason_and_exit_3() -> None:
     (r,) = v.results
     assert r.verdict == "unknown"
     assert r.reason is not None and r.reason.startswith("the solver gave up: ")
-    from verifier.verify import exit_code
+    from verifier.verify.results import exit_code
 
     assert exit_code(v) == 3
 
@@ -74,12 +74,12 @@ def test_unknown_never_exits_0(monkeypatch) -> None:  # type: ignore[no-untyped-
 
 
 def _findings_whole_and_sliced(c: Any) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    from verifier.slicing import Index
+    from verifier.reduce.slicing import Index
     from verifier.smt.prove import Prover
-    from verifier.verify import _analysis_provers, run_analyses
+    from verifier.verify.analyses import analysis_provers, run_analyses
 
     whole = run_analyses(c, Prover(c, 2))
-    sliced = run_analyses(c, _analysis_provers(c, Index(c), 2, 50_000_000))
+    sliced = run_analyses(c, analysis_provers(c, Index(c), 2, 50_000_000))
     return [(f.code, f.message) for f in whole], [(f.code, f.message) for f in sliced]
 
 

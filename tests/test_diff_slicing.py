@@ -26,11 +26,11 @@ from hypothesis import strategies as st
 
 from dsl import model as m
 from tests.randomcontracts import all_scenarios, generate, load
-from verifier.interpreter import Timeline, simulate
-from verifier.slicing import Index, amended, forward_cone
+from verifier.reduce.slicing import Index, amended, forward_cone
+from verifier.semantics.interpret import Timeline, simulate
 from verifier.smt import diff
 from verifier.smt.diff import find_difference
-from verifier.whatif import restrict, semantic_diff
+from verifier.verify.whatif import restrict, semantic_diff
 
 CI = bool(os.environ.get("CI"))
 
@@ -111,7 +111,7 @@ def both(a: m.Contract, b: m.Contract, bound: int = 1) -> str:
 
 
 def reading_of(c: m.Contract, sc):  # type: ignore[no-untyped-def]
-    from verifier.whatif import reading
+    from verifier.verify.whatif import reading
 
     return reading(simulate(c, restrict(sc, c)))
 
@@ -183,7 +183,7 @@ def test_a_state_s_own_dates() -> None:
     assert both(a, b) == "difference"
     # the human report shows the row that differs
     from verifier.report import RunInfo, human_report
-    from verifier.whatif import compare
+    from verifier.verify.whatif import compare
 
     md = human_report("md", comparison=compare(a, b, bound=1), run=RunInfo.now())
     row = next(x for x in md.splitlines() if "States holding" in x)

@@ -19,11 +19,11 @@ from hypothesis import strategies as st
 
 from dsl import model as m
 from tests.randomcontracts import HEADER, all_scenarios, generate, load
-from verifier.interpreter import check_holds_on, simulate
-from verifier.slicing import Index, cone, restrict
+from verifier.reduce.slicing import Index, cone, restrict
+from verifier.semantics.interpret import check_holds_on, simulate
 from verifier.smt.encode import Encoding
 from verifier.smt.prove import Prover
-from verifier.verify import verify_contract
+from verifier.verify.run import verify_contract
 
 CI = bool(os.environ.get("CI"))
 

@@ -24,7 +24,7 @@ from dsl.load import check_node, load_contract, load_scenario
 from dsl.parse import parse_text
 from dsl.scenario import Occurrence, Scenario
 from dsl.syntax import ContractFile, Money
-from verifier.interpreter import Conflict, MissingFact, Timeline, check_holds_on, simulate
+from verifier.semantics.interpret import Conflict, MissingFact, Timeline, check_holds_on, simulate
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "contracts" / "openai_microsoft.contract"

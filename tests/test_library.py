@@ -26,7 +26,8 @@ from dsl import model as m
 from dsl.diagnostics import Sources
 from dsl.load import load_contract
 from dsl.syntax import Money
-from verifier.verify import CheckResult, Verification, verify_contract
+from verifier.verify.results import CheckResult, Verification
+from verifier.verify.run import verify_contract
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTRACTS = ROOT / "contracts"

@@ -11,7 +11,8 @@ import pytest
 
 from dsl.diagnostics import Sources
 from dsl.load import load_contract
-from verifier.verify import to_json, verify_contract
+from verifier.report.jsondoc import to_json
+from verifier.verify.run import verify_contract
 
 CONTRACTS = Path(__file__).resolve().parent.parent / "contracts"
 
@@ -25,7 +26,7 @@ def _contract(name: str):  # type: ignore[no-untyped-def]
 def test_small_contracts_stay_in_one_process(monkeypatch: pytest.MonkeyPatch) -> None:
     """The seed contract (five slices) is not worth a fork: with jobs=2 no worker is
     started, and the answers are those of jobs=1."""
-    import verifier.verify as v
+    import verifier.verify.run as v
 
     c = _contract("openai_microsoft.contract")
     one = verify_contract(c, analyses=False, jobs=1)
@@ -33,7 +34,7 @@ def test_small_contracts_stay_in_one_process(monkeypatch: pytest.MonkeyPatch) ->
     def no_fork(*args: object, **kw: object) -> None:
         raise AssertionError("a small contract was forked")
 
-    monkeypatch.setattr(v, "_in_processes", no_fork)
+    monkeypatch.setattr(v, "in_processes", no_fork)
     two = verify_contract(c, analyses=False, jobs=2)
     assert json.dumps(to_json(one)["results"]) == json.dumps(to_json(two)["results"])
 
@@ -41,7 +42,7 @@ def test_small_contracts_stay_in_one_process(monkeypatch: pytest.MonkeyPatch) ->
 def test_answers_do_not_depend_on_what_was_solved_before() -> None:
     """A check alone, and the same check after checks on other slices: the same
     scenario (checks that share a slice share a solver, so those are left out)."""
-    from verifier.slicing import Index, cone
+    from verifier.reduce.slicing import Index, cone
 
     c = _contract("saas_agreement.contract")
     ix = Index(c)

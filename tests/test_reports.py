@@ -29,18 +29,19 @@ from click.testing import CliRunner
 from dsl.diagnostics import Sources
 from dsl.load import load_contract
 from verifier import __version__
+from verifier.cli.verify import verify_command
 from verifier.report import RunInfo, human_report, machine_report
 from verifier.report.formal import clause_reading
 from verifier.report.human import md_escape
-from verifier.verify import Verification, verify_contract
-from verifier.verify_cmd import verify_command
+from verifier.verify.results import Verification
+from verifier.verify.run import verify_contract
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = ROOT / "tests" / "golden" / "reports"
 SEED = "contracts/openai_microsoft.contract"
 AMENDMENT = "examples/amendments/expert_panel.amendment"
 SARIF_SCHEMA = json.loads((ROOT / "tests/schemas/sarif-2.1.0.json").read_text())
-VERIFY_SCHEMA = json.loads((ROOT / "verifier/schemas/verify.schema.json").read_text())
+VERIFY_SCHEMA = json.loads((ROOT / "verifier/report/schemas/verify.schema.json").read_text())
 
 EVIL = '''contract "Evil <script>alert(1)</script> | * _ # [x](y)"
   effective 2024-01-01

@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from verifier.cli import Streams, whereas
-from verifier.simulate_cmd import run_simulate
+from verifier.cli.simulate import run_simulate
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "contracts" / "openai_microsoft.contract"

@@ -10,10 +10,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.randomcontracts import generate, load
-from verifier.slicing import Index, cone, restrict
+from verifier.reduce.slicing import Index, cone, restrict
+from verifier.reduce.symmetry import Plain, events_of
 from verifier.smt.prove import Prover
-from verifier.symmetry import Plain, events_of
-from verifier.verify import verify_contract
+from verifier.verify.run import verify_contract
 
 CI = bool(os.environ.get("CI"))
 
@@ -126,10 +126,10 @@ def test_lean_slices_answer_as_whole_ones(r: random.Random) -> None:
 def _lean_agrees(r: random.Random) -> None:
     """Checks with "not breach by P" are first tried on a slice without every
     clause P can violate, grown from the violations that spoil its scenarios
-    (verifier/verify.py ``_lean_exprs``): the verdicts are those of the whole
+    (verifier/verify.py ``lean_exprs``): the verdicts are those of the whole
     slices, and every scenario replays on the whole contract. (A first version
     that also left out an ``always`` body's "not breach" failed this.)"""
-    import verifier.verify as v
+    import verifier.verify.run as v
 
     c = load(_with_rights(generate(r)))
     assert c is not None

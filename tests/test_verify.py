@@ -15,12 +15,12 @@ import pytest
 from dsl.diagnostics import Sources
 from dsl.load import load_contract
 from verifier.cli import Streams
-from verifier.verify import verify_contract
-from verifier.verify_cmd import run_verify
+from verifier.cli.verify import run_verify
+from verifier.verify.run import verify_contract
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = "contracts/openai_microsoft.contract"
-SCHEMA = json.loads((ROOT / "verifier/schemas/verify.schema.json").read_text())
+SCHEMA = json.loads((ROOT / "verifier/report/schemas/verify.schema.json").read_text())
 
 
 def run(args: list[str], fmt: str = "text", output: str | None = None, bound: int = 2) -> tuple[int, str, str]:

@@ -20,7 +20,9 @@ from typing import Any
 from dsl import model as m
 from dsl.diagnostics import Sources
 from dsl.load import load_contract
-from verifier.verify import CheckResult, Verification, fmt_value, verify_contract
+from verifier.verify.explain import fmt_value
+from verifier.verify.results import CheckResult, Verification
+from verifier.verify.run import verify_contract
 
 HEAD = 'contract "Constructs" effective 2024-01-01 horizon 2024-12-31\n'
 BOUNDS = "within the bounds (at most 2 occurrences of each event, dates up to 2024-12-31)"

@@ -15,12 +15,12 @@ import pytest
 from dsl.diagnostics import Sources
 from dsl.load import load_amended, load_contract
 from verifier.cli import Streams
-from verifier.verify_cmd import run_what_if
-from verifier.whatif import compare
+from verifier.cli.verify import run_what_if
+from verifier.verify.whatif import compare
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = "contracts/openai_microsoft.contract"
-SCHEMA = json.loads((ROOT / "verifier/schemas/verify.schema.json").read_text())
+SCHEMA = json.loads((ROOT / "verifier/report/schemas/verify.schema.json").read_text())
 
 
 @pytest.fixture(autouse=True)
@@ -112,7 +112,7 @@ def test_rewording_only_changes_nothing() -> None:
 def test_sliced_diff_agrees_with_the_whole_miter(amendment: str) -> None:
     """The diff encodes only what the amendment can reach; over both whole
     versions it reaches the same conclusion, and both scenarios replay."""
-    from verifier.whatif import semantic_diff
+    from verifier.verify.whatif import semantic_diff
 
     src = Sources()
     base = load_contract(SEED, src).contract

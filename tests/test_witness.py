@@ -10,7 +10,7 @@ from dsl.diagnostics import Sources
 from dsl.load import load_contract
 from dsl.scenario import Occurrence, Scenario
 from dsl.syntax import Money
-from verifier.witness import simplify
+from verifier.verify.witness import simplify
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -87,7 +87,8 @@ def test_a_story_names_a_dozen_violations_and_counts_the_rest() -> None:
     import re
 
     from tests.benchcontracts import generated
-    from verifier.verify import STORY_VIOLATIONS, verify_contract
+    from verifier.verify.explain import STORY_VIOLATIONS
+    from verifier.verify.run import verify_contract
 
     c = generated(300, 60)
     v = verify_contract(c, analyses=False, only=["supply_2"], jobs=1)

@@ -18,8 +18,8 @@ from collections.abc import Iterable, Sequence
 
 from dsl import model as m
 from verifier.report.view import RunInfo, source_files
-from verifier.verify import Verification
-from verifier.whatif import Comparison
+from verifier.verify.results import Verification
+from verifier.verify.whatif import Comparison
 
 __all__ = ["HUMAN_FORMATS", "MACHINE_FORMATS", "RunInfo", "human_report", "input_files", "machine_report",
            "report_format", "report_target_error"]

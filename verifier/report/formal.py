@@ -12,7 +12,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from dsl import model as m
-from verifier.verify import fmt_value
+from verifier.verify.explain import fmt_value
 
 # binding strength: a lower number binds more loosely
 _PREC = {"implies": 1, "or": 2, "and": 3, "not": 4, "==": 5, "!=": 5, "<": 5, "<=": 5, ">": 5, ">=": 5,

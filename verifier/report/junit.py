@@ -19,8 +19,9 @@ import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 
 from verifier.report.view import RunInfo
-from verifier.verify import CheckResult, Verification, clause_label, describe_event, fmt_value
-from verifier.whatif import Comparison
+from verifier.verify.explain import clause_label, describe_event, fmt_value
+from verifier.verify.results import CheckResult, Verification
+from verifier.verify.whatif import Comparison
 
 # characters XML 1.0 cannot carry at all, even escaped
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")

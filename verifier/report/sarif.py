@@ -25,10 +25,11 @@ from urllib.parse import quote
 from dsl import model as m
 from dsl.load import file_sha256
 from dsl.scenario import Scenario
-from verifier.interpreter import Timeline
 from verifier.report.view import RunInfo, source_files
-from verifier.verify import FINDING_CODES, CheckResult, Finding, Verification, clause_label, describe_event
-from verifier.whatif import Comparison
+from verifier.semantics.interpret import Timeline
+from verifier.verify.explain import clause_label, describe_event
+from verifier.verify.results import FINDING_CODES, CheckResult, Finding, Verification
+from verifier.verify.whatif import Comparison
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 

@@ -19,11 +19,12 @@ import attrs
 
 from dsl import model as m
 from dsl.scenario import Scenario
-from verifier.interpreter import MissingFact, Timeline, simulate
 from verifier.report import svg
 from verifier.report.formal import clause_reading
-from verifier.verify import FINDING_CODES, CheckResult, Finding, Verification, fmt_value
-from verifier.whatif import Comparison, restrict
+from verifier.semantics.interpret import MissingFact, Timeline, simulate
+from verifier.verify.explain import fmt_value
+from verifier.verify.results import FINDING_CODES, CheckResult, Finding, Verification
+from verifier.verify.whatif import Comparison, restrict
 
 CLAUSE_ID = re.compile(r"§[0-9]+(?:\.[0-9]+)*[a-z]?")
 

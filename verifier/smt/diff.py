@@ -28,7 +28,7 @@ import z3
 
 from dsl import model as m
 from dsl.scenario import Scenario
-from verifier.slicing import Index, Reach, amended, forward_cone, observation_cone, restrict
+from verifier.reduce.slicing import Index, Reach, amended, forward_cone, observation_cone, restrict
 from verifier.smt.encode import Encoding, Slot, Universe
 from verifier.smt.prove import scenario_of
 from verifier.smt.solver import DEFAULT_RLIMIT, make_solver

@@ -171,14 +171,14 @@ def _build_commands() -> None:
     @click.argument("scenario", required=False, metavar="SCENARIO")
     @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
     def simulate_cmd(first: str, scenario: str | None, fmt: str) -> None:
-        from verifier.simulate_cmd import run_simulate
+        from verifier.cli.simulate import run_simulate
 
         if scenario is None:
             raise SystemExit(run_simulate(None, first, fmt, _streams()))
         raise SystemExit(run_simulate(first, scenario, fmt, _streams()))
 
     globals().update(whereas=whereas, check_cmd=check_cmd, fmt_cmd=fmt_cmd, simulate_cmd=simulate_cmd)
-    from verifier.verify_cmd import diff_command, verify_command
+    from verifier.cli.verify import diff_command, verify_command
 
     whereas.add_command(verify_command)
     whereas.add_command(diff_command)
@@ -222,7 +222,7 @@ def verify_main(argv: list[str] | None = None) -> None:
     files = _only_files(sys.argv[1:] if argv is None else list(argv))
     if files is not None:
         sys.exit(_verify_files(files))
-    from verifier.verify_cmd import verify_command
+    from verifier.cli.verify import verify_command
 
     sys.exit(_main(verify_command, argv))
 
@@ -261,8 +261,8 @@ def _verify_files(files: list[str]) -> int:
     import errno
 
     try:
-        _import_frozen("dsl.load", "verifier.verify", "verifier.verify_cmd")  # what run_verify imports first
-        from verifier.verify_cmd import run_verify
+        _import_frozen("dsl.load", "verifier.verify.run", "verifier.cli.verify")  # what run_verify imports first
+        from verifier.cli.verify import run_verify
 
         # z3 only once the input has been found good, as run_verify does
         return run_verify(files, [], "text", None, 2, False, _streams(),

@@ -548,3 +548,16 @@ def check_holds_on(tl: Timeline, check: m.Check) -> tuple[bool, bool]:
     """(givens hold, body holds) on this timeline."""
     g = all(evaluate(tl, x) for x in check.givens)
     return g, evaluate(tl, check.body)
+
+
+def replay(c: m.Contract, sc: Scenario) -> tuple[Timeline | None, str | None]:
+    """``simulate``, or None and why not (a fact the scenario lacks)."""
+    try:
+        return simulate(c, sc), None
+    except MissingFact as e:
+        return None, f"the scenario lacks fact {e.name}"
+
+
+def index_of(c: m.Contract) -> None:
+    """Build (and keep) the interpreter's index of ``c`` now: forked workers inherit it."""
+    _Index.of(c)

@@ -33,7 +33,10 @@ def run_verify(
 ) -> int:
     """``before_solving``: called once the input has been found good, before the first proof."""
     from dsl.load import load_contract
-    from verifier.verify import exit_code, to_json, to_text, verify_contract
+    from verifier.report.jsondoc import to_json
+    from verifier.report.text import to_text
+    from verifier.verify.results import exit_code
+    from verifier.verify.run import verify_contract
 
     sources = Sources()
     loaded = []
@@ -116,7 +119,9 @@ def run_what_if(base: str, amendment: str, fmt: str, output: str | None, bound: 
     ``direct``: OTHER may be a whole contract instead of an amendment of BASE."""
     from dsl import syntax as s
     from dsl.load import load_amended, load_contract, parse_file
-    from verifier.whatif import compare, comparison_exit, comparison_json, comparison_text
+    from verifier.report.jsondoc import comparison_json
+    from verifier.report.text import comparison_text
+    from verifier.verify.whatif import compare, comparison_exit
 
     sources = Sources()
     lb = load_contract(base, sources)

@@ -15,17 +15,10 @@ import attrs
 
 from dsl import model as m
 from dsl.scenario import Scenario
-from verifier.interpreter import MissingFact, Timeline, simulate
-from verifier.verify import (
-    DEFAULT_BOUND,
-    Verification,
-    clause_label,
-    describe_event,
-    scenario_json,
-    to_json,
-    to_text,
-    verify_contract,
-)
+from verifier.semantics.interpret import MissingFact, Timeline, simulate
+from verifier.verify.explain import clause_label, describe_event
+from verifier.verify.results import DEFAULT_BOUND, Verification
+from verifier.verify.run import verify_contract
 
 
 @attrs.frozen
@@ -170,65 +163,6 @@ def semantic_diff(base: m.Contract, amended: m.Contract, bound: int = DEFAULT_BO
             "it the same under both; please report it"
         )
     return Difference(out.scenario, ra, rb, what), "difference", ""
-
-
-# ----------------------------------------------------------------- output
-
-
-def comparison_json(cmp: Comparison) -> dict[str, Any]:
-    doc = to_json(cmp.amended)
-    d = cmp.difference
-    doc["comparison"] = {
-        "base": cmp.base_file,
-        "amendment": cmp.amendment_file,
-        "checks": [{"id": i, "before": b, "after": a, "changed": ch} for i, b, a, ch in cmp.rows],
-        "difference": None if d is None else {
-            "scenario": scenario_json(cmp.amended.contract, d.scenario)
-            if all(o.event in cmp.amended.contract.events for o in d.scenario.events)
-            else scenario_json(cmp.base.contract, d.scenario),
-            "differs_in": list(d.what),
-            "before": d.before.to_json(),
-            "after": d.after.to_json(),
-        },
-        "status": cmp.diff_status,
-        "note": cmp.diff_note or None,
-    }
-    return doc
-
-
-def comparison_text(cmp: Comparison, full: bool = True) -> str:
-    """The comparison; ``full`` puts the amended contract's whole verification first
-    (``verify --what-if``), otherwise only the comparison is shown (``whereas diff``)."""
-    lines = [to_text(cmp.amended).rstrip("\n"), ""] if full else []
-    lines += [f"What-if: {cmp.amendment_file} against {cmp.base_file}", ""]
-    w = max([len(i) for i, *_ in cmp.rows] + [5])
-    lines.append(f"  {'check':<{w}}  {'before':<8} {'after':<8}")
-    for i, b, a, ch in cmp.rows:
-        lines.append(f"  {i:<{w}}  {b:<8} {a:<8}{'  <- changed' if ch else ''}")
-    changed = sum(1 for *_, ch in cmp.rows if ch)
-    lines.append(f"  {changed} of {len(cmp.rows)} verdicts changed")
-    lines.append("")
-    d = cmp.difference
-    if d is None:
-        label = {"none": "No difference", "unknown": "Unknown", "internal-error": "INTERNAL ERROR"}[cmp.diff_status]
-        lines.append(f"Semantic diff: {label}: {cmp.diff_note}")
-    else:
-        c = cmp.amended.contract if all(o.event in cmp.amended.contract.events for o in d.scenario.events) else cmp.base.contract
-        lines.append(f"Semantic diff: the versions differ in {'; '.join(d.what)}. A scenario:")
-        for o in d.scenario.events:
-            lines.append(f"    {describe_event(c, o)}")
-        for k, v in sorted(d.scenario.facts.items()):
-            lines.append(f"    fact {k} = {v}")
-        held = "when states hold" in d.what
-        left, right = d.before.lines(held), d.after.lines(held)
-        wl = max(len(x) for x in left + ["before (base)"])
-        lines.append(f"  {'before (base)':<{wl}} | after (amended)")
-        lines.append(f"  {'-' * wl}-+-{'-' * max(len(x) for x in right + ['after (amended)'])}")
-        for n in range(max(len(left), len(right))):
-            lx = left[n] if n < len(left) else ""
-            rx = right[n] if n < len(right) else ""
-            lines.append(f"  {lx:<{wl}} | {rx}")
-    return "\n".join(lines) + "\n"
 
 
 def comparison_exit(cmp: Comparison, diff: bool = False) -> int:

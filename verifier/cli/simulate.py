@@ -22,7 +22,7 @@ from dsl.diagnostics import Diagnostic, Sources
 from dsl.load import load_scenario, parse_file, resolve_relative, same_file
 from dsl.scenario import Occurrence
 from verifier.cli import EXIT_FAIL, EXIT_INPUT, EXIT_OK, Streams, diagnostics_json, print_diagnostics
-from verifier.interpreter import EventResult, MissingFact, Timeline, simulate
+from verifier.semantics.interpret import EventResult, MissingFact, Timeline, simulate
 
 SCHEMA = "whereas.simulate/1"
 

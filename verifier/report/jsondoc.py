@@ -1,0 +1,113 @@
+"""From a verification to its JSON document (``whereas.verify/1``, see
+``schemas/verify.schema.json``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dsl import model as m
+from dsl.scenario import Scenario
+from dsl.syntax import Money, format_money
+from verifier.verify.explain import fmt_value
+from verifier.verify.results import Verification
+from verifier.verify.whatif import Comparison
+
+
+def scenario_json(c: m.Contract, sc: Scenario | None) -> dict[str, Any] | None:
+    if sc is None:
+        return None
+    return {
+        "events": [
+            {
+                "date": m.date_of(o.day).isoformat(),
+                "event": o.event,
+                "by": o.actor,
+                "args": {n: value_json(v, c.events[o.event].param_type(n)) for n, v in o.args},
+            }
+            for o in sc.events
+        ],
+        "facts": {k: value_json(v, c.facts[k].type) for k, v in sorted(sc.facts.items())},
+    }
+
+
+def value_json(v: m.ConstValue, t: m.Type | None) -> Any:
+    if isinstance(v, Money):
+        return {"cents": v.cents, "currency": v.currency, "text": format_money(v)}
+    if t is not None and t.name == "date" and isinstance(v, int):
+        return m.date_of(v).isoformat()
+    if t is not None and t.name == "percent":
+        return fmt_value(v, t)
+    if hasattr(v, "numerator") and not isinstance(v, (int, bool)):
+        return str(v)
+    return v
+
+
+def clause_json(c: m.Contract, cid: str) -> dict[str, Any]:
+    cl = c.clauses[cid]
+    return {"id": cid, "title": cl.title, "line": cl.head_span.line, "file": cl.head_span.file}
+
+
+def to_json(v: Verification, timings: bool = False) -> dict[str, Any]:
+    c = v.contract
+    doc: dict[str, Any] = {
+        "schema": "whereas.verify/1",
+        "contract": {"title": c.title, "file": c.file, "sha256": v.sha256},
+        "bounds": {
+            "occurrences": v.bound,
+            "rechecked_at": v.bound + 1,
+            "horizon": m.date_of(c.horizon).isoformat(),
+            "effective": m.date_of(c.effective).isoformat(),
+        },
+        "results": [
+            {
+                "id": r.id,
+                "title": r.title,
+                "kind": r.kind,
+                "verdict": r.verdict,
+                "explanation": r.explanation,
+                "clauses": [clause_json(c, x) for x in r.clauses],
+                "scenario": scenario_json(c, r.scenario),
+                "replayed": r.replayed,
+                "reason": r.reason,
+                "line": r.line,
+                **({"seconds": round(r.seconds, 4)} if timings else {}),
+            }
+            for r in v.results
+        ],
+        "findings": [
+            {
+                "code": f.code,
+                "severity": f.severity,
+                "message": f.message,
+                "clauses": [clause_json(c, x) for x in f.clauses if x in c.clauses],
+                "scenario": scenario_json(c, f.scenario),
+            }
+            for f in v.findings
+        ],
+        "summary": v.summary(),
+    }
+    if timings:
+        doc["seconds"] = round(v.seconds, 4)
+    return doc
+
+
+def comparison_json(cmp: Comparison) -> dict[str, Any]:
+    doc = to_json(cmp.amended)
+    d = cmp.difference
+    doc["comparison"] = {
+        "base": cmp.base_file,
+        "amendment": cmp.amendment_file,
+        "checks": [{"id": i, "before": b, "after": a, "changed": ch} for i, b, a, ch in cmp.rows],
+        "difference": None if d is None else {
+            "scenario": scenario_json(cmp.amended.contract, d.scenario)
+            if all(o.event in cmp.amended.contract.events for o in d.scenario.events)
+            else scenario_json(cmp.base.contract, d.scenario),
+            "differs_in": list(d.what),
+            "before": d.before.to_json(),
+            "after": d.after.to_json(),
+        },
+        "status": cmp.diff_status,
+        "note": cmp.diff_note or None,
+    }
+    return doc

@@ -1,0 +1,152 @@
+"""From a result to the words a lawyer reads: events, clauses, a scenario's story, and
+the explanation of each verdict.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dsl import model as m
+from dsl.scenario import Scenario
+from dsl.syntax import Money, format_money
+from verifier.semantics.interpret import Timeline
+
+
+def fmt_value(v: m.ConstValue, t: m.Type | None = None) -> str:
+    if isinstance(v, Money):
+        return format_money(v)
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if t is not None and t.name == "date" and isinstance(v, int):
+        return m.date_of(v).isoformat()
+    if t is not None and t.name == "duration" and isinstance(v, int):
+        return f"{v} day" + ("s" if v != 1 else "")
+    if hasattr(v, "numerator") and t is not None and t.name == "percent":
+        return f"{float(v) * 100:g}%"
+    return str(v)
+
+
+def describe_event(c: m.Contract, o: Any) -> str:
+    ev = c.events[o.event]
+    args = ", ".join(f"{n}: {fmt_value(v, ev.param_type(n))}" for n, v in o.args)
+    call = f"{o.event}({args})" if args else o.event
+    return f"{m.date_of(o.day).isoformat()}  {call} by {o.actor}"
+
+
+def clause_label(c: m.Contract, cid: str) -> str:
+    cl = c.clauses.get(cid)
+    return f"{cid} {cl.title}".strip() if cl else cid
+
+
+def join_and(items: list[str]) -> str:
+    if not items:
+        return ""
+    if len(items) == 1:
+        return items[0]
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def timeline_clauses(tl: Timeline) -> tuple[str, ...]:
+    """The clauses that acted in a scenario: rulings, powers, violations, effects."""
+    out: list[str] = []
+    for r in tl.events:
+        if r.power:
+            out.append(r.power)
+        elif not r.effective:  # the powers it lacked decide that it changed nothing
+            out += [cl.id for cl in tl.contract.clauses.values()
+                    if any(n.modality == "power" and n.event == r.occ.event for n in cl.norms)]
+        for root, decider, _ in r.decisions:
+            out += [root] + decider.split(",")
+    out += [v.clause for v in tl.violations]
+    out += [e.clause for e in tl.changes() if e.clause is not None]
+    out += [cid for cid, _, _ in tl.fulfilled]
+    out += [cid for cid, _, _ in tl.open_at_horizon]
+    seen = dict.fromkeys(cid for cid in out if cid in tl.contract.clauses)
+    return tuple(sorted(seen, key=clause_order(tl.contract)))
+
+
+def clause_order(c: m.Contract) -> Any:
+    hit = _ORDER.get(id(c))
+    if hit is None or hit[0] is not c:
+        if len(_ORDER) > 64:
+            _ORDER.pop(next(iter(_ORDER)))
+        hit = _ORDER[id(c)] = (c, {cid: i for i, cid in enumerate(c.clauses)})
+    order = hit[1]
+    return lambda cid: order.get(cid, 10**6)
+
+
+_ORDER: dict[int, tuple[m.Contract, dict[str, int]]] = {}
+
+
+# a story names at most this many violations, then counts the rest (a scenario
+# on a big contract can leave hundreds of dated obligations unmet; the
+# scenario and the timeline still have every one)
+STORY_VIOLATIONS = 12
+
+
+def outcome_story(tl: Timeline) -> str:
+    c = tl.contract
+    bits = []
+    for v in tl.violations[:STORY_VIOLATIONS]:
+        bits.append(f"{v.party} violates {clause_label(c, v.clause)} on {m.date_of(v.day)}")
+    if len(tl.violations) > STORY_VIOLATIONS:
+        more = len(tl.violations) - STORY_VIOLATIONS
+        bits.append(f"{more} more violation{'s' if more != 1 else ''} (see the scenario's timeline)")
+    for r in tl.events:
+        if not r.effective:
+            bits.append(f"{r.occ.actor}'s {r.occ.event} on {m.date_of(r.occ.day)} is ineffective")
+    for e in tl.changes():
+        if e.state is not None:
+            bits.append(f"{e.state} {'starts' if e.start else 'ends'} from {m.date_of(e.day)}")
+        else:
+            bits.append(f"the contract ends from {m.date_of(e.day)}")
+    for x in tl.conflicts:
+        bits.append(f"{join_and(list(x.clauses))} conflict on {m.date_of(x.day)}")
+    for cid, _ti, j in tl.fulfilled:
+        o = tl.events[j].occ
+        bits.append(f"the obligation under {clause_label(c, cid)} is met by {o.event} on {m.date_of(o.day)}")
+    for cid, start, last in tl.open_at_horizon:
+        bits.append(
+            f"an obligation under {clause_label(c, cid)} set off on {m.date_of(start)} is still open at the horizon "
+            f"(due by {m.date_of(last)})"
+        )
+    return "; ".join(bits) if bits else "nobody is in breach and no state changes"
+
+
+def scenario_story(c: m.Contract, sc: Scenario) -> str:
+    if not sc.events:
+        what = "no event at all"
+    else:
+        what = "; ".join(describe_event(c, o).replace("  ", " ") for o in sc.events)
+    if sc.facts:
+        what += " (with " + ", ".join(f"{k} = {fmt_value(v, c.facts[k].type)}" for k, v in sc.facts.items()) + ")"
+    return what
+
+
+def explain(c: m.Contract, check: m.Check, verdict: str, clauses: tuple[str, ...], sc: Scenario | None,
+            tl: Timeline | None, bound: int) -> str:
+    bounds = f"within the bounds (at most {bound} occurrences of each event, dates up to {m.date_of(c.horizon)})"
+    given = " in which the givens hold" if check.givens else ""
+    cited = join_and([clause_label(c, x) for x in clauses]) or "the contract's declarations alone"
+    if verdict == "unknown":
+        return "Unknown: the solver could not decide this question; see the reason."
+    if sc is not None and tl is not None:
+        story = f"{scenario_story(c, sc)}. Then {outcome_story(tl)}."
+        if sc.events:
+            story += " (Dates are the earliest and amounts the smallest that work.)"
+        if check.mode == "possible":
+            return f"Yes, this is possible. The shortest scenario found{given}: {story}"
+        if check.mode == "always":
+            return f"No, not always. A counterexample{given}: {story}"
+        return f"No, this can happen. A scenario{given}: {story}"
+    if check.mode == "possible":
+        return f"No, this is not possible: no scenario {bounds}{given} satisfies it. This follows from {cited}."
+    if check.mode == "always":
+        return f"Yes, always: every scenario {bounds}{given} satisfies it. This follows from {cited}."
+    return f"Yes, never: no scenario {bounds}{given} satisfies it. This follows from {cited}."
+
+
+def clause_where(c: m.Contract, cid: str) -> str:
+    """``line 32``, or ``file:line`` for a clause written in another file (an amendment's base)."""
+    sp = c.clauses[cid].head_span
+    return f"line {sp.line}" if sp.file == c.file else f"{sp.file}:{sp.line}"

@@ -1,0 +1,305 @@
+"""From a checked contract to verdicts: each check proved, refuted or unknown,
+with the deciding clauses and a replayed scenario; then the built-in analyses.
+
+This module reads no z3: it asks ``verifier.smt.prove`` (imported when a
+contract is verified) and replays every scenario the solver returns through
+``verifier.interpreter`` before it is shown. A scenario that does not replay
+is an internal error, reported as such, never a verdict.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from dsl import model as m
+from dsl.scenario import Scenario
+from verifier.semantics.interpret import Timeline, check_holds_on, replay
+from verifier.verify.analyses import analysis_provers, run_analyses
+from verifier.verify.explain import explain, timeline_clauses
+from verifier.verify.lean import LEAN_MIN_CLAUSES, LEAN_ROUNDS, Lean, lean_exprs, lean_parties, violation_of
+from verifier.verify.parallel import PARALLEL_MIN_CLAUSES, PARALLEL_MIN_SLICES, in_processes, jobs_for
+from verifier.verify.results import DEFAULT_BOUND, CheckResult, Verification
+
+if TYPE_CHECKING:
+    from verifier.smt.prove import Outcome, Prover
+
+
+def verify_contract(
+    c: m.Contract,
+    sha256: str = "",
+    bound: int = DEFAULT_BOUND,
+    only: list[str] | None = None,
+    analyses: bool = True,
+    rlimit: int | None = None,
+    jobs: int | None = None,
+    lean: bool = True,
+    timelines: bool = True,
+) -> Verification:
+    """Every (selected) check answered, then the analyses. Checks are solved on
+    the slice of the contract they depend on; checks with the same slice share
+    one solver (and one for the re-check at k+1). The slices of a big contract
+    (see ``PARALLEL_MIN_SLICES``) are solved in ``jobs`` forked processes
+    (default: the machine's cores); the verdicts are the same for any ``jobs``.
+    ``lean``: a check with "not breach by P" is first tried on a slice without
+    P's other duties (``lean_exprs``; contracts of ``LEAN_MIN_CLAUSES`` or more).
+    ``timelines=False``: results of a big contract may come without the
+    interpreter's timeline (only the reports draw it; the text and JSON do not
+    need it), which spares replaying every scenario once more."""
+    from verifier.reduce.slicing import Index, cone
+    from verifier.reduce.symmetry import Plain, events_of
+    from verifier.smt.solver import DEFAULT_RLIMIT
+
+    start = time.perf_counter()
+    limit = rlimit or DEFAULT_RLIMIT
+    index = Index(c)
+    plain = Plain.of(c)  # alike termination rights: one of each kind per slice
+    index.terminators = plain.representatives(index.terminators)
+    groups: dict[Any, tuple[Any, list[int]]] = {}
+    leans: dict[int, Lean] = {}
+    for i, check in enumerate(c.checks):
+        if only and check.id not in only and check.title not in only:
+            continue
+        exprs = [check.body, *check.givens]
+        lean_by = lean_exprs(check) if lean and len(c.clauses) >= LEAN_MIN_CLAUSES else None
+        if lean_by is not None:  # its whole slice is made only if the lean one does not do
+            sl = plain.reduce(cone(index, lean_by), events_of(exprs))
+            leans[i] = Lean(exprs, lean_by, events_of(exprs), lean_parties(check))
+        else:
+            sl = plain.reduce(cone(index, exprs), events_of(exprs))
+        groups.setdefault(sl.key, (sl, []))[1].append(i)
+    work = [(sl, idx, {i: leans[i] for i in idx if i in leans}) for sl, idx in groups.values()]
+    big = len(work) >= PARALLEL_MIN_SLICES and sum(len(w[0].clauses) for w in work) >= PARALLEL_MIN_CLAUSES
+    n = jobs_for(jobs, len(work)) if big else 1
+    import gc
+
+    if big:
+        # The contract and its index live to the end; without this, every full
+        # collection scans them again (a replay on the 10,000-clause contract:
+        # 27 ms, 8 ms frozen), and forked workers would copy the pages it touches.
+        gc.freeze()
+    try:
+        if n > 1:
+            solved = _in_workers(c, bound, limit, work, n, (index, plain))
+        else:
+            solved = [r for sl, idx, ln in work for r in _solve_slice(c, bound, limit, sl, idx, ln, (index, plain))]
+        by_index = dict(solved)
+        results = [by_index[i] for i in sorted(by_index)]
+        if n > 1 and timelines:  # the interpreter's timelines stay in the workers: replay here, for the reports
+            results = [attrs.evolve(r, timeline=replay(c, r.scenario)[0]) if r.replayed and r.scenario else r
+                       for r in results]
+    finally:
+        if big:
+            gc.unfreeze()
+    findings = []
+    if analyses:
+        findings = run_analyses(c, analysis_provers(c, index, bound, limit))
+    return Verification(c, sha256, bound, tuple(results), tuple(findings), time.perf_counter() - start)
+
+
+def _in_workers(c: m.Contract, bound: int, limit: int, work: list[tuple[Any, list[int], dict[int, Lean]]],
+                n: int, grow: Any) -> list[tuple[int, CheckResult]]:
+    """The slices of ``work`` solved in ``n`` forked workers. What every worker
+    needs is made here first, once, and inherited: the solver's modules and
+    the whole contract's interpreter index."""
+    import verifier.smt.prove  # noqa: F401
+    import verifier.verify.witness  # noqa: F401
+    from verifier.semantics.interpret import index_of
+
+    index_of(c)
+    return in_processes([len(w[0].clauses) for w in work], n,
+                        lambda j: _solve_slice(c, bound, limit, *work[j], grow))
+
+
+def _solve_slice(c: m.Contract, bound: int, limit: int, sl: Any, indices: list[int],
+                 leans: dict[int, Lean] | None = None,
+                 grow: tuple[Any, Any] | None = None) -> list[tuple[int, CheckResult]]:
+    """The checks ``indices`` of ``c``, which share slice ``sl``: one prover at
+    ``bound``, another at ``bound + 1`` made only if some answer needs a re-check.
+    A check in ``leans`` has a lean ``sl`` (see ``lean_exprs``): a scenario found
+    there must also answer it on the whole contract; if it does not, the slice
+    grows by the clause of the earliest violation that spoiled it (up to
+    ``LEAN_ROUNDS`` times), and then the check goes to its whole slice; ``grow``
+    is (the dependency index, the plain termination rights) to grow it with."""
+    from verifier.reduce.slicing import cone, restrict
+    from verifier.smt.prove import Prover
+
+    def provers(s: Any) -> tuple[Prover, Any]:
+        part = restrict(c, s)
+        prover = Prover(part, bound, limit)
+        bigger: list[Prover] = []
+
+        def at_k_plus_1() -> Prover:
+            if not bigger:
+                bigger.append(Prover(part, bound + 1, limit))
+            return bigger[0]
+
+        return prover, at_k_plus_1
+
+    t0 = time.perf_counter()  # the first check's time includes building the prover
+    shared = provers(sl)
+    out = []
+    for i in indices:
+        check = c.checks[i]
+        ln = (leans or {}).get(i)
+        if ln is None:
+            res = run_check(c, check, *shared, bound)
+        else:
+            res, grown, pair = None, sl, shared
+            for _ in range(LEAN_ROUNDS + 1):
+                res, spoiled = _run_lean(c, check, pair, bound)
+                if res is not None:
+                    break
+                extra = _spoilers(c, spoiled, grown, ln.parties)
+                if not extra or grow is None:
+                    break
+                index, plain = grow
+                ln = attrs.evolve(ln, exprs=[*ln.exprs, *(violation_of(cid) for cid in sorted(extra))])
+                grown = plain.reduce(cone(index, ln.exprs), ln.events)
+                pair = provers(grown)
+            if res is None:
+                assert grow is not None
+                index, plain = grow
+                res = run_check(c, check, *provers(plain.reduce(cone(index, ln.whole_exprs), ln.events)), bound)
+        assert res is not None
+        out.append((i, attrs.evolve(res, seconds=time.perf_counter() - t0)))
+        t0 = time.perf_counter()
+    return out
+
+
+def _run_lean(c: m.Contract, check: m.Check, pair: Any,
+              bound: int) -> tuple[CheckResult | None, tuple[Scenario, Timeline | None] | None]:
+    """``run_check`` on a lean slice: (the result, None), or (None, the scenario
+    that did not answer the check on the whole contract, and its timeline there)."""
+    spoiled: list[tuple[Scenario, Timeline | None]] = []
+    res = run_check(c, check, pair[0], pair[1], bound, spoiled=spoiled)
+    return res, (spoiled[0] if spoiled else None)
+
+
+def _spoilers(c: m.Contract, spoiled: tuple[Scenario, Timeline | None] | None, sl: Any,
+              parties: set[str | None]) -> set[str]:
+    """The clause of the earliest violation outside the lean slice ``sl``, by a
+    party whose breach it left out, in a scenario that answered the check on
+    ``sl`` but not on the whole contract."""
+    if spoiled is None:
+        return set()
+    sc, tl = spoiled
+    if tl is None:
+        tl, _ = replay(c, sc)
+    if tl is None:
+        return set()
+    outside = sorted((v.day, v.clause) for v in tl.violations
+                     if v.clause not in sl.clauses and (None in parties or v.party in parties))
+    return {outside[0][1]} if outside else set()
+
+
+def run_check(c: m.Contract, check: m.Check, prover: Prover, bigger: Any, bound: int,
+              spoiled: list[tuple[Scenario, Timeline | None]] | None = None) -> CheckResult | None:
+    """The check answered by ``prover`` (and ``bigger()`` at k+1 to re-check a
+    proof). With ``spoiled`` (the prover's slice is lean), a scenario must also
+    answer the check on the whole contract ``c``; if it does not, it is put in
+    ``spoiled`` and the answer is None."""
+    whole = c if spoiled is not None else None
+    out, replayed = _ask(check, prover, whole=whole)
+    if out.status == "retry":
+        assert spoiled is not None and out.scenario is not None
+        spoiled.append((out.scenario, replayed))
+        return None
+    note = None
+    if out.status == "unsat":
+        # a proof is a proof up to its bounds: look one occurrence further
+        out2, replayed2 = _ask(check, bigger(), want_core=False, whole=whole)
+        if out2.status == "retry":
+            assert spoiled is not None and out2.scenario is not None
+            spoiled.append((out2.scenario, replayed2))
+            return None
+        if out2.status == "sat":
+            out, replayed = out2, replayed2
+            note = f"found only with {bound + 1} occurrences of an event; the answer at {bound} was different"
+        elif out2.status == "unknown":
+            note = f"re-check at {bound + 1} occurrences was inconclusive: {out2.reason}"
+    return _result(c, check, out, bound, note, replayed)
+
+
+def _ask(check: m.Check, prover: Prover, want_core: bool = True,
+         whole: m.Contract | None = None) -> tuple[Outcome, Timeline | None]:
+    """The solver's answer; a scenario has the fewest events (by the solver),
+    then dates and amounts lowered by replaying it on the prover's slice
+    (``verifier.witness``: no proofs over the slice, which at scale cost more
+    than the question). With ``whole`` (the prover's slice is lean), a
+    scenario that does not answer the check on ``whole`` comes back as
+    "retry"; one that does comes with its timeline there."""
+    from verifier.verify.witness import simplify
+
+    out = prover.ask(prover.check_query(check), want_core=want_core, events_only=True)
+    if out.status != "sat" or out.scenario is None:
+        return out, None
+    sl = prover.c
+    expected = check.mode != "always"
+
+    def accept(sc: Scenario) -> bool:
+        tl, _ = replay(sl, sc)
+        return tl is not None and check_holds_on(tl, check) == (True, expected)
+
+    if not accept(out.scenario):  # not a witness on the slice: leave it to _result to report
+        return (out if whole is None else attrs.evolve(out, status="retry")), None
+    found = simplify(sl, out.scenario, accept)
+    if whole is None:
+        return attrs.evolve(out, scenario=found), None
+    first: Timeline | None = None
+    for sc in (found, out.scenario) if found != out.scenario else (found,):
+        tl, _ = replay(whole, sc)
+        if tl is not None and check_holds_on(tl, check) == (True, expected):
+            return attrs.evolve(out, scenario=sc), tl
+        first = first or tl
+    return attrs.evolve(out, status="retry", scenario=found), first  # and what spoiled it
+
+
+def _result(c: m.Contract, check: m.Check, out: Outcome, bound: int, note: str | None,
+            replayed: Timeline | None = None) -> CheckResult:
+    """The result; ``replayed``: the scenario's timeline on ``c``, if at hand."""
+    line = check.span.line
+    if out.status == "unknown":
+        return CheckResult(check.id, check.title, check.mode, "unknown", explain(c, check, "unknown", (), None, None, bound),
+                           (), None, False, f"the solver gave up: {out.reason}", line)
+    if out.status == "unsat":
+        verdict = "fails" if check.mode == "possible" else "holds"
+        return CheckResult(check.id, check.title, check.mode, verdict,
+                           explain(c, check, verdict, out.core, None, None, bound), out.core, None, False, note, line)
+    sc = out.scenario
+    assert sc is not None
+    tl, err = (replayed, None) if replayed is not None else replay(c, sc)
+    if tl is None:
+        return _internal(c, check, sc, f"replay failed: {err}", line)
+    givens_ok, body = check_holds_on(tl, check)
+    expected_body = check.mode != "always"
+    if not givens_ok or body != expected_body:
+        return _internal(
+            c, check, sc,
+            f"the solver's scenario gives givens={givens_ok}, property={body} in the interpreter; "
+            f"expected givens=True, property={expected_body}",
+            line,
+        )
+    verdict = "holds" if check.mode == "possible" else "fails"
+    clauses = timeline_clauses(tl)
+    return CheckResult(check.id, check.title, check.mode, verdict, explain(c, check, verdict, clauses, sc, tl, bound),
+                       clauses, sc, True, note, line, timeline=tl)
+
+
+def _internal(c: m.Contract, check: m.Check, sc: Scenario, why: str, line: int) -> CheckResult:
+    return CheckResult(
+        check.id, check.title, check.mode, "unknown",
+        "INTERNAL ERROR: the solver and the interpreter disagree on this scenario; no verdict is given. "
+        "Please report it with the contract.",
+        (), sc, False, f"internal error: {why}", line,
+    )
+
+
+# ----------------------------------------------------------------- data
+
+
+# ----------------------------------------------------------------- text
+
+

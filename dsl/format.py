@@ -55,10 +55,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as _dt
-import os
 import re
-import stat
-import tempfile
 from bisect import bisect_right
 from collections.abc import Sequence
 from fractions import Fraction
@@ -634,31 +631,3 @@ def format_source(text: str, file: str = "<input>") -> tuple[str | None, list[Di
     blocks = _blocks(node, _Tokens(tokens))
     after_all = _attach(blocks, _comments(text, tokens))
     return _render(blocks, after_all), diags
-
-
-def write_atomically(path: str, text: str) -> None:
-    """Replace ``path``'s content with ``text`` (UTF-8) all at once: the text
-    goes to a temporary file in the same folder, which then takes the file's
-    place, so a reader sees the old file or the new one, never a half-written
-    one. The file keeps its permission bits; a symbolic link keeps pointing
-    at the file it named."""
-    target = os.path.realpath(path)
-    folder = os.path.dirname(target)
-    try:
-        mode = stat.S_IMODE(os.stat(target).st_mode)
-    except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = 0o666 & ~umask
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{os.path.basename(target)}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise

@@ -33,7 +33,8 @@ import pytest
 from dsl.diagnostics import CODES, Sources
 from dsl.load import load_amended, load_scenario
 from dsl.parse import parse_text
-from verifier.cli import EXIT_INPUT, EXIT_OK, Streams, print_diagnostics, run_check
+from verifier.cli.check import run_check
+from verifier.cli.common import EXIT_INPUT, EXIT_OK, Streams, print_diagnostics
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).resolve().parent / "golden" / "diagnostics"

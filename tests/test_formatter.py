@@ -5,9 +5,7 @@ round trips over files drawn from the grammar (``tests/strategies.py``)."""
 
 from __future__ import annotations
 
-import os
 import re
-import stat
 from collections import Counter
 from fractions import Fraction
 from pathlib import Path
@@ -18,7 +16,7 @@ from hypothesis import strategies as st
 from lark import Lark, Token
 
 from dsl import syntax as s
-from dsl.format import format_expr, format_node, format_source, write_atomically
+from dsl.format import format_expr, format_node, format_source
 from dsl.literals import parse_money
 from dsl.parse import GRAMMAR, parse_text
 from tests import strategies
@@ -436,40 +434,6 @@ def test_every_percentage_prints_exactly(number: str) -> None:
 
 
 # ----------------------------------------------------------------- writing
-
-
-def _leftovers(folder: Path) -> list[str]:
-    return sorted(p.name for p in folder.iterdir())
-
-
-def test_write_atomically_keeps_permission_bits(tmp_path: Path) -> None:
-    path = tmp_path / "deal.contract"
-    path.write_text("old\n", encoding="utf-8")
-    os.chmod(path, 0o640)
-    write_atomically(str(path), "new – text\n")
-    assert path.read_text(encoding="utf-8") == "new – text\n"
-    assert stat.S_IMODE(path.stat().st_mode) == 0o640
-    assert _leftovers(tmp_path) == ["deal.contract"]
-
-
-def test_write_atomically_leaves_the_old_file_when_writing_fails(tmp_path: Path) -> None:
-    path = tmp_path / "deal.contract"
-    path.write_text("old\n", encoding="utf-8")
-    with pytest.raises(UnicodeEncodeError):
-        write_atomically(str(path), "half \ud800 written")  # a lone surrogate has no UTF-8
-    assert path.read_text(encoding="utf-8") == "old\n"
-    assert _leftovers(tmp_path) == ["deal.contract"]
-
-
-def test_write_atomically_creates_a_file_and_writes_through_links(tmp_path: Path) -> None:
-    new = tmp_path / "new.contract"
-    write_atomically(str(new), "a\n")
-    assert new.read_text(encoding="utf-8") == "a\n"
-    link = tmp_path / "link.contract"
-    link.symlink_to(new)
-    write_atomically(str(link), "b\n")
-    assert link.is_symlink() and new.read_text(encoding="utf-8") == "b\n"
-    assert _leftovers(tmp_path) == ["link.contract", "new.contract"]
 
 
 # ----------------------------------------------------------------- properties

@@ -29,7 +29,7 @@ from click.testing import CliRunner
 from dsl.diagnostics import Sources
 from dsl.load import load_contract
 from verifier import __version__
-from verifier.cli.verify import verify_command
+from verifier.cli.commands import verify_command
 from verifier.report import RunInfo, human_report, machine_report
 from verifier.report.formal import clause_reading
 from verifier.report.human import md_escape

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from verifier.cli import Streams, whereas
+from verifier.cli.commands import whereas
+from verifier.cli.common import Streams
 from verifier.cli.simulate import run_simulate
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -14,7 +14,7 @@ import pytest
 
 from dsl.diagnostics import Sources
 from dsl.load import load_contract
-from verifier.cli import Streams
+from verifier.cli.common import Streams
 from verifier.cli.verify import run_verify
 from verifier.verify.run import verify_contract
 

@@ -14,7 +14,7 @@ import pytest
 
 from dsl.diagnostics import Sources
 from dsl.load import load_amended, load_contract
-from verifier.cli import Streams
+from verifier.cli.common import Streams
 from verifier.cli.verify import run_what_if
 from verifier.verify.whatif import compare
 

@@ -1,20 +1,20 @@
-"""``verify FILE... [--check NAME] [--format text|json|sarif|junit] [-o OUT] [--bound K] [--report R]``.
+"""``verify FILE...``, ``verify BASE --what-if AMENDMENT`` and ``whereas diff BASE OTHER``:
+from contract files to verdicts, reports and comparisons.
 
 Loads and checks each contract (diagnostics and exit 2 on bad input), then
 verifies it (``verifier.verify``), and prints text or JSON. z3 is imported
-only after the input has been found good, click only when the commands
-``verify_command`` and ``diff_command`` are first asked for.
+only after the input has been found good; click not at all (``verifier.cli.commands``
+parses the options).
 """
 
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Callable
 from typing import Any
 
 from dsl.diagnostics import Sources
-from verifier.cli import EXIT_INPUT, HELP_EXIT, Streams, print_diagnostics
+from verifier.cli.common import EXIT_INPUT, Streams, deliver, print_diagnostics
 
 
 def run_verify(
@@ -173,103 +173,3 @@ def run_what_if(base: str, amendment: str, fmt: str, output: str | None, bound: 
         if not deliver(human_report(report_format or "html", comparison=cmp), report, streams):
             return EXIT_INPUT
     return comparison_exit(cmp, diff=direct)
-
-
-def deliver(text: str, path: str | None, streams: Streams) -> bool:
-    """Print ``text``, or write it to ``path``; False (having said why) if it cannot be written."""
-    if path is None:
-        streams.out.write(text)
-        return True
-    err = write_output(path, text)
-    if err:
-        streams.err.write(err + "\n")
-        return False
-    return True
-
-
-def write_output(path: str, text: str) -> str | None:
-    """Write atomically; say why not instead of raising."""
-    folder = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(folder):
-        return f"error: cannot write {path}: the folder {folder} does not exist"
-    tmp = os.path.join(folder, f".{os.path.basename(path)}.{os.getpid()}.tmp")
-    try:
-        with open(tmp, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except OSError as e:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        return f"error: cannot write {path}: {e.strerror}"
-    return None
-
-
-_COMMANDS = ("verify_command", "diff_command")
-
-
-def _build_commands() -> None:
-    """Define the click commands ``verify`` and ``diff`` (once; ``verifier.cli`` adds them to ``whereas``)."""
-    import click
-
-    @click.command(
-        "verify",
-        help="Prove or refute the checks of contract files with the Z3 solver.\n\n"
-        "Each check gets a verdict (holds / fails / unknown), the clauses that decide it and, "
-        "where one exists, a dated scenario replayed in the reference interpreter.\n\n" + HELP_EXIT,
-    )
-    @click.argument("files", nargs=-1, required=True)
-    @click.option("--check", "checks", multiple=True, metavar="NAME", help="verify only this check (id or title); repeatable")
-    @click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif", "junit"]), default="text",
-                  show_default=True, help="text or json; sarif (SARIF 2.1.0, code scanning) or junit (JUnit XML, CI)")
-    @click.option("-o", "--output", type=str, default=None, help="write the result to this file instead of stdout")
-    @click.option("--report", "report", type=str, default=None, metavar="PATH",
-                  help="also write a human report to PATH: one self-contained HTML file (.html) or Markdown (.md)")
-    @click.option("--report-format", "report_format", type=click.Choice(["html", "md"]), default=None,
-                  help="the report's format, if its file name does not end in .html or .md")
-    @click.option("--bound", type=click.IntRange(1, 8), default=2, show_default=True,
-                  help="occurrences of each event the solver considers (proofs are re-checked at bound+1)")
-    @click.option("--jobs", type=click.IntRange(1, 64), default=None, metavar="N",
-                  help="processes for a big contract's slices (default: one per core; small contracts use one)")
-    @click.option("--timings", is_flag=True, help="include solver times (makes output non-deterministic)")
-    @click.option("--no-analyses", is_flag=True, help="skip the built-in analyses (conflicts, dead clauses, ...)")
-    @click.option("--what-if", "what_if", type=str, default=None, metavar="AMENDMENT",
-                  help="compare with the contract as AMENDMENT changes it: verdicts before and after, and a "
-                  "scenario on which the two versions differ")
-    def verify_command(files: tuple[str, ...], checks: tuple[str, ...], fmt: str, output: str | None, bound: int,
-                       timings: bool, no_analyses: bool, what_if: str | None, report: str | None = None,
-                       report_format: str | None = None, jobs: int | None = None) -> None:
-        streams = Streams(sys.stdout, sys.stderr)
-        if what_if is not None:
-            if len(files) != 1:
-                raise click.UsageError("--what-if compares one contract with one amendment")
-            raise SystemExit(run_what_if(files[0], what_if, fmt, output, bound, streams, report=report,
-                                         report_format=report_format))
-        raise SystemExit(run_verify(list(files), list(checks), fmt, output, bound, timings, streams, not no_analyses,
-                                    report, report_format, jobs=jobs))
-
-    @click.command(
-        "diff",
-        help="Compare two versions of a contract: BASE and OTHER, an amendment of it or a whole contract. "
-        "Prints each check's verdict before and after, and a scenario on which the versions differ, "
-        "or the proof that none exists within the bounds.\n\n" + HELP_EXIT,
-    )
-    @click.argument("base")
-    @click.argument("other")
-    @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-    @click.option("-o", "--output", type=str, default=None, help="write the result to this file instead of stdout")
-    @click.option("--bound", type=click.IntRange(1, 8), default=2, show_default=True)
-    def diff_command(base: str, other: str, fmt: str, output: str | None, bound: int) -> None:
-        raise SystemExit(run_what_if(base, other, fmt, output, bound, Streams(sys.stdout, sys.stderr), direct=True))
-
-    globals().update(verify_command=verify_command, diff_command=diff_command)
-
-
-def __getattr__(name: str) -> Any:
-    """``verify_command`` and ``diff_command``: the click commands, built on first use."""
-    if name in _COMMANDS:
-        if name not in globals():
-            _build_commands()
-        return globals()[name]
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,0 +1,70 @@
+"""What every command shares: its streams, the exit codes, printing diagnostics, and
+delivering an output to stdout or to a file.
+
+Exit codes (one table for every command; ``--help``, the README and
+``docs/cli.md`` say the same):
+
+== =====================================================================
+0  every check holds (check: no errors; simulate: no breach; diff: no difference)
+1  a check fails (simulate: someone is in breach; diff: the versions differ;
+   fmt --check: a file would be reformatted)
+2  bad input or usage: syntax, name or type errors, missing files
+3  some result is unknown (resource limit, unsupported construct) and none fails
+== =====================================================================
+"""
+
+from __future__ import annotations
+
+from typing import IO, Any
+
+from dsl.diagnostics import Diagnostic, Sources, render, sort_key, summary
+from verifier.files import OutputError, write_text
+
+EXIT_OK, EXIT_FAIL, EXIT_INPUT, EXIT_UNKNOWN = 0, 1, 2, 3
+
+HELP_EXIT = """\b
+Exit codes:
+  0  every check holds (check: no errors; simulate: no breach)
+  1  a check fails (simulate: someone is in breach; fmt --check: would reformat)
+  2  bad input or usage: syntax, name or type errors, missing files
+  3  some result is unknown (resource limit, unsupported construct) and none fails
+"""
+
+
+class Streams:
+    """Where a command writes: its results to ``out``, diagnostics and notes to ``err``."""
+
+    def __init__(self, out: IO[str], err: IO[str]) -> None:
+        self.out = out
+        self.err = err
+
+
+def print_diagnostics(diags: list[Diagnostic], sources: Sources, err: IO[str], show_summary: bool = True) -> None:
+    for d in sorted(diags, key=sort_key):
+        err.write(render(d, sources) + "\n\n")
+    if diags and show_summary:
+        err.write(summary(diags) + "\n")
+
+
+def diagnostics_json(diags: list[Diagnostic]) -> dict[str, Any]:
+    """The ``whereas.check/1`` document (``verifier/report/schemas/check.schema.json``)."""
+    ds = sorted(diags, key=sort_key)
+    return {
+        "schema": "whereas.check/1",
+        "diagnostics": [d.to_json() for d in ds],
+        "summary": {"errors": sum(d.is_error for d in ds), "warnings": sum(not d.is_error for d in ds)},
+    }
+
+
+def deliver(text: str, path: str | None, streams: Streams) -> bool:
+    """Print ``text``, or write it to ``path`` (``verifier.files.write_text``);
+    False, having said why, if it cannot be written."""
+    if path is None:
+        streams.out.write(text)
+        return True
+    try:
+        write_text(path, text)
+    except OutputError as e:
+        streams.err.write(f"error: {e}\n")
+        return False
+    return True

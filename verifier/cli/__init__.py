@@ -130,10 +130,16 @@ def _verify_files(files: list[str], streams: Streams) -> int:
     except OSError as e:
         if e.errno != errno.EPIPE:
             raise
-        from typing import TextIO, cast
-
-        from click.utils import _PacifyFlushWrapper
-
-        sys.stdout = cast(TextIO, _PacifyFlushWrapper(sys.stdout))
-        sys.stderr = cast(TextIO, _PacifyFlushWrapper(sys.stderr))
+        _quiet_closed_pipe()
         return EXIT_FAIL
+
+
+def _quiet_closed_pipe() -> None:
+    """The reader of stdout went away (``verify ... | head -1``): point stdout at
+    /dev/null so that the interpreter's last flush on exit has nowhere to fail
+    (Python's own advice for SIGPIPE)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass

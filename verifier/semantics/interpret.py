@@ -1,6 +1,6 @@
 """The reference semantics: a checked contract run on one concrete scenario.
 
-From ``dsl.model.Contract`` + ``dsl.load.Scenario`` to a ``Timeline``. This
+From ``dsl.model.Contract`` + ``dsl.scenario.Scenario`` to a ``Timeline``. This
 module is the executable form of docs/semantics.md and is written to be read
 against it; the Z3 encoding (``verifier.smt``) must agree with it, and every
 scenario the solver returns is replayed here before it is shown.
@@ -16,6 +16,9 @@ The rules in one place (docs/semantics.md has the long form):
   exceptions of equal priority are a conflict, reported, never resolved;
 - an obligation is violated on the last day of its window if no effective
   occurrence fulfilled it; a violation is an event others can react to.
+
+It is over 500 lines because it is one definition, read against one document:
+splitting the run of a day across files would hide the order of its rules.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 A scenario is a set of *slots*: for each event, ``k`` slots, each with
 ``occ`` (it happens), ``day``, ``actor`` and typed arguments. Used slots form a
 prefix and their days do not decrease. Everything else is defined from the
-slots, following verifier/interpreter.py rule for rule:
+slots, following verifier/semantics/interpret.py rule for rule:
 
 - auxiliary booleans name each derived fact (a clause applies at a slot's day,
   a node of an exception tree rules on a slot, an effect counts, a violation
@@ -15,6 +15,9 @@ slots, following verifier/interpreter.py rule for rule:
 - "for every day in a period" is expanded over the finitely many days on which
   the formula can change value (an effect starting, a violation, a fixed
   date), so the encoding stays quantifier-free.
+
+It is over 500 lines because it follows the interpreter rule for rule, in the
+same order, so that the two can be read side by side.
 """
 
 from __future__ import annotations

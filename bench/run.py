@@ -16,7 +16,7 @@ on, to ``bench/results/latest.json``:
 2. scaling: contracts from ``bench/gen_contract.py`` with N clauses and M
    checks (100x20, 300x60, 1,000x100, 10,000x1,000); for each size the time to parse, check, encode (building the
    provers) and solve (asking the questions), and the peak memory.
-3. what-if: ``verifier.whatif.semantic_diff`` of a 1,000-clause draft against
+3. what-if: ``verifier.verify.whatif.semantic_diff`` of a 1,000-clause draft against
    the same draft with one date or amount changed in one clause (three variants,
    see ``_variant``).
 4. parse: front-end throughput on a generated contract of about 1 MB

@@ -1,4 +1,4 @@
-"""The reference semantics (verifier.interpreter), one test per construct of
+"""The reference semantics (verifier.semantics.interpret), one test per construct of
 docs/semantics.md, each on a tiny inline contract and scenario with hand-computed
 timelines; then the seed scenarios with their expected breaches; then
 Hypothesis invariants on random scenarios over the seed contract.

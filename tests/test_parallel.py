@@ -59,7 +59,7 @@ def test_answers_do_not_depend_on_what_was_solved_before() -> None:
 def test_generated_contract_same_in_two_processes() -> None:
     """The benchmark's 100-clause contract, a big one: the same verdicts and cited
     clauses with one process and two, every witness replayed. (Which of several
-    valid witnesses Z3 picks may differ: see verifier/verify.py.)"""
+    valid witnesses Z3 picks may differ: see verifier/verify/parallel.py.)"""
     from tests.benchcontracts import generated
 
     c = generated(100, 20)

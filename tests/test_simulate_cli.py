@@ -1,5 +1,5 @@
 """``whereas simulate``: exit codes, the dated text report, the JSON report,
-and located diagnostics for bad input (verifier.simulate_cmd)."""
+and located diagnostics for bad input (verifier.cli.simulate)."""
 
 from __future__ import annotations
 

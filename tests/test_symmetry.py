@@ -1,4 +1,4 @@
-"""Alike termination rights (verifier/symmetry.py): one of each shape per slice
+"""Alike termination rights (verifier/reduce/symmetry.py): one of each shape per slice
 gives the same verdict as all of them, on random contracts."""
 
 from __future__ import annotations
@@ -126,7 +126,7 @@ def test_lean_slices_answer_as_whole_ones(r: random.Random) -> None:
 def _lean_agrees(r: random.Random) -> None:
     """Checks with "not breach by P" are first tried on a slice without every
     clause P can violate, grown from the violations that spoil its scenarios
-    (verifier/verify.py ``lean_exprs``): the verdicts are those of the whole
+    (verifier/verify/lean.py ``lean_exprs``): the verdicts are those of the whole
     slices, and every scenario replays on the whole contract. (A first version
     that also left out an ``always`` body's "not breach" failed this.)"""
     import verifier.verify.run as v

@@ -1,4 +1,4 @@
-"""Witness simplification (verifier/witness.py): dates lowered and amounts zeroed on
+"""Witness simplification (verifier/verify/witness.py): dates lowered and amounts zeroed on
 the scenario itself, every change kept only if the judge accepts it."""
 
 from __future__ import annotations

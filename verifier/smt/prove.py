@@ -72,7 +72,7 @@ class Prover:
         """Whether ``query`` has a scenario. ``minimise``: the scenario has the
         fewest events; unless ``events_only``, also the earliest dates and
         smallest amounts by the solver (the caller may instead improve those
-        on the scenario itself, see ``verifier.witness``, which costs no proofs)."""
+        on the scenario itself, see ``verifier.verify.witness``, which costs no proofs)."""
         self._q += 1
         q = z3.Bool(f"question#{self._q}", self.ctx)
         self.solver.add(z3.Implies(q, query))

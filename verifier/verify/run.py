@@ -3,7 +3,7 @@ with the deciding clauses and a replayed scenario; then the built-in analyses.
 
 This module reads no z3: it asks ``verifier.smt.prove`` (imported when a
 contract is verified) and replays every scenario the solver returns through
-``verifier.interpreter`` before it is shown. A scenario that does not replay
+``verifier.semantics.interpret`` before it is shown. A scenario that does not replay
 is an internal error, reported as such, never a verdict.
 """
 
@@ -227,7 +227,7 @@ def _ask(check: m.Check, prover: Prover, want_core: bool = True,
          whole: m.Contract | None = None) -> tuple[Outcome, Timeline | None]:
     """The solver's answer; a scenario has the fewest events (by the solver),
     then dates and amounts lowered by replaying it on the prover's slice
-    (``verifier.witness``: no proofs over the slice, which at scale cost more
+    (``verifier.verify.witness``: no proofs over the slice, which at scale cost more
     than the question). With ``whole`` (the prover's slice is lean), a
     scenario that does not answer the check on ``whole`` comes back as
     "retry"; one that does comes with its timeline there."""

@@ -3,13 +3,15 @@
 Golden files in ``tests/golden/reports/`` hold the seed contract's reports with
 the run's date and the tool versions replaced by placeholders (``normalise``);
 ``pytest tests/test_reports.py --update-golden`` rewrites them for review in
-``git diff``. SARIF is validated against ``tests/schemas/sarif-2.1.0.json``, a
-hand-written subset of the official schema (see its description).
+``git diff``. SARIF is validated against ``tests/schemas/sarif-2.1.0.json``, the
+official OASIS SARIF 2.1.0 schema (errata 01), vendored unmodified (see
+``tests/schemas/README.md``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
 import platform
@@ -40,7 +42,10 @@ ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = ROOT / "tests" / "golden" / "reports"
 SEED = "contracts/openai_microsoft.contract"
 AMENDMENT = "examples/amendments/expert_panel.amendment"
-SARIF_SCHEMA = json.loads((ROOT / "tests/schemas/sarif-2.1.0.json").read_text())
+SARIF_SCHEMA_FILE = ROOT / "tests/schemas/sarif-2.1.0.json"
+SARIF_SCHEMA = json.loads(SARIF_SCHEMA_FILE.read_text(encoding="utf-8"))
+# the sha-256 of the vendored file, as tests/schemas/README.md records it
+SARIF_SCHEMA_SHA256 = "c3b4bb2d6093897483348925aaa73af03b3e3f4bd4ca38cef26dcb4212a2682e"
 VERIFY_SCHEMA = json.loads((ROOT / "verifier/report/schemas/verify.schema.json").read_text())
 
 EVIL = '''contract "Evil <script>alert(1)</script> | * _ # [x](y)"
@@ -134,14 +139,40 @@ def test_reports_are_deterministic_but_for_date_and_versions(at_root: Path, tmp_
 
 
 def validate_sarif(text: str) -> dict:
+    """Validate with the draft the official schema declares (draft-04: it names itself with ``id``)."""
     doc = json.loads(text)
-    jsonschema.Draft7Validator.check_schema(SARIF_SCHEMA)
-    jsonschema.Draft7Validator(SARIF_SCHEMA, format_checker=jsonschema.Draft7Validator.FORMAT_CHECKER).validate(doc)
+    cls = jsonschema.validators.validator_for(SARIF_SCHEMA)
+    cls(SARIF_SCHEMA, format_checker=cls.FORMAT_CHECKER).validate(doc)
     return doc
 
 
-def test_sarif_schema_says_it_is_a_subset() -> None:
-    assert "SUBSET" in SARIF_SCHEMA["description"]
+def test_sarif_schema_is_the_official_one_unmodified() -> None:
+    assert hashlib.sha256(SARIF_SCHEMA_FILE.read_bytes()).hexdigest() == SARIF_SCHEMA_SHA256
+    assert SARIF_SCHEMA["id"] == "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+    assert SARIF_SCHEMA["title"] == "Static Analysis Results Format (SARIF) Version 2.1.0 JSON Schema"
+    assert SARIF_SCHEMA["$schema"] == "http://json-schema.org/draft-04/schema#"
+    assert jsonschema.validators.validator_for(SARIF_SCHEMA) is jsonschema.Draft4Validator
+    # valid for the draft it declares, and for draft-07 too (it uses nothing the two drafts read differently
+    # but ``id``, which names the schema and is not used to resolve its references: all are ``#/definitions/...``)
+    jsonschema.Draft4Validator.check_schema(SARIF_SCHEMA)
+    jsonschema.Draft7Validator.check_schema(SARIF_SCHEMA)
+
+
+def test_sarif_schema_rejects_what_it_should() -> None:
+    """The vendored schema is not vacuous: a result without a message, a bad level, a property the
+    format does not have are refused."""
+    good = {"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "whereas"}},
+                                           "results": [{"message": {"text": "x"}, "level": "error"}]}]}
+    validate_sarif(json.dumps(good))
+    for bad in (
+        {**good, "version": "2.2"},
+        {"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "whereas"}}, "results": [{"level": "error"}]}]},
+        {"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "whereas"}},
+                                       "results": [{"message": {"text": "x"}, "level": "fatal"}]}]},
+        {"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "whereas", "information_uri": "x"}}}]},
+    ):
+        with pytest.raises(jsonschema.ValidationError):
+            validate_sarif(json.dumps(bad))
 
 
 def test_sarif_seed_has_stable_rules_and_no_results(at_root: Path) -> None:

@@ -12,7 +12,7 @@ import attrs
 
 from dsl import model as m
 from dsl import syntax as s
-from dsl.checker import Checker, Scope, did_you_mean, fold, type_of, unify
+from dsl.check import Checker, Scope, did_you_mean, fold, type_of, unify
 from dsl.diagnostics import Diagnostic
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from dsl import checker as C
+from dsl.check import expressions as C
 from dsl.load import check_node
 from dsl.parse import parse_text
 

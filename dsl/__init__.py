@@ -1,6 +1,6 @@
 """The Whereas contract language: from text to a checked contract.
 
-Pipeline: ``parser`` (text -> ``syntax`` nodes) -> ``checker`` (names, types,
-structure -> ``model.Contract``). ``formatter`` prints the canonical form.
+Pipeline: ``parse`` (text -> ``syntax`` nodes) -> ``check`` (names, types,
+structure -> ``model.Contract``). ``format`` prints the canonical form.
 This package never imports z3.
 """

@@ -10,7 +10,7 @@ from __future__ import annotations
 import attrs
 
 from dsl import syntax as s
-from dsl.checker import did_you_mean
+from dsl.check import did_you_mean
 from dsl.diagnostics import Diagnostic, Label
 
 _KIND_OF_TARGET = {"clause": s.Clause, "check": s.Check}

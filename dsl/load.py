@@ -16,7 +16,7 @@ import attrs
 from dsl import model as m
 from dsl import syntax as s
 from dsl.amend import apply_amendment
-from dsl.checker import Checker
+from dsl.check import Checker
 from dsl.diagnostics import Diagnostic, Sources
 from dsl.parse import parse_text
 from dsl.scenario import Scenario, check_scenario

@@ -1,6 +1,6 @@
 """The checked contract: names resolved, types known, patterns desugared.
 
-From ``dsl.syntax`` (via ``dsl.checker``) to this model, which both semantics
+From ``dsl.syntax`` (via ``dsl.check``) to this model, which both semantics
 read: the interpreter (``verifier.semantics.interpret``) on one scenario and the Z3
 encoding (``verifier.smt``) over all of them. Dates are ``date.toordinal()``
 day numbers; money is integer cents; durations are days.

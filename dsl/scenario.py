@@ -12,7 +12,7 @@ import attrs
 
 from dsl import model as m
 from dsl import syntax as s
-from dsl.checker import Checker, Scope, did_you_mean, fold, type_of, unify
+from dsl.check import Checker, Scope, did_you_mean, fold, type_of, unify
 from dsl.diagnostics import Diagnostic
 
 
@@ -39,16 +39,7 @@ class Scenario:
 
 
 def check_scenario(node: s.ScenarioFile, c: m.Contract, path: str) -> tuple[Scenario | None, list[Diagnostic]]:
-    ch = Checker(s.ContractFile(s.Header("", m.date_of(c.effective)), ()), path)
-    # reuse the contract's tables for name and type resolution
-    ch.facts = dict(c.facts)
-    ch.events = dict(c.events)
-    ch.kinds = {k: s.KindDecl(k, v) for k, v in c.kinds.items()}
-    ch.parties = {p: s.PartyDecl(p, None, b) for p, b in c.parties.items()}
-    ch.facts_syn = {n: s.FactDecl(n, s.TypeRef(f.type.name)) for n, f in c.facts.items()}
-    ch.events_syn = {n: s.EventDecl(n, (), ()) for n in c.events}
-    ch.states_syn = {n: s.StateDecl(n) for n in c.states}
-    ch.effective, ch.horizon = c.effective, c.horizon
+    ch = Checker.for_scenario(c, path)  # the contract's tables, for name and type resolution
     facts: dict[str, m.ConstValue] = {}
     for f in node.facts:
         decl = c.facts.get(f.name)

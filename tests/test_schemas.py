@@ -39,7 +39,7 @@ from verifier.verify import FINDING_CODES
 from verifier.verify_cmd import verify_command
 
 ROOT = Path(__file__).resolve().parent.parent
-SCHEMA_DIR = ROOT / "verifier" / "schemas"
+SCHEMA_DIR = ROOT / "verifier" / "report" / "schemas"
 SCHEMAS: dict[str, dict[str, Any]] = {
     p.name.removesuffix(".schema.json"): json.loads(p.read_text(encoding="utf-8"))
     for p in sorted(SCHEMA_DIR.glob("*.json"))

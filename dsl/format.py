@@ -23,6 +23,9 @@ Layout
     ``(after E: A) and B`` but reads as if the scope covered ``B``. A value
     ending in a plain number is bracketed before a comma in an argument list,
     ``F(x: (5), y: 6)``, because the lexer would read the comma into the number.
+    Literals and texts print in their canonical form (``dsl.literals``, which
+    the verifier's outputs print values with too): ``$1,000`` as ``$1K``,
+    ``12.50%`` as ``12.5%``, ``1,000`` as ``1000``.
 
 Comments
     The grammar ignores comments, so the syntax nodes do not hold them. They
@@ -53,83 +56,21 @@ Comments
 
 from __future__ import annotations
 
-import contextlib
-import datetime as _dt
 import re
 from bisect import bisect_right
 from collections.abc import Sequence
-from fractions import Fraction
 
 import attrs
 from lark import Token
 
 from dsl import syntax as s
 from dsl.diagnostics import Diagnostic
-from dsl.literals import LiteralError, parse_money
+from dsl.literals import format_date, format_duration, format_text, format_value
 from dsl.parse import _HEAD_RE, GRAMMAR, get_parser, parse_text
 
 Pos = tuple[int, int]  # 1-based (line, column), as Lark counts them
 
 _INDENT = "  "
-
-# ----------------------------------------------------------------- literals
-
-_SYMBOL = {"USD": "$", "EUR": "EUR ", "GBP": "£", "CHF": "CHF "}
-
-
-def _money(m: s.Money) -> str:
-    """``s.format_money``'s compact form when it reads back as the same amount,
-    else the exact ``$1,234.56`` (very large amounts lose digits in its floats)."""
-    compact = s.format_money(m)
-    with contextlib.suppress(LiteralError):
-        if parse_money(compact) == m:
-            return compact
-    sign = "-" if m.cents < 0 else ""
-    dollars, cents = divmod(abs(m.cents), 100)
-    symbol = _SYMBOL.get(m.currency, m.currency + " ")
-    return f"{sign}{symbol}{dollars:,}" + (f".{cents:02d}" if cents else "")
-
-
-def _percent(value: Fraction) -> str:
-    """``1/2`` -> ``50%``, ``1/8`` -> ``12.5%``: the shortest exact decimal."""
-    p = value * 100
-    den, twos, fives = p.denominator, 0, 0
-    while den % 2 == 0:
-        den, twos = den // 2, twos + 1
-    while den % 5 == 0:
-        den, fives = den // 5, fives + 1
-    if den != 1:
-        raise ValueError(f"{value} has no exact decimal percentage")
-    places = max(twos, fives)
-    digits = str(abs(p.numerator) * 10**places // p.denominator).rjust(places + 1, "0")
-    sign = "-" if p < 0 else ""
-    if places == 0:
-        return f"{sign}{digits}%"
-    return f"{sign}{digits[:-places]}.{digits[-places:]}%"
-
-
-def _quote(text: str) -> str:
-    r"""A straight-quoted text that ``unquote`` reads back as ``text``; a line
-    break and a tab are written ``\n`` and ``\t`` so the text stays on one line."""
-    body = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\t", "\\t")
-    return f'"{body}"'
-
-
-def _literal(value: s.Value) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, s.Money):
-        return _money(value)
-    if isinstance(value, s.Duration):
-        return str(value)
-    if isinstance(value, Fraction):
-        return _percent(value)
-    if isinstance(value, _dt.date):
-        return value.isoformat()
-    raise ValueError(f"no literal syntax for {value!r}")
-
 
 # ----------------------------------------------------------------- expressions
 
@@ -201,7 +142,7 @@ def _expr(e: s.Expr, need: int, cond: bool, tail: bool) -> str:
 
 def _atom(e: s.Expr) -> str:
     if isinstance(e, s.Literal):
-        return _literal(e.value)
+        return format_value(e.value)
     if isinstance(e, s.NameRef):
         return e.name
     if isinstance(e, s.EventAtom):
@@ -221,7 +162,7 @@ def _atom(e: s.Expr) -> str:
 
 def _date_ref(d: s.DateRef) -> str:
     if d.date is not None:
-        return d.date.isoformat()
+        return format_date(d.date)
     if d.name is None:
         raise ValueError(f"a date reference without a date or a name: {d!r}")
     return d.name
@@ -306,7 +247,7 @@ def _nth(positions: list[Pos], i: int, default: Pos) -> Pos:
 
 def _decl_line(item: s.PartyDecl | s.KindDecl | s.FactDecl | s.EventDecl | s.StateDecl) -> str:
     def desc(d: str | None) -> str:
-        return "" if d is None else " " + _quote(d)
+        return "" if d is None else " " + format_text(d)
 
     if isinstance(item, s.PartyDecl):
         bodies = ""
@@ -338,7 +279,7 @@ def _time_point(t: s.TimePoint) -> str:
     if t.kind == "effective":
         return "effective"
     if t.kind == "date" and t.date is not None:
-        return t.date.isoformat()
+        return format_date(t.date)
     if t.kind == "event" and t.event is not None:
         return t.event
     raise ValueError(f"not a time point: {t!r}")
@@ -367,7 +308,7 @@ _MODAL = {"must_not": "must not", "may": "may", "power": "has power to", "must":
 def _norm(n: s.Norm) -> str:
     line = f"{n.actor} {_MODAL[n.modality]} {_pattern(n.pattern)}{_where(n.where)}"
     if n.within is not None:
-        line += f" within {n.within}"
+        line += f" within {format_duration(n.within)}"
     elif n.before is not None:
         line += f" before {_date_ref(n.before)}"
     return line
@@ -403,7 +344,7 @@ def _clause_units(c: s.Clause, toks: _Tokens) -> list[_Unit]:
     units = [_Unit([_clause_head(c)], _start(c.head_span), _stop(c.head_span))]
     texts = toks.positions("TEXT", c.span)
     for i, text in enumerate(c.text):
-        units.append(_Unit([f"{_INDENT}text {_quote(text)}"], _nth(texts, i, here)))
+        units.append(_Unit([f"{_INDENT}text {format_text(text)}"], _nth(texts, i, here)))
     if c.exception_to is not None:
         line = f"{_INDENT}exception to {c.exception_to}"
         if c.prevails_over:
@@ -421,7 +362,7 @@ def _clause_units(c: s.Clause, toks: _Tokens) -> list[_Unit]:
 def _check_units(c: s.Check, toks: _Tokens) -> list[_Unit]:
     here = _start(c.span)
     name = f"{c.id} " if c.explicit_id else ""
-    units = [_Unit([f"check {name}{_quote(c.title)}:"], here)]
+    units = [_Unit([f"check {name}{format_text(c.title)}:"], here)]
     givens = toks.positions("GIVEN", c.span)
     for i, g in enumerate(c.givens):
         units.append(_Unit([f"{_INDENT}given {format_expr(g)}"], _nth(givens, i, here), _stop(g.span)))
@@ -454,11 +395,11 @@ def _header_block(h: s.Header, toks: _Tokens) -> _Block:
         return _nth(toks.positions(keyword, h.span), 0, here)
 
     units = [
-        _Unit([f"contract {_quote(h.title)}"], here),
-        _Unit([f"{_INDENT}effective {h.effective.isoformat()}"], at("EFFECTIVE")),
+        _Unit([f"contract {format_text(h.title)}"], here),
+        _Unit([f"{_INDENT}effective {format_date(h.effective)}"], at("EFFECTIVE")),
     ]
     if h.horizon is not None:
-        units.append(_Unit([f"{_INDENT}horizon {h.horizon.isoformat()}"], at("HORIZON")))
+        units.append(_Unit([f"{_INDENT}horizon {format_date(h.horizon)}"], at("HORIZON")))
     if h.currency != "USD":
         units.append(_Unit([f"{_INDENT}currency {h.currency}"], at("CURRENCY")))
     return _Block(units)
@@ -467,8 +408,8 @@ def _header_block(h: s.Header, toks: _Tokens) -> _Block:
 def _scenario_blocks(f: s.ScenarioFile, toks: _Tokens) -> list[_Block]:
     here = _start(f.span)
     head = [
-        _Unit([f"scenario {_quote(f.title)}"], here),
-        _Unit([f"{_INDENT}for {_quote(f.contract)}"], _nth(toks.positions("FOR", f.span), 0, here)),
+        _Unit([f"scenario {format_text(f.title)}"], here),
+        _Unit([f"{_INDENT}for {format_text(f.contract)}"], _nth(toks.positions("FOR", f.span), 0, here)),
     ]
     blocks = [_Block(head)]
     for fact in f.facts:
@@ -476,7 +417,7 @@ def _scenario_blocks(f: s.ScenarioFile, toks: _Tokens) -> list[_Block]:
         blocks.append(_Block([_Unit([line], _start(fact.span), _stop(fact.span))], "fact"))
     for ev in f.events:
         args = _arg_list([(f"{name}: ", _expr(value, _SUM, False, True)) for name, value in ev.args])
-        line = f"{ev.date.isoformat()} {ev.event}{args}{_by(ev.actor)}"
+        line = f"{format_date(ev.date)} {ev.event}{args}{_by(ev.actor)}"
         blocks.append(_Block([_Unit([line], _start(ev.span), _stop(ev.span))], "event"))
     return blocks
 
@@ -486,7 +427,7 @@ def _remove_target(a: s.Amend) -> str:
     if a.target_kind == "clause":
         return target
     if a.target_kind == "check" and not (_NAME.fullmatch(target) and target not in _KEYWORDS):
-        return "check " + _quote(target)
+        return "check " + format_text(target)
     return f"{a.target_kind} {target}"
 
 
@@ -499,8 +440,8 @@ _KEYWORDS = frozenset(re.findall(r'"([A-Za-z]+)"', GRAMMAR.read_text(encoding="u
 def _amendment_blocks(f: s.AmendmentFile, toks: _Tokens) -> list[_Block]:
     here = _start(f.span)
     head = [
-        _Unit([f"amendment {_quote(f.title)}"], here),
-        _Unit([f"{_INDENT}to {_quote(f.contract)}"], _nth(toks.positions("TO", f.span), 0, here)),
+        _Unit([f"amendment {format_text(f.title)}"], here),
+        _Unit([f"{_INDENT}to {format_text(f.contract)}"], _nth(toks.positions("TO", f.span), 0, here)),
     ]
     blocks = [_Block(head)]
     for a in f.changes:

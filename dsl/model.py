@@ -19,7 +19,8 @@ from typing import Union
 
 import attrs
 
-from dsl.syntax import NOWHERE, Money, Span, share_repr
+from dsl.literals import Money
+from dsl.syntax import NOWHERE, Span, share_repr
 
 
 def _span() -> Span:

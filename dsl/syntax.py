@@ -9,10 +9,15 @@ relies on it).
 from __future__ import annotations
 
 import datetime as _dt
-from fractions import Fraction
 from typing import Any, Union
 
 import attrs
+
+# The values a ``Literal`` holds (``Value``, with ``Money`` and ``Duration``) are defined
+# with their parsers and printers; the surface model names them too.
+from dsl.literals import Duration as Duration
+from dsl.literals import Money as Money
+from dsl.literals import Value as Value
 
 
 @attrs.frozen(order=True, repr=False)
@@ -55,57 +60,6 @@ def share_repr(namespace: dict[str, object]) -> None:
         if isinstance(obj, type) and obj.__module__ == namespace["__name__"] and attrs.has(obj) \
                 and "__repr__" not in vars(obj):
             setattr(obj, "__repr__", _attrs_repr)  # noqa: B010  (mypy: no assigning to a method)
-
-
-# ----------------------------------------------------------------- values
-
-
-@attrs.frozen(repr=False)
-class Money:
-    """An exact amount: integer cents in one currency."""
-
-    cents: int
-    currency: str = "USD"
-
-    def __str__(self) -> str:
-        return format_money(self)
-
-
-def format_money(m: Money) -> str:
-    sign = "-" if m.cents < 0 else ""
-    c = abs(m.cents)
-    symbol = {"USD": "$", "EUR": "EUR ", "GBP": "£", "CHF": "CHF "}.get(m.currency, m.currency + " ")
-    for suffix, scale in (("T", 10**14), ("B", 10**11), ("M", 10**8), ("K", 10**5)):
-        if c >= scale and c % (scale // 10) == 0 and not (suffix == "K" and c % scale):
-            whole, frac = divmod(c, scale)
-            text = str(whole) if frac == 0 else f"{whole}.{frac // (scale // 10)}"
-            return f"{sign}{symbol}{text}{suffix}"
-    dollars, cents = divmod(c, 100)
-    text = f"{dollars:,}" + (f".{cents:02d}" if cents else "")
-    return f"{sign}{symbol}{text}"
-
-
-@attrs.frozen(repr=False)
-class Duration:
-    """A span of time. Days and weeks are exact; months and years are calendar units."""
-
-    amount: int
-    unit: str  # "day" | "week" | "month" | "year"
-
-    @property
-    def days(self) -> int | None:
-        if self.unit == "day":
-            return self.amount
-        if self.unit == "week":
-            return self.amount * 7
-        return None
-
-    def __str__(self) -> str:
-        unit = self.unit if self.amount == 1 else self.unit + "s"
-        return f"{self.amount} {unit}"
-
-
-Value = Union[bool, int, Money, Duration, Fraction, _dt.date, str]
 
 
 # ----------------------------------------------------------------- expressions

@@ -12,7 +12,7 @@ from math import floor
 from typing import Union
 
 from dsl import model as m
-from dsl.syntax import Money
+from dsl.literals import Money
 
 Val = Union[bool, int, Money, Fraction, str]
 

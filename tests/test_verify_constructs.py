@@ -19,8 +19,8 @@ from typing import Any
 
 from dsl import model as m
 from dsl.diagnostics import Sources
+from dsl.literals import format_value
 from dsl.load import load_contract
-from verifier.verify.explain import fmt_value
 from verifier.verify.results import CheckResult, Verification
 from verifier.verify.run import verify_contract
 
@@ -48,14 +48,14 @@ def events(c: m.Contract, r: CheckResult | Any) -> list[Event] | None:
     if r.scenario is None:
         return None
     return [
-        (m.date_of(o.day).isoformat(), o.event, o.actor, {n: fmt_value(v, c.events[o.event].param_type(n)) for n, v in o.args})
+        (m.date_of(o.day).isoformat(), o.event, o.actor, {n: format_value(v, c.events[o.event].param_type(n)) for n, v in o.args})
         for o in r.scenario.events
     ]
 
 
 def facts(c: m.Contract, r: CheckResult) -> dict[str, str]:
     assert r.scenario is not None
-    return {k: fmt_value(v, c.facts[k].type) for k, v in r.scenario.facts.items()}
+    return {k: format_value(v, c.facts[k].type) for k, v in r.scenario.facts.items()}
 
 
 def seen(v: Verification) -> dict[str, tuple[str, tuple[str, ...], list[Event] | None]]:

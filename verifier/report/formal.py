@@ -9,24 +9,12 @@ things from. The output is plain text; each report format escapes it.
 
 from __future__ import annotations
 
-from fractions import Fraction
-
 from dsl import model as m
-from verifier.verify.explain import fmt_value
+from dsl.literals import format_date, format_duration, format_value
 
 # binding strength: a lower number binds more loosely
 _PREC = {"implies": 1, "or": 2, "and": 3, "not": 4, "==": 5, "!=": 5, "<": 5, "<=": 5, ">": 5, ">=": 5,
          "+": 6, "-": 6, "*": 7, "neg": 8}
-
-
-def const_text(v: m.ConstValue, t: m.Type) -> str:
-    if isinstance(v, Fraction) and t.name == "percent":
-        return f"{float(v) * 100:g}%"
-    return fmt_value(v, t)
-
-
-def date_text(day: int) -> str:
-    return m.date_of(day).isoformat()
 
 
 class _Printer:
@@ -38,7 +26,7 @@ class _Printer:
 
     def expr(self, e: m.Expr, outer: int = 0) -> str:
         if isinstance(e, m.Const):
-            return const_text(e.value, e.type)
+            return format_value(e.value, e.type)
         if isinstance(e, m.ArgRef):
             if e.occ == "trigger" and self.trigger_event:
                 return f"the {e.name} of {self.trigger_event}"
@@ -46,7 +34,7 @@ class _Printer:
         if isinstance(e, m.FactRef):
             return e.name
         if isinstance(e, m.StateAt):
-            return e.state if e.day is None else f"{e.state} on {date_text(e.day)}"
+            return e.state if e.day is None else f"{e.state} on {format_date(e.day)}"
         if isinstance(e, m.Op):
             prec = _PREC.get(e.op, 9)
             if e.op == "not":
@@ -75,7 +63,7 @@ class _Printer:
             head = e.event + self._where(e.cond) + (f" by {e.actor}" if e.actor else "")
             return f"after {head}: {self.expr(e.body)}"
         if isinstance(e, m.During):
-            return f"from {date_text(e.lo)} until {date_text(e.hi)}: {self.expr(e.body)}"
+            return f"from {format_date(e.lo)} until {format_date(e.hi)}: {self.expr(e.body)}"
         raise AssertionError(f"not an expression: {type(e).__name__}")
 
     def _where(self, cond: m.Expr | None) -> str:
@@ -95,11 +83,11 @@ class _Printer:
 
 def _range(lo: int | None, hi: int | None) -> str:
     if lo is not None and hi is not None:
-        return f" on {date_text(lo)}" if lo == hi else f" between {date_text(lo)} and {date_text(hi)}"
+        return f" on {format_date(lo)}" if lo == hi else f" between {format_date(lo)} and {format_date(hi)}"
     if lo is not None:
-        return f" on or after {date_text(lo)}"
+        return f" on or after {format_date(lo)}"
     if hi is not None:
-        return f" on or before {date_text(hi)}"
+        return f" on or before {format_date(hi)}"
     return ""
 
 
@@ -118,9 +106,9 @@ def norm_text(n: m.Norm) -> str:
         return f"{n.actor} has power to {n.event}{where}"
     text = f"{n.actor} must {n.event}{where}"
     if n.within is not None:
-        text += f" within {n.within} day{'s' if n.within != 1 else ''}"
+        text += f" within {format_duration(n.within)}"
     if n.before is not None:
-        text += f" before {date_text(n.before)}"
+        text += f" before {format_date(n.before)}"
     if n.trigger is not None:
         text = f"when {p.trigger(n.trigger)}: {text}"
     return text
@@ -134,9 +122,9 @@ def consequence_text(q: m.Consequence) -> str:
 def guards_text(g: m.Guards) -> list[str]:
     out = []
     if g.from_day is not None:
-        out.append(f"applies from {date_text(g.from_day)}")
+        out.append(f"applies from {format_date(g.from_day)}")
     if g.until_day is not None:
-        out.append(f"applies through {date_text(g.until_day)}")
+        out.append(f"applies through {format_date(g.until_day)}")
     if g.while_cond is not None:
         out.append(f"applies while {expr_text(g.while_cond)}")
     for t in g.until_events:

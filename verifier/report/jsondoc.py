@@ -4,12 +4,12 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
 from typing import Any
 
 from dsl import model as m
+from dsl.literals import Money, format_date, format_money, format_value
 from dsl.scenario import Scenario
-from dsl.syntax import Money, format_money
-from verifier.verify.explain import fmt_value
 from verifier.verify.results import Verification
 from verifier.verify.whatif import Comparison
 
@@ -20,7 +20,7 @@ def scenario_json(c: m.Contract, sc: Scenario | None) -> dict[str, Any] | None:
     return {
         "events": [
             {
-                "date": m.date_of(o.day).isoformat(),
+                "date": format_date(o.day),
                 "event": o.event,
                 "by": o.actor,
                 "args": {n: value_json(v, c.events[o.event].param_type(n)) for n, v in o.args},
@@ -32,14 +32,16 @@ def scenario_json(c: m.Contract, sc: Scenario | None) -> dict[str, Any] | None:
 
 
 def value_json(v: m.ConstValue, t: m.Type | None) -> Any:
+    """A value in ``verify``'s and ``simulate``'s JSON: money an object with its
+    cents, currency and text, a date its ISO string, a percentage its text;
+    booleans, whole numbers, durations (in days) and names as they are. Every
+    text is the value's canonical form (``dsl.literals``)."""
     if isinstance(v, Money):
         return {"cents": v.cents, "currency": v.currency, "text": format_money(v)}
-    if t is not None and t.name == "date" and isinstance(v, int):
-        return m.date_of(v).isoformat()
-    if t is not None and t.name == "percent":
-        return fmt_value(v, t)
-    if hasattr(v, "numerator") and not isinstance(v, (int, bool)):
-        return str(v)
+    if isinstance(v, (bool, str)):
+        return v
+    if isinstance(v, Fraction) or (t is not None and t.name in ("date", "percent")):
+        return format_value(v, t)
     return v
 
 
@@ -56,8 +58,8 @@ def to_json(v: Verification, timings: bool = False) -> dict[str, Any]:
         "bounds": {
             "occurrences": v.bound,
             "rechecked_at": v.bound + 1,
-            "horizon": m.date_of(c.horizon).isoformat(),
-            "effective": m.date_of(c.effective).isoformat(),
+            "horizon": format_date(c.horizon),
+            "effective": format_date(c.effective),
         },
         "results": [
             {

@@ -18,8 +18,9 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 
+from dsl.literals import format_value
 from verifier.report.view import RunInfo
-from verifier.verify.explain import clause_label, describe_event, fmt_value
+from verifier.verify.explain import clause_label, describe_event
 from verifier.verify.results import CheckResult, Verification
 from verifier.verify.whatif import Comparison
 
@@ -42,7 +43,7 @@ def _details(v: Verification, r: CheckResult) -> str:
         lines.append("")
         lines.append("Scenario" + (" (replayed in the interpreter):" if r.replayed else ":"))
         lines += [f"  {describe_event(c, o)}" for o in r.scenario.events] or ["  (no events)"]
-        lines += [f"  fact {k} = {fmt_value(val, c.facts[k].type if k in c.facts else None)}"
+        lines += [f"  fact {k} = {format_value(val, c.facts[k].type if k in c.facts else None)}"
                   for k, val in sorted(r.scenario.facts.items())]
     if r.reason:
         lines += ["", f"Note: {r.reason}"]

@@ -6,62 +6,21 @@ prints: text, one block per date on which something happens, or the JSON documen
 from __future__ import annotations
 
 import re
-from fractions import Fraction
 from typing import Any
 
 from dsl import model as m
-from dsl import syntax as s
+from dsl.literals import format_date, format_value
 from dsl.scenario import Occurrence
+from verifier.report.jsondoc import value_json
 from verifier.semantics.interpret import EventResult, Timeline
 
 SCHEMA = "whereas.simulate/1"
 
 
-# ----------------------------------------------------------------- values
-
-
-def value_text(v: m.ConstValue, t: m.Type | None) -> str:
-    """An argument's value as the contract language writes it."""
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, s.Money):
-        return s.format_money(v)
-    if isinstance(v, Fraction):
-        return _percent(v)
-    if isinstance(v, int) and t is not None and t.name == "date":
-        return m.date_of(v).isoformat()
-    if isinstance(v, int) and t is not None and t.name == "duration":
-        return f"{v} day{'s' if v != 1 else ''}"
-    return str(v)
-
-
-def value_json(v: m.ConstValue, t: m.Type | None) -> Any:
-    if isinstance(v, bool):
-        return v
-    if isinstance(v, s.Money):
-        return {"cents": v.cents, "currency": v.currency, "text": s.format_money(v)}
-    if isinstance(v, Fraction):
-        return _percent(v)
-    if isinstance(v, int) and t is not None and t.name == "date":
-        return m.date_of(v).isoformat()
-    return v
-
-
-def _percent(v: Fraction) -> str:
-    x = v * 100
-    if x.denominator == 1:
-        return f"{x.numerator}%"
-    return f"{float(x):g}%"
-
-
 def occurrence_text(c: m.Contract, o: Occurrence) -> str:
     ev = c.events[o.event]
-    args = ", ".join(f"{n}: {value_text(v, ev.param_type(n))}" for n, v in o.args)
+    args = ", ".join(f"{n}: {format_value(v, ev.param_type(n))}" for n, v in o.args)
     return f"{o.event}{'(' + args + ')' if o.args else ''} by {o.actor}"
-
-
-def _iso(day: int) -> str:
-    return m.date_of(day).isoformat()
 
 
 def _clause(c: m.Contract, cid: str) -> str:
@@ -140,7 +99,7 @@ def timeline_text(tl: Timeline, scenario_file: str) -> str:
         f"  file:   {scenario_file}",
         f"Contract: {c.title}",
         f"  file:   {c.file}",
-        f"  period: {_iso(c.effective)} to {_iso(c.horizon)}",
+        f"  period: {format_date(c.effective)} to {format_date(c.horizon)}",
         "",
     ]
     blocks = day_blocks(tl)
@@ -148,15 +107,15 @@ def timeline_text(tl: Timeline, scenario_file: str) -> str:
         lines.append("No events in this scenario.")
         lines.append("")
     for day in sorted(blocks):
-        lines.append(_iso(day))
+        lines.append(format_date(day))
         lines.extend(blocks[day])
     if blocks:
         lines.append("")
-    lines.append(f"States at the end of the horizon ({_iso(c.horizon)}): {states_summary(tl)}")
+    lines.append(f"States at the end of the horizon ({format_date(c.horizon)}): {states_summary(tl)}")
     if tl.conflicts:
         lines.append(
             f"Conflicts: {len(tl.conflicts)} ("
-            + "; ".join(f"{_iso(k.day)}: {', '.join(k.clauses)}" for k in tl.conflicts)
+            + "; ".join(f"{format_date(k.day)}: {', '.join(k.clauses)}" for k in tl.conflicts)
             + ")"
         )
     lines.append(f"Breach: {breach_summary(tl)}")
@@ -187,7 +146,7 @@ def day_blocks(tl: Timeline) -> dict[int, list[str]]:
             continue
         if v.occurrence is not None and 0 <= v.occurrence < len(tl.events):
             t = tl.events[v.occurrence].occ
-            line += f" (owed since {t.event} on {_iso(t.day)})"
+            line += f" (owed since {t.event} on {format_date(t.day)})"
         closed.setdefault(v.day, []).append(line)
     for i, r in enumerate(tl.events):
         out = acts.setdefault(r.occ.day, [])
@@ -198,7 +157,7 @@ def day_blocks(tl: Timeline) -> dict[int, list[str]]:
                 since = ""
                 if 0 <= ti < len(tl.events):
                     t = tl.events[ti].occ
-                    since = f" (owed since {t.event} on {_iso(t.day)})"
+                    since = f" (owed since {t.event} on {format_date(t.day)})"
                 out.append(f"    fulfils {_clause(c, cid)}{since}")
         out.extend(under.get(i, []))
     return {
@@ -213,7 +172,7 @@ def states_summary(tl: Timeline) -> str:
     out = ", ".join(parts) if parts else "no states declared"
     if not tl.in_force(c.horizon):
         first = min(e.day for e in tl.effects if e.state is None)
-        out += f"; the contract is not in force from {_iso(first)}"
+        out += f"; the contract is not in force from {format_date(first)}"
     return out
 
 
@@ -247,7 +206,7 @@ def timeline_json(tl: Timeline, scenario_file: str) -> dict[str, Any]:
         ev = c.events[o.event]
         events.append(
             {
-                "date": _iso(o.day),
+                "date": format_date(o.day),
                 "event": o.event,
                 "by": o.actor,
                 "args": {n: value_json(v, ev.param_type(n)) for n, v in o.args},
@@ -267,7 +226,7 @@ def timeline_json(tl: Timeline, scenario_file: str) -> dict[str, Any]:
             None,
         )
         conflicts.append(
-            {"date": _iso(k.day), "event": k.occurrence, "rule": rule, "clauses": list(k.clauses)}
+            {"date": format_date(k.day), "event": k.occurrence, "rule": rule, "clauses": list(k.clauses)}
         )
     return {
         "schema": SCHEMA,
@@ -276,7 +235,7 @@ def timeline_json(tl: Timeline, scenario_file: str) -> dict[str, Any]:
         "events": events,
         "state_changes": [
             {
-                "date": _iso(e.day),
+                "date": format_date(e.day),
                 "state": e.state,
                 "change": "starts" if e.start else "ends",
                 "cause": e.cause,
@@ -285,7 +244,7 @@ def timeline_json(tl: Timeline, scenario_file: str) -> dict[str, Any]:
         ],
         "violations": [
             {
-                "date": _iso(v.day),
+                "date": format_date(v.day),
                 "clause": v.clause,
                 "title": c.clauses[v.clause].title,
                 "root": v.root,

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import textwrap
 
-from dsl import model as m
-from verifier.verify.explain import clause_where, describe_event, fmt_value
+from dsl.literals import format_date, format_value
+from verifier.verify.explain import clause_where, describe_event
 from verifier.verify.results import Verification
 from verifier.verify.whatif import Comparison
 
@@ -18,7 +18,7 @@ def to_text(v: Verification, timings: bool = False) -> str:
         f"{c.title}",
         f"  file: {c.file}",
         f"  bounds: at most {v.bound} occurrences of each event (proofs re-checked at {v.bound + 1}); "
-        f"dates {m.date_of(c.effective)} to {m.date_of(c.horizon)}",
+        f"dates {format_date(c.effective)} to {format_date(c.horizon)}",
         "",
     ]
     mark = {"holds": "HOLDS  ", "fails": "FAILS  ", "unknown": "UNKNOWN"}
@@ -41,7 +41,7 @@ def to_text(v: Verification, timings: bool = False) -> str:
             if not r.scenario.events:
                 lines.append("    (no events)")
             for k, val in sorted(r.scenario.facts.items()):
-                lines.append(f"    fact {k} = {fmt_value(val, c.facts[k].type)}")
+                lines.append(f"    fact {k} = {format_value(val, c.facts[k].type)}")
         if r.reason:
             lines.append(f"  note: {r.reason}")
         lines.append("")
@@ -83,8 +83,9 @@ def comparison_text(cmp: Comparison, full: bool = True) -> str:
         lines.append(f"Semantic diff: the versions differ in {'; '.join(d.what)}. A scenario:")
         for o in d.scenario.events:
             lines.append(f"    {describe_event(c, o)}")
+        known = {**cmp.base.contract.facts, **cmp.amended.contract.facts}
         for k, v in sorted(d.scenario.facts.items()):
-            lines.append(f"    fact {k} = {v}")
+            lines.append(f"    fact {k} = {format_value(v, known[k].type if k in known else None)}")
         held = "when states hold" in d.what
         left, right = d.before.lines(held), d.after.lines(held)
         wl = max(len(x) for x in left + ["before (base)"])

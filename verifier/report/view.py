@@ -22,11 +22,11 @@ from pathlib import Path
 import attrs
 
 from dsl import model as m
+from dsl.literals import format_date, format_value
 from dsl.scenario import Scenario
 from verifier.report import svg
 from verifier.report.formal import clause_reading
 from verifier.semantics.interpret import MissingFact, Timeline, simulate
-from verifier.verify.explain import fmt_value
 from verifier.verify.results import FINDING_CODES, CheckResult, Finding, Verification
 from verifier.verify.whatif import Comparison, restrict
 
@@ -357,11 +357,7 @@ def clause_view(c: m.Contract, cid: str, anchors: Anchors, sources: SourceTexts)
 
 def _args(c: m.Contract, event: str, args: Iterable[tuple[str, m.ConstValue]]) -> str:
     ev = c.events.get(event)
-    return ", ".join(f"{n}: {fmt_value(v, ev.param_type(n) if ev else None)}" for n, v in args)
-
-
-def _date(day: int) -> str:
-    return m.date_of(day).isoformat()
+    return ", ".join(f"{n}: {format_value(v, ev.param_type(n) if ev else None)}" for n, v in args)
 
 
 def timeline_rows(tl: Timeline, anchors: Anchors) -> list[Row]:
@@ -396,15 +392,15 @@ def timeline_rows(tl: Timeline, anchors: Anchors) -> list[Row]:
             if j == i:
                 out.append(f"fulfils the obligation under {clause}")
             if ti == i:
-                out.append(f"sets off {clause}; fulfilled on {_date(tl.events[j].occ.day)}")
+                out.append(f"sets off {clause}; fulfilled on {format_date(tl.events[j].occ.day)}")
         for v in tl.violations:
             if v.kind == "obligation" and v.occurrence == i:
-                out.append(f"sets off {v.clause}; not met by {_date(v.day)}")
+                out.append(f"sets off {v.clause}; not met by {format_date(v.day)}")
         for k, (cid, start, last) in enumerate(tl.open_at_horizon):
             if start == o.day and k not in told and _sets_off(c, cid, o.event):
-                out.append(f"sets off {cid}; still open at the horizon (due by {_date(last)})")
+                out.append(f"sets off {cid}; still open at the horizon (due by {format_date(last)})")
                 told.add(k)
-        row = Row(o.day, _date(o.day), kind, o.event, o.actor, _args(c, o.event, o.args),
+        row = Row(o.day, format_date(o.day), kind, o.event, o.actor, _args(c, o.event, o.args),
                   tuple(anchors.link(x) for x in out))
         keyed.append(((o.day, 0, i), row))
     for k, v in enumerate(tl.violations):
@@ -413,8 +409,8 @@ def timeline_rows(tl: Timeline, anchors: Anchors) -> list[Row]:
         why = v.message
         if v.trigger_violation is not None:
             tv = tl.violations[v.trigger_violation]
-            why += f" (owed because of the violation of {tv.clause} on {_date(tv.day)})"
-        row = Row(v.day, _date(v.day), "violation", "breach", v.party, "",
+            why += f" (owed because of the violation of {tv.clause} on {format_date(tv.day)})"
+        row = Row(v.day, format_date(v.day), "violation", "breach", v.party, "",
                   (anchors.link(why), anchors.link(f"{v.party} violates {v.clause}")))
         keyed.append(((v.day, 1, k), row))
     for k, (cid, start, last) in enumerate(tl.open_at_horizon):
@@ -422,8 +418,8 @@ def timeline_rows(tl: Timeline, anchors: Anchors) -> list[Row]:
             continue
         owed = next((n for n in c.clauses[cid].norms if n.modality == "must"), None) if cid in c.clauses else None
         what = f"{owed.event} by {owed.actor}" if owed is not None else "an obligation"
-        row = Row(start, _date(start), "open", "obligation open", owed.actor if owed is not None else "", "",
-                  (anchors.link(f"{what} is owed under {cid} until {_date(last)}, after the horizon: "
+        row = Row(start, format_date(start), "open", "obligation open", owed.actor if owed is not None else "", "",
+                  (anchors.link(f"{what} is owed under {cid} until {format_date(last)}, after the horizon: "
                                 "no breach within the bounds"),))
         keyed.append(((start, 1, len(tl.violations)), row))
     for k, e in enumerate(tl.changes()):
@@ -431,7 +427,7 @@ def timeline_rows(tl: Timeline, anchors: Anchors) -> list[Row]:
             what, kind = "the contract ends", "end"
         else:
             what, kind = f"{e.state} {'starts' if e.start else 'ends'}", "state-start" if e.start else "state-end"
-        keyed.append(((e.day, 2, k), Row(e.day, _date(e.day), kind, what, "", "",
+        keyed.append(((e.day, 2, k), Row(e.day, format_date(e.day), kind, what, "", "",
                                          (anchors.link(f"from this day, because of {e.cause}"),))))
     return [row for _, row in sorted(keyed, key=lambda x: x[0])]
 
@@ -443,7 +439,7 @@ def _sets_off(c: m.Contract, cid: str, event: str) -> bool:
 
 def scenario_rows(c: m.Contract, sc: Scenario) -> list[Row]:
     """A scenario that was not replayed: its events, and nothing made of them."""
-    return [Row(o.day, _date(o.day), "event", o.event, o.actor, _args(c, o.event, o.args), ())
+    return [Row(o.day, format_date(o.day), "event", o.event, o.actor, _args(c, o.event, o.args), ())
             for o in sorted(sc.events, key=lambda o: (o.day, o.seq))]
 
 
@@ -470,7 +466,7 @@ def scenario_view(c: m.Contract, sc: Scenario | None, tl: Timeline | None, label
     if sc is None:
         return None
     rows = timeline_rows(tl, anchors) if tl is not None else scenario_rows(c, sc)
-    facts = tuple((k, fmt_value(v, c.facts[k].type if k in c.facts else None)) for k, v in sorted(sc.facts.items()))
+    facts = tuple((k, format_value(v, c.facts[k].type if k in c.facts else None)) for k, v in sorted(sc.facts.items()))
     note = "replayed in the reference interpreter" if replayed and tl is not None else \
         "not replayed: shown as the solver gave it"
     return ScenarioView(label, note, tuple(rows), facts, drawing(rows, tl))
@@ -542,7 +538,7 @@ def contract_view(v: Verification, prefix: str = "", sources: SourceTexts | None
     sources = sources or SourceTexts()
     anchors = Anchors(c, prefix)
     return ContractView(
-        c.title, c.file, v.sha256, _date(c.effective), _date(c.horizon), v.bound, v.bound + 1, v.summary(),
+        c.title, c.file, v.sha256, format_date(c.effective), format_date(c.horizon), v.bound, v.bound + 1, v.summary(),
         tuple(check_view(c, r, anchors, sources) for r in v.results),
         tuple(finding_view(c, f, anchors, sources) for f in v.findings),
         appendix(c, anchors, sources, more),
@@ -613,7 +609,7 @@ def comparison_report(cmp: Comparison, run: RunInfo) -> Report:
             built.append(Side(title, tuple(rs), drawing(rs, tl, width=600)))
         sides = tuple(built)
         known = {**cmp.base.contract.facts, **amended.facts}
-        facts = tuple((k, fmt_value(v, known[k].type if k in known else None)) for k, v in sorted(d.scenario.facts.items()))
+        facts = tuple((k, format_value(v, known[k].type if k in known else None)) for k, v in sorted(d.scenario.facts.items()))
     view = ComparisonView(
         cmp.base_file, cmp.base.sha256, cmp.amendment_file, cmp.amended.sha256, rows,
         sum(1 for r in rows if r.changed), cmp.diff_status, _STATUS.get(cmp.diff_status, cmp.diff_status),

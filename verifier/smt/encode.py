@@ -30,7 +30,7 @@ import attrs
 import z3
 
 from dsl import model as m
-from dsl.syntax import Money
+from dsl.literals import Money
 from verifier.smt.terms import Terms
 
 

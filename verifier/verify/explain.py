@@ -7,30 +7,16 @@ from __future__ import annotations
 from typing import Any
 
 from dsl import model as m
+from dsl.literals import format_date, format_value
 from dsl.scenario import Scenario
-from dsl.syntax import Money, format_money
 from verifier.semantics.interpret import Timeline
-
-
-def fmt_value(v: m.ConstValue, t: m.Type | None = None) -> str:
-    if isinstance(v, Money):
-        return format_money(v)
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if t is not None and t.name == "date" and isinstance(v, int):
-        return m.date_of(v).isoformat()
-    if t is not None and t.name == "duration" and isinstance(v, int):
-        return f"{v} day" + ("s" if v != 1 else "")
-    if hasattr(v, "numerator") and t is not None and t.name == "percent":
-        return f"{float(v) * 100:g}%"
-    return str(v)
 
 
 def describe_event(c: m.Contract, o: Any) -> str:
     ev = c.events[o.event]
-    args = ", ".join(f"{n}: {fmt_value(v, ev.param_type(n))}" for n, v in o.args)
+    args = ", ".join(f"{n}: {format_value(v, ev.param_type(n))}" for n, v in o.args)
     call = f"{o.event}({args})" if args else o.event
-    return f"{m.date_of(o.day).isoformat()}  {call} by {o.actor}"
+    return f"{format_date(o.day)}  {call} by {o.actor}"
 
 
 def clause_label(c: m.Contract, cid: str) -> str:
@@ -88,27 +74,27 @@ def outcome_story(tl: Timeline) -> str:
     c = tl.contract
     bits = []
     for v in tl.violations[:STORY_VIOLATIONS]:
-        bits.append(f"{v.party} violates {clause_label(c, v.clause)} on {m.date_of(v.day)}")
+        bits.append(f"{v.party} violates {clause_label(c, v.clause)} on {format_date(v.day)}")
     if len(tl.violations) > STORY_VIOLATIONS:
         more = len(tl.violations) - STORY_VIOLATIONS
         bits.append(f"{more} more violation{'s' if more != 1 else ''} (see the scenario's timeline)")
     for r in tl.events:
         if not r.effective:
-            bits.append(f"{r.occ.actor}'s {r.occ.event} on {m.date_of(r.occ.day)} is ineffective")
+            bits.append(f"{r.occ.actor}'s {r.occ.event} on {format_date(r.occ.day)} is ineffective")
     for e in tl.changes():
         if e.state is not None:
-            bits.append(f"{e.state} {'starts' if e.start else 'ends'} from {m.date_of(e.day)}")
+            bits.append(f"{e.state} {'starts' if e.start else 'ends'} from {format_date(e.day)}")
         else:
-            bits.append(f"the contract ends from {m.date_of(e.day)}")
+            bits.append(f"the contract ends from {format_date(e.day)}")
     for x in tl.conflicts:
-        bits.append(f"{join_and(list(x.clauses))} conflict on {m.date_of(x.day)}")
+        bits.append(f"{join_and(list(x.clauses))} conflict on {format_date(x.day)}")
     for cid, _ti, j in tl.fulfilled:
         o = tl.events[j].occ
-        bits.append(f"the obligation under {clause_label(c, cid)} is met by {o.event} on {m.date_of(o.day)}")
+        bits.append(f"the obligation under {clause_label(c, cid)} is met by {o.event} on {format_date(o.day)}")
     for cid, start, last in tl.open_at_horizon:
         bits.append(
-            f"an obligation under {clause_label(c, cid)} set off on {m.date_of(start)} is still open at the horizon "
-            f"(due by {m.date_of(last)})"
+            f"an obligation under {clause_label(c, cid)} set off on {format_date(start)} is still open at the horizon "
+            f"(due by {format_date(last)})"
         )
     return "; ".join(bits) if bits else "nobody is in breach and no state changes"
 
@@ -119,13 +105,13 @@ def scenario_story(c: m.Contract, sc: Scenario) -> str:
     else:
         what = "; ".join(describe_event(c, o).replace("  ", " ") for o in sc.events)
     if sc.facts:
-        what += " (with " + ", ".join(f"{k} = {fmt_value(v, c.facts[k].type)}" for k, v in sc.facts.items()) + ")"
+        what += " (with " + ", ".join(f"{k} = {format_value(v, c.facts[k].type)}" for k, v in sc.facts.items()) + ")"
     return what
 
 
 def explain(c: m.Contract, check: m.Check, verdict: str, clauses: tuple[str, ...], sc: Scenario | None,
             tl: Timeline | None, bound: int) -> str:
-    bounds = f"within the bounds (at most {bound} occurrences of each event, dates up to {m.date_of(c.horizon)})"
+    bounds = f"within the bounds (at most {bound} occurrences of each event, dates up to {format_date(c.horizon)})"
     given = " in which the givens hold" if check.givens else ""
     cited = join_and([clause_label(c, x) for x in clauses]) or "the contract's declarations alone"
     if verdict == "unknown":

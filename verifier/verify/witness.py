@@ -28,8 +28,8 @@ from collections.abc import Callable
 import attrs
 
 from dsl import model as m
+from dsl.literals import Money
 from dsl.scenario import Occurrence, Scenario
-from dsl.syntax import Money
 
 Accept = Callable[[Scenario], bool]
 

@@ -32,11 +32,9 @@ from referencing import Registry, Resource
 
 from dsl import syntax as s
 from dsl.diagnostics import CODES, Sources
-from dsl.load import resolve_relative
-from dsl.parser import parse_file
-from verifier.cli import whereas
-from verifier.verify import FINDING_CODES
-from verifier.verify_cmd import verify_command
+from dsl.load import parse_file, resolve_relative
+from verifier.cli.commands import verify_command, whereas
+from verifier.verify.results import FINDING_CODES
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA_DIR = ROOT / "verifier" / "report" / "schemas"

@@ -1,6 +1,11 @@
 """How fast the front end reads a large contract: parse alone, parse + check,
-and the cost of building the Lark parser with and without its cache (and of
-dsl.parse's own one-time setup).
+and the cost of building the Lark parser with and without its cache.
+
+For what the parse costs, two references on the same text, with the same
+grammar, lexer and options as ``dsl.parse``: Lark building nothing (an inline
+transformer whose every method returns None: the lexer, the LALR loop and the
+calls; the rest of ``parse`` is the builder's), and Lark building its own tree
+(no positions), as it does without a transformer.
 
 Generates a contract of about 1 MB with ``bench/gen_contract.py``, then times
 each stage with ``time.perf_counter``: one warm-up run, then the best of five.
@@ -17,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import gc
 import io
 import os
 import pstats
@@ -25,15 +31,17 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 _HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(_HERE), str(_HERE.parent)]  # gen_contract next to us, dsl above: run from anywhere
 
 from gen_contract import generate  # noqa: E402
-from lark import Lark  # noqa: E402
+from lark import Lark, Token, Transformer, Tree  # noqa: E402
 
+from dsl.build import Builder, Inline  # noqa: E402
 from dsl.load import check_node  # noqa: E402
-from dsl.parse import GRAMMAR, _FastParser, _Reductions, get_parser, parse_text  # noqa: E402
+from dsl.parse import GRAMMAR, OPTIONS, get_parser, parse_text  # noqa: E402
 from dsl.syntax import ContractFile  # noqa: E402
 
 TARGET_BYTES = 1_000_000
@@ -65,11 +73,40 @@ def build_parser(cache: str | bool) -> Lark:
     """The parser as ``dsl.parse.get_parser`` builds it (same options)."""
     return Lark(
         GRAMMAR.read_text(encoding="utf-8"),
-        parser="lalr",
-        propagate_positions=True,
-        maybe_placeholders=True,
+        **OPTIONS,
+        transformer=Inline(Builder()),
         cache=cache,
     )
+
+
+class _Nothing(Transformer[Token, None]):
+    """Builds nothing: every rule gives None (Lark's ``x*`` helpers stay trees,
+    which Lark splices into their parent)."""
+
+    def __default__(self, data: Any, children: list[Any], meta: Any) -> Any:
+        return Tree(data, children) if str(data).startswith("_") else None
+
+
+def reference_parser(build_tree: bool) -> Lark:
+    """Lark with dsl.parse's grammar, lexer and options, building nothing or its tree."""
+    return Lark(
+        GRAMMAR.read_text(encoding="utf-8"),
+        **OPTIONS,
+        transformer=None if build_tree else _Nothing(),
+    )
+
+
+def without_gc(fn: Callable[[], object]) -> Callable[[], object]:
+    """``fn`` with the cyclic collector off, as ``parse_text`` runs."""
+
+    def run() -> object:
+        gc.disable()
+        try:
+            return fn()
+        finally:
+            gc.enable()
+
+    return run
 
 
 def parse_only(text: str) -> ContractFile:
@@ -114,14 +151,15 @@ def main(argv: list[str]) -> int:
     node = parse_only(text)
     t_check_only = best_of(lambda: check_node(node, "bench.contract"))
 
+    nothing, tree = reference_parser(False), reference_parser(True)
+    t_nothing = best_of(without_gc(lambda: nothing.parse(text)))
+    t_tree = best_of(without_gc(lambda: tree.parse(text)))
+
     with tempfile.TemporaryDirectory() as tmp:
         cache_file = os.path.join(tmp, "grammar.lark.cache")
         t_cold = best_of(lambda: build_parser(False))
         build_parser(cache_file)  # writes the cache
         t_cached = best_of(lambda: build_parser(cache_file))
-    # once per process too: the reduction functions generated from the grammar,
-    # and the fast loop's tables (its per-state scanners come as states are met)
-    t_setup = best_of(lambda: _FastParser(get_parser(), _Reductions(get_parser()).rules))
 
     mb = size / 1e6
     print(
@@ -133,13 +171,14 @@ def main(argv: list[str]) -> int:
         ("parse", t_parse),
         ("parse + check", t_check),
         ("check alone (parsed)", t_check_only),
+        ("Lark, building nothing", t_nothing),
+        ("Lark, its own tree", t_tree),
     ):
         print(f"{label:<24}{size:>12,}{t:>12.3f}{mb / t if t > 0 else float('inf'):>10.2f}")
     print()
     print(f"{'Lark parser build':<24}{'seconds':>12}")
     print(f"{'cold (no cache)':<24}{t_cold:>12.4f}")
     print(f"{'from cache file':<24}{t_cached:>12.4f}")
-    print(f"{'+ reductions, fast loop':<24}{t_setup:>12.4f}")
 
     if args.profile:
         profile("parse", lambda: parse_only(text))

@@ -64,9 +64,10 @@ import attrs
 from lark import Token
 
 from dsl import syntax as s
+from dsl.build import HEAD_RE
 from dsl.diagnostics import Diagnostic
 from dsl.literals import format_date, format_duration, format_text, format_value
-from dsl.parse import _HEAD_RE, GRAMMAR, get_parser, parse_text
+from dsl.parse import GRAMMAR, parse_text, tokens
 
 Pos = tuple[int, int]  # 1-based (line, column), as Lark counts them
 
@@ -499,7 +500,7 @@ def _comments(text: str, tokens: Sequence[Token]) -> list[_Comment]:
         scan(done, start)
         done = t.end_pos or start
         if t.type == "CLAUSE_HEAD":
-            m = _HEAD_RE.match(str(t))
+            m = HEAD_RE.match(str(t))
             if m is not None and m.group("rest").startswith("#"):
                 record(start + m.start("rest"), m.group("rest"))
     scan(done, len(text))
@@ -568,7 +569,7 @@ def format_source(text: str, file: str = "<input>") -> tuple[str | None, list[Di
     node, diags = parse_text(text, file)
     if node is None or any(d.is_error for d in diags):
         return None, diags
-    tokens = list(get_parser().parse_interactive(text).iter_parse())
-    blocks = _blocks(node, _Tokens(tokens))
-    after_all = _attach(blocks, _comments(text, tokens))
+    toks = tokens(text)
+    blocks = _blocks(node, _Tokens(toks))
+    after_all = _attach(blocks, _comments(text, toks))
     return _render(blocks, after_all), diags

@@ -49,7 +49,7 @@ def fmt(text: str) -> str:
 _found: list[str] = []
 
 
-# A heading is `§N Title [facts]`, then maybe a comment (dsl.parse._HEAD_RE).
+# A heading is `§N Title [facts]`, then maybe a comment (dsl.build.HEAD_RE).
 _HEAD = re.compile(r"§[ \t]*[0-9]+(?:\.[0-9]+)*[a-z]?[^\[#]*(?:\[[^\]]*\])?[ \t]*(?P<comment>#.*)?$")
 
 

@@ -1,15 +1,18 @@
-"""The parser builds nodes while it parses (issue #7): what it builds must be what
-the two-pass way built (a Lark tree with ``propagate_positions``, then a
-Transformer).
+"""The parser builds nodes while it parses (issue #7), with Lark's inline
+transformer (``dsl.build.Inline``): what it builds must be what the two-pass
+way builds, a Lark tree with ``propagate_positions`` and then a Transformer
+over it driving the same ``dsl.build.Builder``, both with Lark's public API.
 
-- The fast LALR loop (``dsl.parse._FastParser``) and Lark's own parser, both
-  driving the same reduction functions, give the same nodes, spans and
-  diagnostics on every shipped file and on broken variants of them; where the
-  input is broken the fast loop gives up and Lark raises.
+- The two ways give the same nodes, spans, tree depth and diagnostics on
+  every shipped file, on broken variants of them (where Lark raises the same
+  syntax error), on random contracts and on files drawn from the grammar.
 - Every span is one Lark computes for its tree, and a few are checked by hand
   (keywords start a node, parentheses widen the parent only).
+- Every rule of the grammar has its builder method.
+- ``dsl.parse.tokens`` gives the tokens of Lark's tree, in order.
 - Nesting too deep for the recursion limit is a diagnostic, never an exception.
-- Parsing and checking leave the cyclic garbage collector as they found it.
+- Parsing and checking leave the cyclic garbage collector as they found it;
+  parses from several threads do not mix.
 
 No timings here: bench/parse_throughput.py measures speed.
 """
@@ -19,19 +22,23 @@ from __future__ import annotations
 import gc
 import random
 import re
+import threading
 import zlib
 from pathlib import Path
 from typing import Any
 
 import attrs
 import pytest
-from lark import Token, Tree
+from hypothesis import HealthCheck, given, settings
+from lark import Lark, Token, Transformer, Tree
+from lark.exceptions import UnexpectedInput
 
 import dsl.parse as P
 from dsl import syntax as s
+from dsl.build import PASS_THROUGH, RULES, Builder
 from dsl.load import check_node
 from dsl.parse import parse_text
-from tests import randomcontracts
+from tests import randomcontracts, strategies
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = sorted(ROOT.glob("contracts/*.contract")) + sorted(
@@ -97,57 +104,94 @@ def _mutants(text: str, seed: int, n: int) -> list[str]:
     return out
 
 
+# ----------------------------------------------------------------- the two-pass reference
+
+# Lark's parse tree, with the parser's grammar, lexer and options, and the
+# positions Lark computes for it.
+TREES = Lark(
+    P.GRAMMAR.read_text(encoding="utf-8"),
+    **P.OPTIONS,
+    propagate_positions=True,
+)
+
+
+class TwoPass(Transformer[Token, Any]):
+    """The builder's methods over Lark's tree, each node's span from its meta."""
+
+    def __init__(self, builder: Builder) -> None:
+        super().__init__(visit_tokens=False)
+        self.builder = builder
+
+    def __default__(self, data: Any, children: list[Any], meta: Any) -> Any:
+        span = s.Span(self.builder.file, meta.line, meta.column, meta.end_line, meta.end_column)
+        return getattr(self.builder, str(data))(span, children)
+
+
+def _tree_depth(tree: Tree[Token]) -> int:
+    """The depth of Lark's tree, the parentheses' nodes (PASS_THROUGH) not counted."""
+    deepest = 0
+    stack: list[tuple[Any, int]] = [(tree, 0)]
+    while stack:
+        node, above = stack.pop()
+        if isinstance(node, Tree):
+            level = above + (0 if node.data in PASS_THROUGH else 1)
+            deepest = max(deepest, level)
+            stack += [(c, level) for c in node.children]
+    return deepest
+
+
+def _error(e: UnexpectedInput) -> tuple[Any, ...]:
+    return (type(e).__name__, e.line, e.column, sorted(getattr(e, "expected", None) or ()))
+
+
 def _both_ways(text: str) -> tuple[Any, Any]:
-    """The fast loop's and Lark's result for ``text``: (value, span, depth, diagnostics), or the
-    exception type."""
-    reductions = P._get_reductions()
-    fast = P._get_fast()
-    assert fast is not None, "the fast parser could not be set up with this Lark"
-    results = []
-    for way in ("fast", "lark"):
-        builder = P._Build("f.contract")
-        try:
-            if way == "fast":
-                value, pos, depth = fast.run(text, reductions.bind(builder))
-            else:
-                value, pos, depth = P._parse_with(text, reductions.by_rule(reductions.bind(builder)))
-        except (P._GiveUp, P.UnexpectedInput) as e:
-            results.append(type(e).__name__)
-            continue
-        results.append((_walk(value, []), pos, depth, [repr(d) for d in builder.diags]))
-    return results[0], results[1]
+    """The inline parse's and the two-pass parse's result for ``text``: (nodes,
+    depth, diagnostics), or the syntax error."""
+    try:
+        value, depth, diags = P._build(text, "f.contract")
+        inline: Any = (_walk(value, []), depth, [repr(d) for d in diags])
+    except UnexpectedInput as e:
+        inline = _error(e)
+    try:
+        tree = TREES.parse(text)
+    except UnexpectedInput as e:
+        return inline, _error(e)
+    builder = Builder("f.contract")
+    value = TwoPass(builder).transform(tree)
+    return inline, (_walk(value, []), _tree_depth(tree), [repr(d) for d in builder.diags])
 
 
 @pytest.mark.parametrize("path", SHIPPED, ids=IDS)
-def test_fast_loop_and_lark_agree(path: Path) -> None:
+def test_inline_and_two_pass_agree(path: Path) -> None:
     text = _read(path)
     for variant in [text, *_mutants(text, zlib.crc32(path.name.encode()), 25)]:
-        fast, lark = _both_ways(variant)
-        if fast == "_GiveUp":
-            assert lark in ("UnexpectedCharacters", "UnexpectedToken", "UnexpectedEOF")
-        else:
-            assert fast == lark
+        inline, two_pass = _both_ways(variant)
+        assert inline == two_pass
 
 
-def test_fast_loop_and_lark_agree_on_random_contracts() -> None:
+def test_inline_and_two_pass_agree_on_random_contracts() -> None:
     r = random.Random(11)
     for _ in range(40):
-        text = randomcontracts.generate(r)
-        fast, lark = _both_ways(text)
-        assert fast == lark and fast != "_GiveUp"
+        inline, two_pass = _both_ways(randomcontracts.generate(r))
+        assert inline == two_pass and isinstance(inline[1], int)
 
 
-def test_parse_text_without_the_fast_loop(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Where the fast loop cannot be set up (a Lark whose insides differ), parsing
-    goes through Lark and gives the same result."""
-    texts = [_read(p) for p in SHIPPED[:3]]
-    texts += [texts[0].replace("effective", "efective", 2), texts[0][: len(texts[0]) // 2]]
-    with_fast = [parse_text(t, "f") for t in texts]
-    monkeypatch.setattr(P, "_get_fast", lambda: None)
-    for text, (node, diags) in zip(texts, with_fast, strict=True):
-        node2, diags2 = parse_text(text, "f")
-        assert _walk(node2, []) == _walk(node, [])
-        assert [repr(d) for d in diags2] == [repr(d) for d in diags]
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(strategies.source_files)
+def test_inline_and_two_pass_agree_on_files_from_the_grammar(text: str) -> None:
+    inline, two_pass = _both_ways(text)
+    assert inline == two_pass
+
+
+def test_every_rule_has_its_builder_method() -> None:
+    """Every alias has a method, and every method is a rule or an alias (the
+    parses above reach the rules; Inline raises for a rule without one)."""
+    grammar = P.GRAMMAR.read_text(encoding="utf-8")
+    aliases = set(re.findall(r"->\s*([a-z_]+)", grammar))
+    rules = {m.group(1) for m in re.finditer(r"^\??([a-z_]+)\s*:", grammar, re.M)}
+    assert aliases <= set(RULES)
+    assert set(RULES) <= aliases | rules
+    assert PASS_THROUGH <= rules - aliases
 
 
 def _lark_positions(tree: Any, out: set[tuple[int, int, int, int]]) -> set[tuple[int, int, int, int]]:
@@ -166,18 +210,38 @@ def test_every_span_is_a_lark_position(path: Path) -> None:
     text = _read(path)
     node, diags = parse_text(text, "f")
     assert node is not None
-    lark = _lark_positions(P.get_parser().parse(text), set())
+    tree = TREES.parse(text)
+    lark = _lark_positions(tree, set())
     spans = _spans(node)
     assert spans
     for sp in spans:
         assert (sp.line, sp.col, sp.end_line, sp.end_col) in lark, sp
-    tree = P.get_parser().parse(text)
     assert (node.span.line, node.span.col, node.span.end_line, node.span.end_col) == (
         tree.meta.line,
         tree.meta.column,
         tree.meta.end_line,
         tree.meta.end_column,
     )
+
+
+def _leaves(tree: Any, out: list[Token]) -> list[Token]:
+    if isinstance(tree, Tree):
+        for c in tree.children:
+            _leaves(c, out)
+    elif isinstance(tree, Token):
+        out.append(tree)
+    return out
+
+
+@pytest.mark.parametrize("path", SHIPPED[:4], ids=IDS[:4])
+def test_tokens_are_the_leaves_of_larks_tree(path: Path) -> None:
+    text = _read(path)
+    before = parse_text(text, "f")
+    got = [(t.type, str(t), t.line, t.column, t.end_line, t.end_column) for t in P.tokens(text)]
+    want = [(t.type, str(t), t.line, t.column, t.end_line, t.end_column) for t in _leaves(TREES.parse(text), [])]
+    assert got == want
+    after = parse_text(text, "f")  # the builder is left as it was
+    assert _walk(after, []) == _walk(before, [])
 
 
 HEAD = 'contract "T" effective 2024-01-01 horizon 2025-01-01\nfact a: bool\nfact b: bool\n'
@@ -199,29 +263,50 @@ def test_spans_by_hand() -> None:
     assert isinstance(both.right, s.Unary) and (both.right.span.col, both.right.span.end_col) == (35, 40)
 
 
+def _nest(form: str, n: int) -> str:
+    x = "1 == 1" if form == "-{x}" else "a"
+    for _ in range(n):
+        x = form.format(x=x) if form != "-{x}" else "-" + x
+    return HEAD + f'check "c": possible {x}\n'
+
+
+@pytest.mark.parametrize("form", ["not {x}", "{x} and a", "-{x}", "({x}) and a"])
+def test_depth_is_the_depth_of_larks_tree(form: str) -> None:
+    for n in (0, 1, 2, 5, 40, 150):
+        inline, two_pass = _both_ways(_nest(form, n))
+        assert inline == two_pass
+
+
 @pytest.mark.parametrize("form", ["not {x}", "{x} and a", "-{x}"])
 def test_nesting_too_deep_is_a_diagnostic_never_an_exception(form: str) -> None:
-    def nest(n: int) -> str:
-        x = "1 == 1" if form == "-{x}" else "a"
-        for _ in range(n):
-            x = form.format(x=x) if form != "-{x}" else "-" + x
-        return HEAD + f'check "c": possible {x}\n'
-
-    node, diags = parse_text(nest(100), "f")
+    node, diags = parse_text(_nest(form, 100), "f")
     assert node is not None and not diags
     contract, cdiags = check_node(node, "f")  # type: ignore[arg-type]
     assert contract is not None, cdiags
     for n in list(range(400, 520, 3)) + [3000]:
-        node, diags = parse_text(nest(n), "f")  # never raises, near the limit either
+        node, diags = parse_text(_nest(form, n), "f")  # never raises, near the limit either
         if node is None:
             assert [d.code for d in diags] == ["unsupported"]
-    node, diags = parse_text(nest(3000), "f")
+    node, diags = parse_text(_nest(form, 3000), "f")
     assert node is None and [d.code for d in diags] == ["unsupported"]
 
 
 def test_parentheses_do_not_count_as_nesting() -> None:
     node, diags = parse_text(HEAD + 'check "c": possible ' + "(" * 3000 + "a" + ")" * 3000 + "\n", "f")
     assert node is not None and not diags
+
+
+def test_every_broken_item_is_reported() -> None:
+    text = HEAD + 'fact c: bool = = 1\ncheck "ok": possible a\ncheck "x" possible b\nfact d: int = 2024-02-30\n'
+    node, diags = parse_text(text, "f")
+    assert node is None
+    assert [(d.code, d.span.line) for d in diags] == [
+        ("syntax-unexpected-token", 4),
+        ("syntax-unexpected-token", 6),
+    ]
+    # a bad literal alone is a diagnostic next to a node
+    node, diags = parse_text(HEAD + 'check "ok": possible a\nfact d: int = 2024-02-30\n', "f")
+    assert node is not None and [(d.code, d.span.line) for d in diags] == [("bad-literal", 5)]
 
 
 @pytest.mark.parametrize("enabled", [True, False])
@@ -237,3 +322,21 @@ def test_gc_is_left_as_it_was(enabled: bool) -> None:
         assert gc.isenabled() is enabled
     finally:
         gc.enable() if was else gc.disable()
+
+
+def test_parses_in_threads_do_not_mix() -> None:
+    texts = [(_read(p), str(p.name)) for p in SHIPPED[:6]]
+    want = [(_walk(node, []), [repr(d) for d in diags]) for node, diags in (parse_text(t, f) for t, f in texts)]
+    got: dict[int, list[Any]] = {}
+
+    def work(k: int) -> None:
+        got[k] = [
+            (_walk(node, []), [repr(d) for d in diags]) for node, diags in (parse_text(t, f) for t, f in texts)
+        ]
+
+    threads = [threading.Thread(target=work, args=(k,)) for k in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert all(got[k] == want for k in range(4))

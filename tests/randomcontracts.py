@@ -143,7 +143,7 @@ def all_scenarios(c: m.Contract) -> list[Scenario]:
                     options.append(Occurrence(day, ev.name, actor, tuple(combo)))
         per_event.append(options)
     out = []
-    for combo in itertools.product(*per_event):
-        occs = sorted((o for o in combo if o is not None), key=lambda o: o.day)
+    for picked in itertools.product(*per_event):
+        occs = sorted((o for o in picked if o is not None), key=lambda o: o.day)
         out.append(Scenario("enumerated", {}, tuple(occs)))
     return out

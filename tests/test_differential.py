@@ -18,6 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dsl import model as m
+from dsl.scenario import Scenario
 from tests.randomcontracts import HEADER, all_scenarios, generate, load
 from verifier.reduce.slicing import Index, cone, restrict
 from verifier.semantics.interpret import check_holds_on, simulate
@@ -28,7 +29,7 @@ from verifier.verify.run import verify_contract
 CI = bool(os.environ.get("CI"))
 
 
-def brute_force(c: m.Contract, check: m.Check, scenarios: list) -> bool:
+def brute_force(c: m.Contract, check: m.Check, scenarios: list[Scenario]) -> bool:
     """The verdict (holds?) by running the interpreter on every scenario."""
     hits = []
     for sc in scenarios:

@@ -71,7 +71,7 @@ def mutation_settings(path: Path) -> settings:
         max_examples=examples,
         deadline=None,
         derandomize=CI,
-        database=None if CI else settings.default.database,
+        database=None if CI or settings.default is None else settings.default.database,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example],
     )
 

@@ -22,6 +22,7 @@ import subprocess
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import attrs
 import jsonschema
@@ -138,9 +139,9 @@ def test_reports_are_deterministic_but_for_date_and_versions(at_root: Path, tmp_
 # ----------------------------------------------------------------- SARIF
 
 
-def validate_sarif(text: str) -> dict:
+def validate_sarif(text: str) -> dict[str, Any]:
     """Validate with the draft the official schema declares (draft-04: it names itself with ``id``)."""
-    doc = json.loads(text)
+    doc: dict[str, Any] = json.loads(text)
     cls = jsonschema.validators.validator_for(SARIF_SCHEMA)
     cls(SARIF_SCHEMA, format_checker=cls.FORMAT_CHECKER).validate(doc)
     return doc

@@ -99,7 +99,7 @@ def test_there_is_a_schema_for_every_json_output() -> None:
 @pytest.mark.parametrize("name", list(SCHEMAS))
 def test_schema_is_valid_for_its_draft(name: str) -> None:
     schema = SCHEMAS[name]
-    cls = validator_for(schema, default=None)
+    cls = validator_for(schema)
     assert cls is jsonschema.Draft202012Validator, f"{name}: $schema is {schema.get('$schema')!r}"
     cls.check_schema(schema)
     assert schema["$id"] == f"https://whereas.dev/schemas/{name}-1.json"

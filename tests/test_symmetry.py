@@ -129,11 +129,12 @@ def _lean_agrees(r: random.Random) -> None:
     (verifier/verify/lean.py ``lean_exprs``): the verdicts are those of the whole
     slices, and every scenario replays on the whole contract. (A first version
     that also left out an ``always`` body's "not breach" failed this.)"""
-    import verifier.verify.run as v
+    import verifier.verify.lean as v
 
     c = load(_with_rights(generate(r)))
     assert c is not None
-    was, v.LEAN_MIN_CLAUSES = v.LEAN_MIN_CLAUSES, 0  # lean slices for small contracts too
+    was = v.LEAN_MIN_CLAUSES
+    v.LEAN_MIN_CLAUSES = 0  # lean slices for small contracts too
     try:
         lean = verify_contract(c, analyses=False, jobs=1)
     finally:

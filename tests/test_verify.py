@@ -8,6 +8,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 import pytest
@@ -32,7 +33,7 @@ def run(args: list[str], fmt: str = "text", output: str | None = None, bound: in
 
 
 @pytest.fixture(scope="module")
-def seed_json(monkeypatch_module: None = None) -> dict:
+def seed_json(monkeypatch_module: None = None) -> dict[str, Any]:
     import os
 
     cwd = os.getcwd()
@@ -42,7 +43,8 @@ def seed_json(monkeypatch_module: None = None) -> dict:
     finally:
         os.chdir(cwd)
     assert code == 0
-    return json.loads(out)
+    doc: dict[str, Any] = json.loads(out)
+    return doc
 
 
 EXPECTED = {
@@ -59,14 +61,14 @@ EXPECTED = {
 }
 
 
-def test_seed_verdicts_and_clauses(seed_json: dict) -> None:
+def test_seed_verdicts_and_clauses(seed_json: dict[str, Any]) -> None:
     got = {r["id"]: (r["verdict"], [c["id"] for c in r["clauses"]]) for r in seed_json["results"]}
     assert got == EXPECTED
     assert seed_json["summary"] == {"holds": 10, "fails": 0, "unknown": 0}
     assert seed_json["bounds"]["occurrences"] == 2 and seed_json["bounds"]["horizon"] == "2035-12-31"
 
 
-def test_seed_witnesses_are_minimal_and_replayed(seed_json: dict) -> None:
+def test_seed_witnesses_are_minimal_and_replayed(seed_json: dict[str, Any]) -> None:
     by_id = {r["id"]: r for r in seed_json["results"]}
     oracle = by_id["oracle_within_waiver"]
     assert oracle["replayed"] is True
@@ -85,7 +87,7 @@ def test_seed_witnesses_are_minimal_and_replayed(seed_json: dict) -> None:
     assert by_id["other_provider"]["explanation"].startswith("Yes, never: no scenario within the bounds")
 
 
-def test_json_validates_against_schema(seed_json: dict) -> None:
+def test_json_validates_against_schema(seed_json: dict[str, Any]) -> None:
     jsonschema.validate(seed_json, SCHEMA)
 
 

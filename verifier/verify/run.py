@@ -19,7 +19,8 @@ from dsl.scenario import Scenario
 from verifier.semantics.interpret import Timeline, check_holds_on, replay
 from verifier.verify.analyses import analysis_provers, run_analyses
 from verifier.verify.explain import explain, timeline_clauses
-from verifier.verify.lean import LEAN_MIN_CLAUSES, LEAN_ROUNDS, Lean, lean_exprs, lean_parties, violation_of
+from verifier.verify import lean as lean_slices
+from verifier.verify.lean import LEAN_ROUNDS, Lean, lean_exprs, lean_parties, violation_of
 from verifier.verify.parallel import PARALLEL_MIN_CLAUSES, PARALLEL_MIN_SLICES, in_processes, jobs_for
 from verifier.verify.results import DEFAULT_BOUND, CheckResult, Verification
 
@@ -63,7 +64,7 @@ def verify_contract(
         if only and check.id not in only and check.title not in only:
             continue
         exprs = [check.body, *check.givens]
-        lean_by = lean_exprs(check) if lean and len(c.clauses) >= LEAN_MIN_CLAUSES else None
+        lean_by = lean_exprs(check) if lean and len(c.clauses) >= lean_slices.LEAN_MIN_CLAUSES else None
         if lean_by is not None:  # its whole slice is made only if the lean one does not do
             sl = plain.reduce(cone(index, lean_by), events_of(exprs))
             leans[i] = Lean(exprs, lean_by, events_of(exprs), lean_parties(check))

@@ -23,7 +23,7 @@ tree Lark would have built is under it:
 - depth: one more than the deepest child; ``x*`` helpers add none.
 
 These are the positions ``propagate_positions=True`` gives a Lark tree, and
-the depth of that tree; ``tests/test_frontend_speed_parser.py`` checks both
+the depth of that tree; ``tests/dsl/test_parse.py`` checks both
 against a two-pass parse (a tree, then a Transformer driving ``Builder``).
 
 It is over 500 lines because it has one short method per grammar rule, in the

@@ -4,14 +4,14 @@ that need a contract bigger than the library's."""
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 from dsl import model as m
 from dsl import syntax as s
 from dsl.load import check_node
 from dsl.parse import parse_text
+from tests import ROOT
 
-BENCH = Path(__file__).resolve().parent.parent / "bench"
+BENCH = ROOT / "bench"
 
 
 def generated(n_clauses: int, n_checks: int) -> m.Contract:

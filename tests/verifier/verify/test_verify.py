@@ -15,11 +15,11 @@ import pytest
 
 from dsl.diagnostics import Sources
 from dsl.load import load_contract
+from tests import ROOT
 from verifier.cli.common import Streams
 from verifier.cli.verify import run_verify
 from verifier.verify.run import verify_contract
 
-ROOT = Path(__file__).resolve().parent.parent
 SEED = "contracts/openai_microsoft.contract"
 SCHEMA = json.loads((ROOT / "verifier/report/schemas/verify.schema.json").read_text())
 

@@ -9,11 +9,12 @@ from typing import Any
 
 from dsl.diagnostics import Sources
 from dsl.load import load_contract
+from tests import TESTS
 from verifier.cli.common import Streams
 from verifier.cli.verify import run_verify
 from verifier.verify.run import verify_contract
 
-DATA = Path(__file__).resolve().parent / "data"
+DATA = TESTS / "data"
 
 
 def contract(name: str):  # type: ignore[no-untyped-def]

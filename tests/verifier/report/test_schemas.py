@@ -33,10 +33,10 @@ from referencing import Registry, Resource
 from dsl import syntax as s
 from dsl.diagnostics import CODES, Sources
 from dsl.load import parse_file, resolve_relative
+from tests import ROOT
 from verifier.cli.commands import verify_command, whereas
 from verifier.verify.results import FINDING_CODES
 
-ROOT = Path(__file__).resolve().parent.parent
 SCHEMA_DIR = ROOT / "verifier" / "report" / "schemas"
 SCHEMAS: dict[str, dict[str, Any]] = {
     p.name.removesuffix(".schema.json"): json.loads(p.read_text(encoding="utf-8"))

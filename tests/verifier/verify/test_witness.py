@@ -3,16 +3,13 @@ the scenario itself, every change kept only if the judge accepts it."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from dsl import model as m
 from dsl.diagnostics import Sources
 from dsl.load import load_contract
 from dsl.scenario import Occurrence, Scenario
 from dsl.syntax import Money
+from tests import ROOT
 from verifier.verify.witness import simplify
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def _contract() -> m.Contract:

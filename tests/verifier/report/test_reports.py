@@ -2,7 +2,7 @@
 
 Golden files in ``tests/golden/reports/`` hold the seed contract's reports with
 the run's date and the tool versions replaced by placeholders (``normalise``);
-``pytest tests/test_reports.py --update-golden`` rewrites them for review in
+``pytest tests/verifier/report/test_reports.py --update-golden`` rewrites them for review in
 ``git diff``. SARIF is validated against ``tests/schemas/sarif-2.1.0.json``, the
 official OASIS SARIF 2.1.0 schema (errata 01), vendored unmodified (see
 ``tests/schemas/README.md``).
@@ -31,6 +31,7 @@ from click.testing import CliRunner
 
 from dsl.diagnostics import Sources
 from dsl.load import load_contract
+from tests import ROOT
 from verifier import __version__
 from verifier.cli.commands import verify_command
 from verifier.report import RunInfo, human_report, machine_report
@@ -39,7 +40,6 @@ from verifier.report.human import md_escape
 from verifier.verify.results import Verification
 from verifier.verify.run import verify_contract
 
-ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = ROOT / "tests" / "golden" / "reports"
 SEED = "contracts/openai_microsoft.contract"
 AMENDMENT = "examples/amendments/expert_panel.amendment"

@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from tests import ROOT
 from verifier.cli.commands import whereas
 from verifier.cli.common import Streams
 from verifier.cli.simulate import run_simulate
 
-ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "contracts" / "openai_microsoft.contract"
 
 

@@ -9,7 +9,7 @@ in the output are relative and the same on every machine. Two inputs are made at
 test time (a missing file, a directory); ``wrong-contract`` can only come from
 ``load_amended`` (the what-if of ``verify``), so that case runs it instead.
 
-``pytest tests/test_diagnostics.py --update-golden`` rewrites the expected files
+``pytest tests/dsl/test_diagnostics.py --update-golden`` rewrites the expected files
 from the current output; review the change with ``git diff``.
 
 Bugs found while writing these are the ``xfail(strict=True)`` tests at the end:
@@ -33,11 +33,11 @@ import pytest
 from dsl.diagnostics import CODES, Sources
 from dsl.load import load_amended, load_scenario
 from dsl.parse import parse_text
+from tests import ROOT, TESTS
 from verifier.cli.check import run_check
 from verifier.cli.common import EXIT_INPUT, EXIT_OK, Streams, print_diagnostics
 
-ROOT = Path(__file__).resolve().parent.parent
-GOLDEN = Path(__file__).resolve().parent / "golden" / "diagnostics"
+GOLDEN = TESTS / "golden" / "diagnostics"
 INPUT_SUFFIXES = (".contract", ".scenario", ".amendment")
 
 # Inputs that cannot be shipped as files: made (or left missing) at test time.
@@ -159,7 +159,7 @@ def test_golden(case: Case, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, upd
         case.expected_path.write_text(got.text, encoding="utf-8")
         return
     assert case.expected_path.exists(), (
-        f"no {case.expected_path.name}: run `pytest tests/test_diagnostics.py --update-golden` and review it"
+        f"no {case.expected_path.name}: run `pytest tests/dsl/test_diagnostics.py --update-golden` and review it"
     )
     assert got.text == case.expected_path.read_text(encoding="utf-8")
 

@@ -24,9 +24,9 @@ from dsl.load import check_node, load_contract, load_scenario
 from dsl.parse import parse_text
 from dsl.scenario import Occurrence, Scenario
 from dsl.syntax import ContractFile, Money
+from tests import ROOT
 from verifier.semantics.interpret import Conflict, MissingFact, Timeline, check_holds_on, simulate
 
-ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "contracts" / "openai_microsoft.contract"
 SCENARIOS = ROOT / "examples" / "scenarios"
 HEAD = 'contract "T" effective 2024-01-01 horizon 2024-12-31\n'

@@ -38,9 +38,8 @@ from dsl import syntax as s
 from dsl.build import PASS_THROUGH, RULES, Builder
 from dsl.load import check_node
 from dsl.parse import parse_text
-from tests import randomcontracts, strategies
+from tests import ROOT, randomcontracts, strategies
 
-ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = sorted(ROOT.glob("contracts/*.contract")) + sorted(
     p for ext in ("contract", "scenario", "amendment") for p in ROOT.glob(f"examples/**/*.{ext}")
 )

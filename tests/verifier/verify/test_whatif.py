@@ -14,11 +14,11 @@ import pytest
 
 from dsl.diagnostics import Sources
 from dsl.load import load_amended, load_contract
+from tests import ROOT
 from verifier.cli.common import Streams
 from verifier.cli.verify import run_what_if
 from verifier.verify.whatif import compare
 
-ROOT = Path(__file__).resolve().parent.parent
 SEED = "contracts/openai_microsoft.contract"
 SCHEMA = json.loads((ROOT / "verifier/report/schemas/verify.schema.json").read_text())
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import datetime as dt
 from fractions import Fraction
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -26,10 +25,10 @@ from dsl import model as m
 from dsl.diagnostics import Sources
 from dsl.load import load_contract
 from dsl.syntax import Money
+from tests import ROOT
 from verifier.verify.results import CheckResult, Verification
 from verifier.verify.run import verify_contract
 
-ROOT = Path(__file__).resolve().parent.parent
 CONTRACTS = ROOT / "contracts"
 SEED = "openai_microsoft.contract"
 

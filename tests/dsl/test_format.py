@@ -19,9 +19,8 @@ from dsl import syntax as s
 from dsl.format import format_expr, format_node, format_source
 from dsl.literals import parse_money
 from dsl.parse import GRAMMAR, parse_text
-from tests import strategies
+from tests import ROOT, strategies
 
-ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = ROOT / "contracts" / "openai_microsoft.contract"
 SHIPPED_FILES = sorted(
     p for folder in ("contracts", "examples") for p in (ROOT / folder).glob("**/*") if p.suffix in (".contract", ".scenario", ".amendment")

@@ -35,8 +35,8 @@ from dsl.diagnostics import CODES, Diagnostic, Sources, render
 from dsl.load import check_node, load_contract, load_syntax, resolve_relative
 from dsl.parse import parse_text
 from dsl.scenario import check_scenario
+from tests import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 CI = bool(os.environ.get("CI"))
 
 
@@ -56,7 +56,7 @@ IDS = [str(p.relative_to(ROOT)) for p in FILES]
 # deterministic sweeps take about 300 points per kind over all the contracts and
 # up to 80 per scenario or amendment. WHEREAS_MUTATION_EXAMPLES sets the examples
 # per file for a longer hunt:
-#   WHEREAS_MUTATION_EXAMPLES=2000 pytest tests/test_mutations.py
+#   WHEREAS_MUTATION_EXAMPLES=2000 pytest tests/dsl/test_mutations.py
 _MORE = int(os.environ.get("WHEREAS_MUTATION_EXAMPLES", "0"))
 N_CONTRACTS = max(1, sum(p.suffix == ".contract" for p in FILES))
 

@@ -48,7 +48,10 @@ from dsl.literals import (
 )
 from dsl.load import check_node, load_contract
 from dsl.parse import parse_text
-from tests import strategies  # noqa: F401  (the Hypothesis profiles)
+from tests import (
+    ROOT,
+    strategies,  # noqa: F401  (the Hypothesis profiles)
+)
 from verifier.cli import main
 from verifier.report.formal import clause_reading
 from verifier.report.text import comparison_text
@@ -351,7 +354,7 @@ def test_the_literals_module_imports_nothing_of_the_project() -> None:
 
     code = "import sys, dsl.literals; print(sorted(k for k in sys.modules if k.split('.')[0] in ('dsl', 'verifier')))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                         cwd=Path(__file__).resolve().parent.parent)
+                         cwd=ROOT)
     assert out.stdout.strip() == "['dsl', 'dsl.literals']"
 
 

@@ -5,16 +5,16 @@ depend on the checks on other slices solved before it."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
 from dsl.diagnostics import Sources
 from dsl.load import load_contract
+from tests import ROOT
 from verifier.report.jsondoc import to_json
 from verifier.verify.run import verify_contract
 
-CONTRACTS = Path(__file__).resolve().parent.parent / "contracts"
+CONTRACTS = ROOT / "contracts"
 
 
 def _contract(name: str):  # type: ignore[no-untyped-def]

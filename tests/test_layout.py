@@ -220,3 +220,16 @@ def test_every_module_says_what_it_does_and_stays_short(name: str) -> None:
         assert "lines" in doc and "because" in doc, (
             f"{path.relative_to(ROOT)} has {lines} lines and its docstring does not say why"
         )
+
+
+def test_docs_architecture_names_every_module() -> None:
+    """docs/architecture.md is the newcomer's map: every module of ours is on it (by its
+    file name, or its package for a package's modules)."""
+    doc = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    missing = []
+    for name, path in MODULES.items():
+        if path.name in ("__init__.py", "__main__.py"):
+            continue
+        if f"`{path.name}`" not in doc and f"{path.parent.name}/{path.name}" not in doc:
+            missing.append(str(path.relative_to(ROOT)))
+    assert missing == []

@@ -1,0 +1,1 @@
+"""The meaning of a contract on one concrete scenario: ``interpret`` (the reference interpreter)."""

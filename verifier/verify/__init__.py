@@ -1,0 +1,1 @@
+"""From a checked contract to answers: ``run`` (each check proved, refuted or unknown) with ``lean``, ``parallel`` and ``witness``; ``analyses``; ``whatif`` (two versions compared); ``results`` and ``explain`` (what an answer is and how it reads)."""

@@ -89,3 +89,31 @@ def test_jobs_option() -> None:
                          text=True)
     assert bad.returncode == 2
     assert "Invalid value for '--jobs': 0 is not in the range 1<=x<=64." in bad.stderr
+
+
+def test_library_default_solves_in_this_process_and_leaves_the_collector(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``verify_contract``'s default (jobs=1) never forks, even for a big contract,
+    and leaves the garbage collector as it found it (the command line, which owns
+    its process, is the one that freezes the heap)."""
+    import gc
+
+    import verifier.verify.run as v
+    from tests.benchcontracts import generated
+
+    c = generated(2000, 200)  # big: 167 slices of 368 clauses (100x20 is sliced too small to split)
+    asked: list[int | None] = []
+    jobs_for = v.jobs_for
+
+    def spy(jobs: int | None, slices: int) -> int:
+        asked.append(jobs)
+        return jobs_for(jobs, slices)
+
+    def no_fork(*args: object, **kw: object) -> None:
+        raise AssertionError("verify_contract forked without being asked to")
+
+    monkeypatch.setattr(v, "jobs_for", spy)
+    monkeypatch.setattr(v, "in_processes", no_fork)
+    frozen, enabled = gc.get_freeze_count(), gc.isenabled()
+    verify_contract(c, analyses=False)
+    assert asked == [1]  # a big contract: it could have been split, and was not
+    assert (gc.get_freeze_count(), gc.isenabled()) == (frozen, enabled)

@@ -25,8 +25,6 @@ from verifier.smt.solver import DEFAULT_RLIMIT, make_solver
 
 __all__ = ["Outcome", "Prover", "SolveStatus", "scenario_of"]
 
-z3.set_param("smt.random_seed", 0)
-
 
 class Prover:
     """Questions about one contract at one bound ``k``."""

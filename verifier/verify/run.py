@@ -35,15 +35,17 @@ def verify_contract(
     only: list[str] | None = None,
     analyses: bool = True,
     rlimit: int | None = None,
-    jobs: int | None = None,
+    jobs: int | None = 1,
     lean: bool = True,
     timelines: bool = True,
 ) -> Verification:
     """Every (selected) check answered, then the analyses. Checks are solved on
     the slice of the contract they depend on; checks with the same slice share
-    one solver (and one for the re-check at k+1). The slices of a big contract
-    (see ``PARALLEL_MIN_SLICES``) are solved in ``jobs`` forked processes
-    (default: the machine's cores); the verdicts are the same for any ``jobs``.
+    one solver (and one for the re-check at k+1). ``jobs``: the slices of a big
+    contract (see ``PARALLEL_MIN_SLICES``) are solved in that many forked processes
+    (None: one per core; the default, 1, never forks); the verdicts are the same
+    for any ``jobs``. Nothing global is changed (the collector, Z3's parameters):
+    tuning the process is for whoever owns it, as the command line does.
     ``lean``: a check with "not breach by P" is first tried on a slice without
     P's other duties (``lean_exprs``; contracts of ``LEAN_MIN_CLAUSES`` or more).
     ``timelines=False``: results of a big contract may come without the
@@ -74,26 +76,15 @@ def verify_contract(
     work = [(sl, idx, {i: leans[i] for i in idx if i in leans}) for sl, idx in groups.values()]
     big = len(work) >= PARALLEL_MIN_SLICES and sum(len(w[0].clauses) for w in work) >= PARALLEL_MIN_CLAUSES
     n = jobs_for(jobs, len(work)) if big else 1
-    import gc
-
-    if big:
-        # The contract and its index live to the end; without this, every full
-        # collection scans them again (a replay on the 10,000-clause contract:
-        # 27 ms, 8 ms frozen), and forked workers would copy the pages it touches.
-        gc.freeze()
-    try:
-        if n > 1:
-            solved = _in_workers(c, bound, limit, work, n, (index, plain))
-        else:
-            solved = [r for sl, idx, ln in work for r in _solve_slice(c, bound, limit, sl, idx, ln, (index, plain))]
-        by_index = dict(solved)
-        results = [by_index[i] for i in sorted(by_index)]
-        if n > 1 and timelines:  # the interpreter's timelines stay in the workers: replay here, for the reports
-            results = [attrs.evolve(r, timeline=replay(c, r.scenario)[0]) if r.replayed and r.scenario else r
-                       for r in results]
-    finally:
-        if big:
-            gc.unfreeze()
+    if n > 1:
+        solved = _in_workers(c, bound, limit, work, n, (index, plain))
+    else:
+        solved = [r for sl, idx, ln in work for r in _solve_slice(c, bound, limit, sl, idx, ln, (index, plain))]
+    by_index = dict(solved)
+    results = [by_index[i] for i in sorted(by_index)]
+    if n > 1 and timelines:  # the interpreter's timelines stay in the workers: replay here, for the reports
+        results = [attrs.evolve(r, timeline=replay(c, r.scenario)[0]) if r.replayed and r.scenario else r
+                   for r in results]
     findings = []
     if analyses:
         findings = run_analyses(c, analysis_provers(c, index, bound, limit))

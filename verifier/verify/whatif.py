@@ -135,9 +135,11 @@ def _what_differs(a: Reading, b: Reading) -> tuple[str, ...]:
 
 
 def compare(base: m.Contract, amended: m.Contract, base_sha: str = "", amended_sha: str = "",
-            bound: int = DEFAULT_BOUND, amendment_file: str = "") -> Comparison:
-    vb = verify_contract(base, base_sha, bound=bound, analyses=False)
-    va = verify_contract(amended, amended_sha, bound=bound)
+            bound: int = DEFAULT_BOUND, amendment_file: str = "", jobs: int | None = 1) -> Comparison:
+    """Both versions verified (the base without the analyses; ``jobs`` as for
+    ``verify_contract``), their verdicts side by side, and the semantic diff."""
+    vb = verify_contract(base, base_sha, bound=bound, analyses=False, jobs=jobs)
+    va = verify_contract(amended, amended_sha, bound=bound, jobs=jobs)
     before = {r.id: r.verdict for r in vb.results}
     after = {r.id: r.verdict for r in va.results}
     ids = list(before) + [i for i in after if i not in before]

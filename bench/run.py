@@ -234,11 +234,14 @@ def worker_size(spec: dict[str, Any]) -> None:
     emit("check", seconds=time.perf_counter() - t0, clauses=len(c.clauses), checks=len(c.checks),
          events=len(c.events), states=len(c.states))
 
-    # as a user runs it: the default number of processes (one per core for a
-    # big contract); then once more in one process, instrumented, for the
-    # breakdown (the meter cannot see into forked workers)
+    # as a user runs it: the command line's number of processes (one per core
+    # for a big contract) and its frozen heap; then once more in one process,
+    # instrumented, for the breakdown (the meter cannot see into forked workers)
+    import gc
+
+    gc.freeze()  # as `verify` does once the input is loaded (verifier.cli.common.freeze_heap)
     t0 = time.perf_counter()
-    v = verify_contract(c, analyses=False, timelines=False)  # as `verify --format text|json` does
+    v = verify_contract(c, analyses=False, timelines=False, jobs=None)  # as `verify --format text|json` does
     emit("verify_default", seconds=time.perf_counter() - t0, summary=v.summary(), cores=os.cpu_count())
     del v
 
@@ -381,7 +384,7 @@ def worker_profile(spec: dict[str, Any]) -> None:
     node, _ = parse_text(text, "bench.contract")
     c, _ = check_node(node, "bench.contract")  # type: ignore[arg-type]
     assert c is not None
-    v = verify_contract(c, analyses=False)
+    v = verify_contract(c, analyses=False, jobs=None)
     pr.disable()
     out = io.StringIO()
     out.write(f"cProfile of parse_text + check_node + verify_contract(analyses=False), {n} clauses, {m} checks\n")

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from fractions import Fraction
-from typing import Union
+from typing import Literal, Union
 
 import attrs
 
@@ -55,6 +55,30 @@ PARTY = Type("party")
 ERROR = Type("error")  # a type that failed to resolve: reported once, compatible with anything
 
 ConstValue = Union[bool, int, Money, Fraction, str]
+
+# What a check asks: that some scenario satisfies its body (possible), that every
+# one does (always), or that none does (never).
+Modality = Literal["possible", "always", "never"]
+# What a norm says of its act: an obligation, a prohibition, a permission, a power.
+NormModality = Literal["must", "must_not", "may", "power"]
+
+_MODALITIES: dict[str, Modality] = {"possible": "possible", "always": "always", "never": "never"}
+_NORM_MODALITIES: dict[str, NormModality] = {"must": "must", "must_not": "must_not", "may": "may", "power": "power"}
+
+
+def _modality(word: str) -> Modality:
+    """The parser's word (a ``str``, as the checker passes it on) as a ``Modality``."""
+    try:
+        return _MODALITIES[word]
+    except KeyError:
+        raise ValueError(f"not a check modality: {word!r}") from None
+
+
+def _norm_modality(word: str) -> NormModality:
+    try:
+        return _NORM_MODALITIES[word]
+    except KeyError:
+        raise ValueError(f"not a norm modality: {word!r}") from None
 
 
 # ----------------------------------------------------------------- expressions
@@ -205,7 +229,7 @@ class State:
 @attrs.frozen(repr=False)
 class Norm:
     clause: str
-    modality: str  # must_not | may | must | power
+    modality: NormModality = attrs.field(converter=_norm_modality)
     actor: str  # "P" or "P.Body"
     event: str
     cond: Expr | None
@@ -252,7 +276,7 @@ class Clause:
 class Check:
     id: str
     title: str
-    mode: str  # possible | always | never
+    mode: Modality = attrs.field(converter=_modality)
     body: Expr
     givens: tuple[Expr, ...]
     span: Span = _span()

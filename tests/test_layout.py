@@ -227,7 +227,7 @@ def test_docs_architecture_names_every_module() -> None:
     file name, or its package for a package's modules)."""
     doc = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
     missing = []
-    for name, path in MODULES.items():
+    for path in MODULES.values():
         if path.name in ("__init__.py", "__main__.py"):
             continue
         if f"`{path.name}`" not in doc and f"{path.parent.name}/{path.name}" not in doc:

@@ -11,6 +11,11 @@ Start-up: importing this package imports nothing heavy. ``verify FILE...`` with
 nothing but file names, the common case, runs without click at all (with
 exactly what click would have passed; anything else goes through click), and
 z3 is imported only by commands that solve, once the input is found good.
+
+The process: only the console scripts (``verify_main``, ``whereas_main``, and so
+``python -m verifier``) own it, and they alone tune its garbage collector (the
+imports and the loaded input frozen, see ``common.freeze_heap``); ``main`` and
+``verify`` called from Python leave it as they found it, as the library does.
 """
 
 from __future__ import annotations
@@ -54,31 +59,37 @@ def main(argv: list[str] | None = None, stdout: IO[str] | None = None, stderr: I
     """``whereas ARGS``: the exit code. ``stdout``/``stderr``: where the command's
     results and diagnostics go (default: the process's; click's own usage
     errors and help always go to the process's)."""
-    from verifier.cli.commands import whereas
-
-    return _main(whereas, argv, Streams(stdout or sys.stdout, stderr or sys.stderr))
+    return _whereas(argv, Streams(stdout or sys.stdout, stderr or sys.stderr))
 
 
 def verify(argv: list[str] | None = None, stdout: IO[str] | None = None, stderr: IO[str] | None = None) -> int:
     """``verify ARGS``: the exit code (see ``main``)."""
-    args = sys.argv[1:] if argv is None else list(argv)
-    streams = Streams(stdout or sys.stdout, stderr or sys.stderr)
+    return _verify(sys.argv[1:] if argv is None else list(argv), Streams(stdout or sys.stdout, stderr or sys.stderr))
+
+
+def whereas_main() -> None:
+    """The ``whereas`` console script: the process is the command's."""
+    sys.exit(_whereas(None, Streams(sys.stdout, sys.stderr, owns_process=True)))
+
+
+def verify_main() -> None:
+    """The ``verify`` console script (and ``python -m verifier``): the process is the command's."""
+    sys.exit(_verify(sys.argv[1:], Streams(sys.stdout, sys.stderr, owns_process=True)))
+
+
+def _whereas(argv: list[str] | None, streams: Streams) -> int:
+    from verifier.cli.commands import whereas
+
+    return _main(whereas, argv, streams)
+
+
+def _verify(args: list[str], streams: Streams) -> int:
     files = _only_files(args)
     if files is not None:
         return _verify_files(files, streams)
     from verifier.cli.commands import verify_command
 
     return _main(verify_command, args, streams)
-
-
-def whereas_main() -> None:
-    """The ``whereas`` console script."""
-    sys.exit(main())
-
-
-def verify_main() -> None:
-    """The ``verify`` console script."""
-    sys.exit(verify())
 
 
 def _only_files(args: list[str]) -> list[str] | None:
@@ -92,12 +103,17 @@ def _only_files(args: list[str]) -> list[str] | None:
     return args
 
 
-def _import_frozen(*modules: str) -> None:
-    """Import ``modules`` with the cyclic garbage collector off, then freeze everything
-    imported so far. Start-up allocates some 100,000 objects that live to the end: the
-    collector would only scan them again and again (10-30 ms of a run)."""
+def _import_frozen(streams: Streams, *modules: str) -> None:
+    """Import ``modules``; in a process the command owns, with the cyclic garbage
+    collector off, then freeze everything imported (and loaded) so far. Start-up
+    allocates some 100,000 objects that live to the end: the collector would only
+    scan them again and again (10-30 ms of a run)."""
     import gc
 
+    if not streams.owns_process:
+        for name in modules:
+            __import__(name)
+        return
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -115,12 +131,12 @@ def _verify_files(files: list[str], streams: Streams) -> int:
     import errno
 
     try:
-        _import_frozen("dsl.load", "verifier.verify.run", "verifier.cli.verify")  # what run_verify imports first
+        _import_frozen(streams, "dsl.load", "verifier.verify.run", "verifier.cli.verify")  # what run_verify imports first
         from verifier.cli.verify import run_verify
 
         # z3 only once the input has been found good, as run_verify does
         return run_verify(files, [], "text", None, 2, False, streams,
-                          before_solving=lambda: _import_frozen("verifier.smt.prove"))
+                          before_solving=lambda: _import_frozen(streams, "verifier.smt.prove"))
     except SystemExit as e:
         return int(e.code or 0)
     except (EOFError, KeyboardInterrupt):

@@ -59,7 +59,7 @@ def verify_command(files: tuple[str, ...], checks: tuple[str, ...], fmt: str, ou
         if len(files) != 1:
             raise click.UsageError("--what-if compares one contract with one amendment")
         raise SystemExit(run_what_if(files[0], what_if, fmt, output, bound, streams, report=report,
-                                     report_format=report_format))
+                                     report_format=report_format, jobs=jobs))
     raise SystemExit(run_verify(list(files), list(checks), fmt, output, bound, timings, streams, not no_analyses,
                                 report, report_format, jobs=jobs))
 

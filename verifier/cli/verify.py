@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from dsl.diagnostics import Sources
-from verifier.cli.common import EXIT_INPUT, Streams, deliver, print_diagnostics
+from verifier.cli.common import EXIT_INPUT, Streams, deliver, freeze_heap, print_diagnostics
 
 
 def run_verify(
@@ -31,7 +31,8 @@ def run_verify(
     before_solving: Callable[[], None] | None = None,
     jobs: int | None = None,
 ) -> int:
-    """``before_solving``: called once the input has been found good, before the first proof."""
+    """``before_solving``: called once the input has been found good, before the first proof.
+    ``jobs``: processes for a big contract's slices (None: one per core, as ``--jobs`` by default)."""
     from dsl.load import load_contract
     from verifier.report.jsondoc import to_json
     from verifier.report.text import to_text
@@ -74,6 +75,7 @@ def run_verify(
             return EXIT_INPUT
     if before_solving is not None:
         before_solving()
+    freeze_heap(streams)
     codes = []
     docs: list[dict[str, Any]] = []
     texts: list[str] = []
@@ -114,9 +116,11 @@ def run_verify(
 
 
 def run_what_if(base: str, amendment: str, fmt: str, output: str | None, bound: int, streams: Streams,
-                direct: bool = False, report: str | None = None, report_format: str | None = None) -> int:
+                direct: bool = False, report: str | None = None, report_format: str | None = None,
+                jobs: int | None = None) -> int:
     """``verify BASE --what-if AMENDMENT`` and ``whereas diff BASE OTHER``.
-    ``direct``: OTHER may be a whole contract instead of an amendment of BASE."""
+    ``direct``: OTHER may be a whole contract instead of an amendment of BASE.
+    ``jobs``: as for ``run_verify``."""
     from dsl import syntax as s
     from dsl.load import load_amended, load_contract, parse_file
     from verifier.report.jsondoc import comparison_json
@@ -154,7 +158,8 @@ def run_what_if(base: str, amendment: str, fmt: str, output: str | None, bound: 
         if problem:
             streams.err.write(problem + "\n")
             return EXIT_INPUT
-    cmp = compare(lb.contract, la.contract, lb.sha256, la.sha256, bound=bound, amendment_file=amendment)
+    freeze_heap(streams)
+    cmp = compare(lb.contract, la.contract, lb.sha256, la.sha256, bound=bound, amendment_file=amendment, jobs=jobs)
     if fmt == "json":
         import json
 

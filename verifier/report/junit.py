@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from dsl.literals import format_value
 from verifier.report.view import RunInfo
 from verifier.verify.explain import clause_label, describe_event
-from verifier.verify.results import CheckResult, Verification
+from verifier.verify.results import CheckResult, Verdict, Verification
 from verifier.verify.whatif import Comparison
 
 # characters XML 1.0 cannot carry at all, even escaped
@@ -56,9 +56,9 @@ def _is_internal(r: CheckResult) -> bool:
 
 def testsuite(v: Verification, run: RunInfo, comparison: Comparison | None = None) -> ET.Element:
     c = v.contract
-    fails = sum(r.verdict == "fails" for r in v.results)
-    errors = sum(r.verdict == "unknown" and _is_internal(r) for r in v.results)
-    skipped = sum(r.verdict == "unknown" and not _is_internal(r) for r in v.results)
+    fails = sum(r.verdict == Verdict.FAILS for r in v.results)
+    errors = sum(r.verdict == Verdict.UNKNOWN and _is_internal(r) for r in v.results)
+    skipped = sum(r.verdict == Verdict.UNKNOWN and not _is_internal(r) for r in v.results)
     suite = ET.Element("testsuite", {
         "name": _x(c.file),
         "tests": str(len(v.results)),
@@ -84,13 +84,13 @@ def testsuite(v: Verification, run: RunInfo, comparison: Comparison | None = Non
         ET.SubElement(props, "property", {"name": _x(name), "value": _x(value)})
     for r in v.results:
         case = ET.SubElement(suite, "testcase", {"classname": _x(c.file), "name": r.id})
-        if r.verdict == "fails":
+        if r.verdict == Verdict.FAILS:
             el = ET.SubElement(case, "failure", {"message": _x(r.explanation), "type": f"{r.kind} check fails"})
             el.text = _details(v, r)
-        elif r.verdict == "unknown" and _is_internal(r):
+        elif r.verdict == Verdict.UNKNOWN and _is_internal(r):
             el = ET.SubElement(case, "error", {"message": _x(r.reason or r.explanation), "type": "internal-error"})
             el.text = _details(v, r)
-        elif r.verdict == "unknown":
+        elif r.verdict == Verdict.UNKNOWN:
             ET.SubElement(case, "skipped", {"message": _x(r.reason or r.explanation)})
     if v.findings:
         out = ET.SubElement(suite, "system-out")

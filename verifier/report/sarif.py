@@ -28,7 +28,15 @@ from dsl.scenario import Scenario
 from verifier.report.view import RunInfo, source_files
 from verifier.semantics.interpret import Timeline
 from verifier.verify.explain import clause_label, describe_event
-from verifier.verify.results import FINDING_CODES, CheckResult, Finding, Verification
+from verifier.verify.results import (
+    FINDING_CODES,
+    CheckResult,
+    Finding,
+    FindingCode,
+    Severity,
+    Verdict,
+    Verification,
+)
 from verifier.verify.whatif import Comparison
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -145,14 +153,14 @@ def _check_file(c: m.Contract, check_id: str) -> str:
 def _check_result(v: Verification, r: CheckResult, rule: int, arts: _Artifacts) -> dict[str, Any]:
     c = v.contract
     file = _check_file(c, r.id)
-    if r.verdict == "fails":
+    if r.verdict == Verdict.FAILS:
         text = f"{r.title}: fails. {r.explanation}"
     else:
         text = f"{r.title}: unknown. {r.reason or r.explanation}"
     res: dict[str, Any] = {
         "ruleId": f"whereas/check/{r.id}",
         "ruleIndex": rule,
-        "level": "error" if r.verdict == "fails" else "warning",
+        "level": "error" if r.verdict == Verdict.FAILS else "warning",
         "message": {"text": text},
         "locations": [arts.location(file, r.line)],
     }
@@ -160,7 +168,7 @@ def _check_result(v: Verification, r: CheckResult, rule: int, arts: _Artifacts) 
     if related:
         res["relatedLocations"] = related
     if r.scenario is not None:
-        label = "counterexample" if r.verdict == "fails" else "scenario"
+        label = "counterexample" if r.verdict == Verdict.FAILS else "scenario"
         res["codeFlows"] = [code_flow(c, r.scenario, r.timeline, f"the {label}", (file, r.line), arts)]
     res["properties"] = {"verdict": r.verdict, "kind": r.kind, "replayed": r.replayed}
     return res
@@ -178,7 +186,7 @@ def _finding_result(v: Verification, f: Finding, rule: int, arts: _Artifacts) ->
     res: dict[str, Any] = {
         "ruleId": f"whereas/finding/{f.code}",
         "ruleIndex": rule,
-        "level": "error" if f.severity == "error" else "warning",
+        "level": "error" if f.severity == Severity.ERROR else "warning",
         "message": {"text": f.message},
         "locations": [primary],
     }
@@ -227,7 +235,7 @@ def sarif_log(verifications: Sequence[Verification], run: RunInfo, comparison: C
     for v in verifications:
         c = v.contract
         for r in v.results:
-            if r.verdict in ("fails", "unknown"):
+            if r.verdict in (Verdict.FAILS, Verdict.UNKNOWN):
                 results.append(_check_result(v, r, index[f"whereas/check/{r.id}"], arts))
         for f in v.findings:
             results.append(_finding_result(v, f, index[f"whereas/finding/{f.code}"], arts))
@@ -239,7 +247,7 @@ def sarif_log(verifications: Sequence[Verification], run: RunInfo, comparison: C
             "bounds": {"occurrences": v.bound, "rechecked_at": v.bound + 1},
             "summary": v.summary(),
         })
-    proved = [{"file": v.contract.file, "check": r.id} for v in verifications for r in v.results if r.verdict == "holds"]
+    proved = [{"file": v.contract.file, "check": r.id} for v in verifications for r in v.results if r.verdict == Verdict.HOLDS]
     props: dict[str, Any] = {"whereas/contracts": contracts, "whereas/proved": proved, "python": run.python}
     if comparison is not None:
         props["whereas/what-if"] = {
@@ -248,7 +256,7 @@ def sarif_log(verifications: Sequence[Verification], run: RunInfo, comparison: C
             "checks": [{"id": i, "before": b, "after": a, "changed": ch} for i, b, a, ch in comparison.rows],
             "difference": comparison.diff_status,
         }
-    internal = any(f.code == "internal-error" for v in verifications for f in v.findings) or any(
+    internal = any(f.code == FindingCode.INTERNAL_ERROR for v in verifications for f in v.findings) or any(
         (r.reason or "").startswith("internal error") for v in verifications for r in v.results)
     return {
         "$schema": SCHEMA,

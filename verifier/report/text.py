@@ -8,8 +8,8 @@ import textwrap
 
 from dsl.literals import format_date, format_value
 from verifier.verify.explain import clause_where, describe_event
-from verifier.verify.results import Verification
-from verifier.verify.whatif import Comparison
+from verifier.verify.results import Verdict, Verification
+from verifier.verify.whatif import Comparison, DiffStatus
 
 
 def to_text(v: Verification, timings: bool = False) -> str:
@@ -21,7 +21,7 @@ def to_text(v: Verification, timings: bool = False) -> str:
         f"dates {format_date(c.effective)} to {format_date(c.horizon)}",
         "",
     ]
-    mark = {"holds": "HOLDS  ", "fails": "FAILS  ", "unknown": "UNKNOWN"}
+    mark = {Verdict.HOLDS: "HOLDS  ", Verdict.FAILS: "FAILS  ", Verdict.UNKNOWN: "UNKNOWN"}
     for r in v.results:
         head = f"{mark[r.verdict]} {r.id}: {r.title}"
         if timings:
@@ -55,8 +55,8 @@ def to_text(v: Verification, timings: bool = False) -> str:
         lines.append("")
     s = v.summary()
     lines.append(
-        f"{len(v.results)} check{'s' if len(v.results) != 1 else ''}: {s['holds']} hold, {s['fails']} fail, "
-        f"{s['unknown']} unknown; {len(v.findings)} finding{'s' if len(v.findings) != 1 else ''}"
+        f"{len(v.results)} check{'s' if len(v.results) != 1 else ''}: {s[Verdict.HOLDS]} hold, {s[Verdict.FAILS]} fail, "
+        f"{s[Verdict.UNKNOWN]} unknown; {len(v.findings)} finding{'s' if len(v.findings) != 1 else ''}"
         + (f"; {v.seconds:.2f}s" if timings else "")
     )
     return "\n".join(lines) + "\n"
@@ -76,7 +76,8 @@ def comparison_text(cmp: Comparison, full: bool = True) -> str:
     lines.append("")
     d = cmp.difference
     if d is None:
-        label = {"none": "No difference", "unknown": "Unknown", "internal-error": "INTERNAL ERROR"}[cmp.diff_status]
+        label = {DiffStatus.NONE: "No difference", DiffStatus.UNKNOWN: "Unknown",
+                 DiffStatus.INTERNAL_ERROR: "INTERNAL ERROR"}[cmp.diff_status]
         lines.append(f"Semantic diff: {label}: {cmp.diff_note}")
     else:
         c = cmp.amended.contract if all(o.event in cmp.amended.contract.events for o in d.scenario.events) else cmp.base.contract

@@ -27,8 +27,16 @@ from dsl.scenario import Scenario
 from verifier.report import svg
 from verifier.report.formal import clause_reading
 from verifier.semantics.interpret import MissingFact, Timeline, simulate
-from verifier.verify.results import FINDING_CODES, CheckResult, Finding, Verification
-from verifier.verify.whatif import Comparison, restrict
+from verifier.verify.results import (
+    FINDING_CODES,
+    CheckResult,
+    Finding,
+    FindingCode,
+    Severity,
+    Verdict,
+    Verification,
+)
+from verifier.verify.whatif import Comparison, DiffStatus, RowVerdict, restrict
 
 CLAUSE_ID = re.compile(r"§[0-9]+(?:\.[0-9]+)*[a-z]?")
 
@@ -134,8 +142,8 @@ class CheckView:
     id: str
     anchor: str
     title: str
-    kind: str
-    verdict: str
+    kind: m.Modality
+    verdict: Verdict
     explanation: Line
     reason: str | None
     file: str
@@ -148,8 +156,8 @@ class CheckView:
 
 @attrs.frozen
 class FindingView:
-    code: str
-    severity: str
+    code: FindingCode
+    severity: Severity
     what: str  # the finding code's description
     message: Line
     clauses: tuple[ClauseView, ...]
@@ -190,7 +198,7 @@ class ContractView:
     horizon: str
     bound: int
     recheck: int
-    summary: dict[str, int]
+    summary: dict[Verdict, int]
     checks: tuple[CheckView, ...]
     findings: tuple[FindingView, ...]
     files: tuple[SourceFile, ...]
@@ -201,8 +209,8 @@ class VerdictRow:
     id: str
     title: str
     href: str | None
-    before: str
-    after: str
+    before: RowVerdict
+    after: RowVerdict
     changed: bool
 
 
@@ -231,7 +239,7 @@ class ComparisonView:
     amendment_sha: str
     rows: tuple[VerdictRow, ...]
     changed: int
-    status: str  # difference | none | unknown | internal-error
+    status: DiffStatus
     status_label: str
     note: str
     differs_in: tuple[str, ...]
@@ -248,8 +256,8 @@ class Report:
     comparison: ComparisonView | None = None
 
     @property
-    def summary(self) -> dict[str, int]:
-        out = {"holds": 0, "fails": 0, "unknown": 0}
+    def summary(self) -> dict[Verdict, int]:
+        out = dict.fromkeys(Verdict, 0)
         for cv in self.contracts:
             for k, n in cv.summary.items():
                 out[k] += n
@@ -473,9 +481,9 @@ def scenario_view(c: m.Contract, sc: Scenario | None, tl: Timeline | None, label
 
 
 def _label(r: CheckResult) -> str:
-    if r.verdict == "holds" and r.kind == "possible":
+    if r.verdict == Verdict.HOLDS and r.kind == "possible":
         return "Witness"
-    if r.verdict == "fails" and r.kind in ("always", "never"):
+    if r.verdict == Verdict.FAILS and r.kind in ("always", "never"):
         return "Counterexample"
     return "Scenario"
 
@@ -495,7 +503,7 @@ def check_view(c: m.Contract, r: CheckResult, anchors: Anchors, sources: SourceT
 
 def finding_view(c: m.Contract, f: Finding, anchors: Anchors, sources: SourceTexts) -> FindingView:
     return FindingView(
-        f.code, f.severity, FINDING_CODES.get(f.code, ("", f.code))[1], anchors.link(f.message),
+        f.code, f.severity, FINDING_CODES[f.code][1], anchors.link(f.message),
         tuple(clause_view(c, x, anchors, sources) for x in f.clauses if x in c.clauses),
         scenario_view(c, f.scenario, f.timeline, "Scenario", f.timeline is not None, anchors),
     )
@@ -560,8 +568,8 @@ def _tidy(items: Sequence[str]) -> tuple[str, ...]:
     return tuple(" ".join(x.split()) for x in items)
 
 
-_STATUS = {"difference": "The versions differ", "none": "No difference", "unknown": "Unknown",
-           "internal-error": "INTERNAL ERROR"}
+_STATUS = {DiffStatus.DIFFERENCE: "The versions differ", DiffStatus.NONE: "No difference",
+           DiffStatus.UNKNOWN: "Unknown", DiffStatus.INTERNAL_ERROR: "INTERNAL ERROR"}
 
 
 def comparison_report(cmp: Comparison, run: RunInfo) -> Report:
@@ -612,7 +620,7 @@ def comparison_report(cmp: Comparison, run: RunInfo) -> Report:
         facts = tuple((k, format_value(v, known[k].type if k in known else None)) for k, v in sorted(d.scenario.facts.items()))
     view = ComparisonView(
         cmp.base_file, cmp.base.sha256, cmp.amendment_file, cmp.amended.sha256, rows,
-        sum(1 for r in rows if r.changed), cmp.diff_status, _STATUS.get(cmp.diff_status, cmp.diff_status),
+        sum(1 for r in rows if r.changed), cmp.diff_status, _STATUS[cmp.diff_status],
         cmp.diff_note, d.what if d is not None else (), readings, sides, facts,
     )
     return Report(cv.title, run, (cv,), view)

@@ -30,13 +30,14 @@ from dsl import model as m
 from dsl.scenario import Scenario
 from verifier.reduce.slicing import Index, Reach, amended, forward_cone, observation_cone, restrict
 from verifier.smt.encode import Encoding, Slot, Universe
+from verifier.smt.outcome import SolveStatus
 from verifier.smt.prove import scenario_of
 from verifier.smt.solver import DEFAULT_RLIMIT, make_solver
 
 
 @attrs.frozen
 class DiffOutcome:
-    status: str  # "sat": a difference; "unsat": none within the bounds; "unknown"
+    status: SolveStatus  # SAT: a difference; UNSAT: none within the bounds; UNKNOWN
     scenario: Scenario | None = None
     reason: str | None = None
 
@@ -126,7 +127,7 @@ def find_difference(a: m.Contract, b: m.Contract, k: int, rlimit: int = DEFAULT_
         ia, ib = Index(a), Index(b)
         reach = forward_cone(ia, ib, seeds)
         if reach.empty:
-            return DiffOutcome("unsat")  # nothing can read differently: no question to ask
+            return DiffOutcome(SolveStatus.UNSAT)  # nothing can read differently: no question to ask
         ca, cb = restrict(a, observation_cone(ia, reach)), restrict(b, observation_cone(ib, reach))
     ea = Encoding(ca, k, "base:", u)
     eb = Encoding(cb, k, "amended:", u)
@@ -146,13 +147,13 @@ def find_difference(a: m.Contract, b: m.Contract, k: int, rlimit: int = DEFAULT_
     solver.add(z3.Implies(q, query))
     res = solver.check(q)
     if res == z3.unsat:
-        return DiffOutcome("unsat")
+        return DiffOutcome(SolveStatus.UNSAT)
     if res != z3.sat:
-        return DiffOutcome("unknown", reason=str(solver.reason_unknown()))
+        return DiffOutcome(SolveStatus.UNKNOWN, reason=str(solver.reason_unknown()))
     slots = ea.all_slots() + [s for s in eb.all_slots() if s.event not in ea.slots]
     events = {**cb.events, **ca.events}
     model = _minimise(solver, q, slots, events, lo)
-    return DiffOutcome("sat", scenario_of(model, [ea, eb]))
+    return DiffOutcome(SolveStatus.SAT, scenario_of(model, [ea, eb]))
 
 
 def _minimise(solver: Any, q: Any, slots: list[Slot], events: dict[str, m.Event], lo: int) -> Any:

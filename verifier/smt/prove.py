@@ -20,17 +20,10 @@ from dsl import model as m
 from dsl.scenario import Occurrence, Scenario
 from dsl.syntax import Money
 from verifier.smt.encode import Encoding
+from verifier.smt.outcome import Outcome, SolveStatus
 from verifier.smt.solver import DEFAULT_RLIMIT, make_solver
 
-z3.set_param("smt.random_seed", 0)
-
-
-@attrs.frozen
-class Outcome:
-    status: str  # "sat" | "unsat" | "unknown"
-    scenario: Scenario | None = None
-    core: tuple[str, ...] = ()  # clause ids the unsat answer rests on
-    reason: str | None = None
+__all__ = ["Outcome", "Prover", "SolveStatus", "scenario_of"]
 
 
 class Prover:
@@ -81,11 +74,11 @@ class Prover:
             model = self.solver.model()
             if minimise:
                 model = self._minimise(q, events_only) or model
-            return Outcome("sat", self.scenario_of(model))
+            return Outcome(SolveStatus.SAT, self.scenario_of(model))
         if res == z3.unsat:
             core = self._shrink(q) if want_core else ()
-            return Outcome("unsat", core=core)
-        return Outcome("unknown", reason=str(self.solver.reason_unknown()))
+            return Outcome(SolveStatus.UNSAT, core=core)
+        return Outcome(SolveStatus.UNKNOWN, reason=str(self.solver.reason_unknown()))
 
     def _shrink(self, q: Any) -> tuple[str, ...]:
         """A minimal set of clauses the answer rests on: Z3's core, then drop

@@ -8,8 +8,9 @@ from typing import Any
 
 from dsl import model as m
 from verifier.semantics.interpret import replay
+from verifier.smt.outcome import SolveStatus
 from verifier.verify.explain import clause_label, clause_order, join_and
-from verifier.verify.results import Finding
+from verifier.verify.results import Finding, FindingCode, Severity
 
 
 def analysis_provers(c: m.Contract, index: Any, bound: int, limit: int) -> Any:
@@ -44,15 +45,15 @@ def run_analyses(c: m.Contract, prover_for: Any) -> list[Finding]:
     for root in roots:
         prover = prover_for(root.id)
         res = prover.ask(prover.conflict_query(root.id), want_core=False)
-        if res.status == "sat" and res.scenario is not None:
+        if res.status == SolveStatus.SAT and res.scenario is not None:
             tl, _ = replay(c, res.scenario)
             if tl is None or not tl.conflicts:
-                out.append(Finding("internal-error", "error", f"a conflict in the tree of {root.id} found by the solver "
+                out.append(Finding(FindingCode.INTERNAL_ERROR, Severity.ERROR, f"a conflict in the tree of {root.id} found by the solver "
                                    "does not replay in the interpreter", (root.id,), res.scenario))
                 continue
             x = tl.conflicts[0]
             out.append(Finding(
-                "conflict", "error",
+                FindingCode.CONFLICT, Severity.ERROR,
                 f"{join_and([clause_label(c, k) for k in x.clauses])} are exceptions within {clause_label(c, root.id)} "
                 f"that disagree on one act ({tl.events[x.occurrence].occ.event} on {m.date_of(x.day)}), and neither "
                 "prevails over the other",
@@ -62,9 +63,9 @@ def run_analyses(c: m.Contract, prover_for: Any) -> list[Finding]:
     # questions below; a dead clause is not also reported for its power or its
     # obligation
     per_clause = (
-        ("dead-clause", "{} can never apply to anything within the bounds"),
-        ("power-never-effective", "the power in {} can never be exercised effectively"),
-        ("unfulfillable-obligation", "the obligation in {} can never be fulfilled once owed"),
+        (FindingCode.DEAD_CLAUSE, "{} can never apply to anything within the bounds"),
+        (FindingCode.POWER_NEVER_EFFECTIVE, "the power in {} can never be exercised effectively"),
+        (FindingCode.UNFULFILLABLE_OBLIGATION, "the obligation in {} can never be fulfilled once owed"),
     )
     for cl in c.clauses.values():
         prover = prover_for(cl.id)
@@ -74,9 +75,9 @@ def run_analyses(c: m.Contract, prover_for: Any) -> list[Finding]:
             if q is None:
                 continue
             res = prover.ask(q, minimise=False)
-            if res.status == "unsat":
+            if res.status == SolveStatus.UNSAT:
                 cited = tuple(sorted(set(res.core) | {cl.id}, key=clause_order(c)))
-                out.append(Finding(code, "warning", message.format(clause_label(c, cl.id)), cited))
-                if code == "dead-clause":
+                out.append(Finding(code, Severity.WARNING, message.format(clause_label(c, cl.id)), cited))
+                if code == FindingCode.DEAD_CLAUSE:
                     break
     return out

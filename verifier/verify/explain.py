@@ -10,6 +10,7 @@ from dsl import model as m
 from dsl.literals import format_date, format_value
 from dsl.scenario import Scenario
 from verifier.semantics.interpret import Timeline
+from verifier.verify.results import Verdict
 
 
 def describe_event(c: m.Contract, o: Any) -> str:
@@ -109,12 +110,12 @@ def scenario_story(c: m.Contract, sc: Scenario) -> str:
     return what
 
 
-def explain(c: m.Contract, check: m.Check, verdict: str, clauses: tuple[str, ...], sc: Scenario | None,
+def explain(c: m.Contract, check: m.Check, verdict: Verdict, clauses: tuple[str, ...], sc: Scenario | None,
             tl: Timeline | None, bound: int) -> str:
     bounds = f"within the bounds (at most {bound} occurrences of each event, dates up to {format_date(c.horizon)})"
     given = " in which the givens hold" if check.givens else ""
     cited = join_and([clause_label(c, x) for x in clauses]) or "the contract's declarations alone"
-    if verdict == "unknown":
+    if verdict == Verdict.UNKNOWN:
         return "Unknown: the solver could not decide this question; see the reason."
     if sc is not None and tl is not None:
         story = f"{scenario_story(c, sc)}. Then {outcome_story(tl)}."

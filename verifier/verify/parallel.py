@@ -33,7 +33,7 @@ SolveSlice = Callable[[int], list[tuple[int, CheckResult]]]
 
 
 def jobs_for(jobs: int | None, slices: int) -> int:
-    """How many processes to solve ``slices`` slices in: ``jobs`` (default the
+    """How many processes to solve ``slices`` slices in: ``jobs`` (None: the
     machine's cores), at most one per slice; one where processes cannot fork."""
     import multiprocessing
     import os

@@ -4,6 +4,8 @@ and a contract's verification as a whole (its summary and exit code).
 
 from __future__ import annotations
 
+import enum
+
 import attrs
 
 from dsl import model as m
@@ -13,12 +15,36 @@ from verifier.semantics.interpret import Timeline
 DEFAULT_BOUND = 2
 
 
+class Verdict(enum.StrEnum):
+    """A check's answer. The members are the strings the reports print (``str``,
+    ``format`` and ``json`` give the value), so ``r.verdict == "holds"`` still works."""
+
+    HOLDS = "holds"
+    FAILS = "fails"
+    UNKNOWN = "unknown"  # the solver gave up, or an internal error (see the result's reason)
+
+
+class Severity(enum.StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+class FindingCode(enum.StrEnum):
+    """What a built-in analysis found (``FINDING_CODES`` says each one's severity and meaning)."""
+
+    CONFLICT = "conflict"
+    DEAD_CLAUSE = "dead-clause"
+    POWER_NEVER_EFFECTIVE = "power-never-effective"
+    UNFULFILLABLE_OBLIGATION = "unfulfillable-obligation"
+    INTERNAL_ERROR = "internal-error"
+
+
 @attrs.frozen
 class CheckResult:
     id: str
     title: str
-    kind: str  # possible | always | never
-    verdict: str  # holds | fails | unknown
+    kind: m.Modality  # the check's: possible | always | never
+    verdict: Verdict
     explanation: str
     clauses: tuple[str, ...]
     scenario: Scenario | None
@@ -31,8 +57,8 @@ class CheckResult:
 
 @attrs.frozen
 class Finding:
-    code: str
-    severity: str
+    code: FindingCode
+    severity: Severity
     message: str
     clauses: tuple[str, ...]
     scenario: Scenario | None = None
@@ -48,26 +74,27 @@ class Verification:
     findings: tuple[Finding, ...]
     seconds: float = 0.0
 
-    def summary(self) -> dict[str, int]:
-        out = {"holds": 0, "fails": 0, "unknown": 0}
+    def summary(self) -> dict[Verdict, int]:
+        """How many checks have each verdict, every verdict a key (in the order holds, fails, unknown)."""
+        out = dict.fromkeys(Verdict, 0)
         for r in self.results:
             out[r.verdict] += 1
         return out
 
 
-FINDING_CODES = {
-    "conflict": ("error", "two exceptions of equal priority disagree on one act"),
-    "dead-clause": ("warning", "a clause that can never apply to anything"),
-    "power-never-effective": ("warning", "a power that can never be exercised effectively"),
-    "unfulfillable-obligation": ("warning", "an obligation that can never be fulfilled"),
-    "internal-error": ("error", "the solver and the interpreter disagree"),
+FINDING_CODES: dict[FindingCode, tuple[Severity, str]] = {
+    FindingCode.CONFLICT: (Severity.ERROR, "two exceptions of equal priority disagree on one act"),
+    FindingCode.DEAD_CLAUSE: (Severity.WARNING, "a clause that can never apply to anything"),
+    FindingCode.POWER_NEVER_EFFECTIVE: (Severity.WARNING, "a power that can never be exercised effectively"),
+    FindingCode.UNFULFILLABLE_OBLIGATION: (Severity.WARNING, "an obligation that can never be fulfilled"),
+    FindingCode.INTERNAL_ERROR: (Severity.ERROR, "the solver and the interpreter disagree"),
 }
 
 
 def exit_code(v: Verification) -> int:
     s = v.summary()
-    if s["fails"]:
+    if s[Verdict.FAILS]:
         return 1
-    if s["unknown"] or any(f.code == "internal-error" for f in v.findings):
+    if s[Verdict.UNKNOWN] or any(f.code == FindingCode.INTERNAL_ERROR for f in v.findings):
         return 3
     return 0

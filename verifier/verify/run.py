@@ -17,15 +17,16 @@ import attrs
 from dsl import model as m
 from dsl.scenario import Scenario
 from verifier.semantics.interpret import Timeline, check_holds_on, replay
+from verifier.smt.outcome import Outcome, SolveStatus
+from verifier.verify import lean as lean_slices
 from verifier.verify.analyses import analysis_provers, run_analyses
 from verifier.verify.explain import explain, timeline_clauses
-from verifier.verify import lean as lean_slices
 from verifier.verify.lean import LEAN_ROUNDS, Lean, lean_exprs, lean_parties, violation_of
 from verifier.verify.parallel import PARALLEL_MIN_CLAUSES, PARALLEL_MIN_SLICES, in_processes, jobs_for
-from verifier.verify.results import DEFAULT_BOUND, CheckResult, Verification
+from verifier.verify.results import DEFAULT_BOUND, CheckResult, Verdict, Verification
 
 if TYPE_CHECKING:
-    from verifier.smt.prove import Outcome, Prover
+    from verifier.smt.prove import Prover
 
 
 def verify_contract(
@@ -35,15 +36,17 @@ def verify_contract(
     only: list[str] | None = None,
     analyses: bool = True,
     rlimit: int | None = None,
-    jobs: int | None = None,
+    jobs: int | None = 1,
     lean: bool = True,
     timelines: bool = True,
 ) -> Verification:
     """Every (selected) check answered, then the analyses. Checks are solved on
     the slice of the contract they depend on; checks with the same slice share
-    one solver (and one for the re-check at k+1). The slices of a big contract
-    (see ``PARALLEL_MIN_SLICES``) are solved in ``jobs`` forked processes
-    (default: the machine's cores); the verdicts are the same for any ``jobs``.
+    one solver (and one for the re-check at k+1). ``jobs``: the slices of a big
+    contract (see ``PARALLEL_MIN_SLICES``) are solved in that many forked processes
+    (None: one per core; the default, 1, never forks); the verdicts are the same
+    for any ``jobs``. Nothing global is changed (the collector, Z3's parameters):
+    tuning the process is for whoever owns it, as the command line does.
     ``lean``: a check with "not breach by P" is first tried on a slice without
     P's other duties (``lean_exprs``; contracts of ``LEAN_MIN_CLAUSES`` or more).
     ``timelines=False``: results of a big contract may come without the
@@ -74,26 +77,15 @@ def verify_contract(
     work = [(sl, idx, {i: leans[i] for i in idx if i in leans}) for sl, idx in groups.values()]
     big = len(work) >= PARALLEL_MIN_SLICES and sum(len(w[0].clauses) for w in work) >= PARALLEL_MIN_CLAUSES
     n = jobs_for(jobs, len(work)) if big else 1
-    import gc
-
-    if big:
-        # The contract and its index live to the end; without this, every full
-        # collection scans them again (a replay on the 10,000-clause contract:
-        # 27 ms, 8 ms frozen), and forked workers would copy the pages it touches.
-        gc.freeze()
-    try:
-        if n > 1:
-            solved = _in_workers(c, bound, limit, work, n, (index, plain))
-        else:
-            solved = [r for sl, idx, ln in work for r in _solve_slice(c, bound, limit, sl, idx, ln, (index, plain))]
-        by_index = dict(solved)
-        results = [by_index[i] for i in sorted(by_index)]
-        if n > 1 and timelines:  # the interpreter's timelines stay in the workers: replay here, for the reports
-            results = [attrs.evolve(r, timeline=replay(c, r.scenario)[0]) if r.replayed and r.scenario else r
-                       for r in results]
-    finally:
-        if big:
-            gc.unfreeze()
+    if n > 1:
+        solved = _in_workers(c, bound, limit, work, n, (index, plain))
+    else:
+        solved = [r for sl, idx, ln in work for r in _solve_slice(c, bound, limit, sl, idx, ln, (index, plain))]
+    by_index = dict(solved)
+    results = [by_index[i] for i in sorted(by_index)]
+    if n > 1 and timelines:  # the interpreter's timelines stay in the workers: replay here, for the reports
+        results = [attrs.evolve(r, timeline=replay(c, r.scenario)[0]) if r.replayed and r.scenario else r
+                   for r in results]
     findings = []
     if analyses:
         findings = run_analyses(c, analysis_provers(c, index, bound, limit))
@@ -120,8 +112,8 @@ def _solve_slice(c: m.Contract, bound: int, limit: int, sl: Any, indices: list[i
     """The checks ``indices`` of ``c``, which share slice ``sl``: one prover at
     ``bound``, another at ``bound + 1`` made only if some answer needs a re-check.
     A check in ``leans`` has a lean ``sl`` (see ``lean_exprs``): a scenario found
-    there must also answer it on the whole contract; if it does not, the slice
-    grows by the clause of the earliest violation that spoiled it (up to
+    there must also answer it on the whole contract; if it does not (``Spoiled``),
+    the slice grows by the clause of the earliest violation that spoiled it (up to
     ``LEAN_ROUNDS`` times), and then the check goes to its whole slice; ``grow``
     is (the dependency index, the plain termination rights) to grow it with."""
     from verifier.reduce.slicing import cone, restrict
@@ -145,50 +137,50 @@ def _solve_slice(c: m.Contract, bound: int, limit: int, sl: Any, indices: list[i
     for i in indices:
         check = c.checks[i]
         ln = (leans or {}).get(i)
+        res: CheckResult | Spoiled
         if ln is None:
             res = run_check(c, check, *shared, bound)
         else:
-            res, grown, pair = None, sl, shared
+            grown, pair = sl, shared
             for _ in range(LEAN_ROUNDS + 1):
-                res, spoiled = _run_lean(c, check, pair, bound)
-                if res is not None:
+                res = run_check(c, check, *pair, bound, lean=True)
+                if not isinstance(res, Spoiled):
                     break
-                extra = _spoilers(c, spoiled, grown, ln.parties)
+                extra = _spoilers(c, res, grown, ln.parties)
                 if not extra or grow is None:
                     break
                 index, plain = grow
                 ln = attrs.evolve(ln, exprs=[*ln.exprs, *(violation_of(cid) for cid in sorted(extra))])
                 grown = plain.reduce(cone(index, ln.exprs), ln.events)
                 pair = provers(grown)
-            if res is None:
+            if isinstance(res, Spoiled):
                 assert grow is not None
                 index, plain = grow
                 res = run_check(c, check, *provers(plain.reduce(cone(index, ln.whole_exprs), ln.events)), bound)
-        assert res is not None
+        assert isinstance(res, CheckResult), "only a lean slice's scenario can be spoiled"
         out.append((i, attrs.evolve(res, seconds=time.perf_counter() - t0)))
         t0 = time.perf_counter()
     return out
 
 
-def _run_lean(c: m.Contract, check: m.Check, pair: Any,
-              bound: int) -> tuple[CheckResult | None, tuple[Scenario, Timeline | None] | None]:
-    """``run_check`` on a lean slice: (the result, None), or (None, the scenario
-    that did not answer the check on the whole contract, and its timeline there)."""
-    spoiled: list[tuple[Scenario, Timeline | None]] = []
-    res = run_check(c, check, pair[0], pair[1], bound, spoiled=spoiled)
-    return res, (spoiled[0] if spoiled else None)
+@attrs.frozen
+class Spoiled:
+    """Not an answer: a scenario found on a lean slice (see ``lean_exprs``) that
+    does not answer the check on the whole contract, and its timeline there if it
+    replays (``_spoilers`` finds in it the clause that spoiled it). The check is
+    asked again on a bigger slice."""
+
+    scenario: Scenario
+    timeline: Timeline | None = None
 
 
-def _spoilers(c: m.Contract, spoiled: tuple[Scenario, Timeline | None] | None, sl: Any,
-              parties: set[str | None]) -> set[str]:
+def _spoilers(c: m.Contract, spoiled: Spoiled, sl: Any, parties: set[str | None]) -> set[str]:
     """The clause of the earliest violation outside the lean slice ``sl``, by a
     party whose breach it left out, in a scenario that answered the check on
     ``sl`` but not on the whole contract."""
-    if spoiled is None:
-        return set()
-    sc, tl = spoiled
+    tl = spoiled.timeline
     if tl is None:
-        tl, _ = replay(c, sc)
+        tl, _ = replay(c, spoiled.scenario)
     if tl is None:
         return set()
     outside = sorted((v.day, v.clause) for v in tl.violations
@@ -197,45 +189,43 @@ def _spoilers(c: m.Contract, spoiled: tuple[Scenario, Timeline | None] | None, s
 
 
 def run_check(c: m.Contract, check: m.Check, prover: Prover, bigger: Any, bound: int,
-              spoiled: list[tuple[Scenario, Timeline | None]] | None = None) -> CheckResult | None:
+              lean: bool = False) -> CheckResult | Spoiled:
     """The check answered by ``prover`` (and ``bigger()`` at k+1 to re-check a
-    proof). With ``spoiled`` (the prover's slice is lean), a scenario must also
-    answer the check on the whole contract ``c``; if it does not, it is put in
-    ``spoiled`` and the answer is None."""
-    whole = c if spoiled is not None else None
-    out, replayed = _ask(check, prover, whole=whole)
-    if out.status == "retry":
-        assert spoiled is not None and out.scenario is not None
-        spoiled.append((out.scenario, replayed))
-        return None
+    proof). ``lean``: the prover's slice is lean, and a scenario must also answer
+    the check on the whole contract ``c``; if it does not, the answer is
+    ``Spoiled``. Without ``lean`` it is always a ``CheckResult``."""
+    whole = c if lean else None
+    ans = _ask(check, prover, whole=whole)
+    if isinstance(ans, Spoiled):
+        return ans
+    out, replayed = ans
     note = None
-    if out.status == "unsat":
+    if out.status == SolveStatus.UNSAT:
         # a proof is a proof up to its bounds: look one occurrence further
-        out2, replayed2 = _ask(check, bigger(), want_core=False, whole=whole)
-        if out2.status == "retry":
-            assert spoiled is not None and out2.scenario is not None
-            spoiled.append((out2.scenario, replayed2))
-            return None
-        if out2.status == "sat":
+        ans2 = _ask(check, bigger(), want_core=False, whole=whole)
+        if isinstance(ans2, Spoiled):
+            return ans2
+        out2, replayed2 = ans2
+        if out2.status == SolveStatus.SAT:
             out, replayed = out2, replayed2
             note = f"found only with {bound + 1} occurrences of an event; the answer at {bound} was different"
-        elif out2.status == "unknown":
+        elif out2.status == SolveStatus.UNKNOWN:
             note = f"re-check at {bound + 1} occurrences was inconclusive: {out2.reason}"
     return _result(c, check, out, bound, note, replayed)
 
 
 def _ask(check: m.Check, prover: Prover, want_core: bool = True,
-         whole: m.Contract | None = None) -> tuple[Outcome, Timeline | None]:
+         whole: m.Contract | None = None) -> tuple[Outcome, Timeline | None] | Spoiled:
     """The solver's answer; a scenario has the fewest events (by the solver),
     then dates and amounts lowered by replaying it on the prover's slice
     (``verifier.verify.witness``: no proofs over the slice, which at scale cost more
     than the question). With ``whole`` (the prover's slice is lean), a
-    scenario that does not answer the check on ``whole`` comes back as
-    "retry"; one that does comes with its timeline there."""
+    scenario that does not answer the check on ``whole`` comes back
+    ``Spoiled``; one that does comes with its timeline there."""
     from verifier.verify.witness import simplify
 
     out = prover.ask(prover.check_query(check), want_core=want_core, events_only=True)
-    if out.status != "sat" or out.scenario is None:
+    if out.status != SolveStatus.SAT or out.scenario is None:
         return out, None
     sl = prover.c
     expected = check.mode != "always"
@@ -245,7 +235,7 @@ def _ask(check: m.Check, prover: Prover, want_core: bool = True,
         return tl is not None and check_holds_on(tl, check) == (True, expected)
 
     if not accept(out.scenario):  # not a witness on the slice: leave it to _result to report
-        return (out if whole is None else attrs.evolve(out, status="retry")), None
+        return (out, None) if whole is None else Spoiled(out.scenario)
     found = simplify(sl, out.scenario, accept)
     if whole is None:
         return attrs.evolve(out, scenario=found), None
@@ -255,18 +245,19 @@ def _ask(check: m.Check, prover: Prover, want_core: bool = True,
         if tl is not None and check_holds_on(tl, check) == (True, expected):
             return attrs.evolve(out, scenario=sc), tl
         first = first or tl
-    return attrs.evolve(out, status="retry", scenario=found), first  # and what spoiled it
+    return Spoiled(found, first)  # and what spoiled it
 
 
 def _result(c: m.Contract, check: m.Check, out: Outcome, bound: int, note: str | None,
             replayed: Timeline | None = None) -> CheckResult:
     """The result; ``replayed``: the scenario's timeline on ``c``, if at hand."""
     line = check.span.line
-    if out.status == "unknown":
-        return CheckResult(check.id, check.title, check.mode, "unknown", explain(c, check, "unknown", (), None, None, bound),
+    if out.status == SolveStatus.UNKNOWN:
+        return CheckResult(check.id, check.title, check.mode, Verdict.UNKNOWN,
+                           explain(c, check, Verdict.UNKNOWN, (), None, None, bound),
                            (), None, False, f"the solver gave up: {out.reason}", line)
-    if out.status == "unsat":
-        verdict = "fails" if check.mode == "possible" else "holds"
+    if out.status == SolveStatus.UNSAT:
+        verdict = Verdict.FAILS if check.mode == "possible" else Verdict.HOLDS
         return CheckResult(check.id, check.title, check.mode, verdict,
                            explain(c, check, verdict, out.core, None, None, bound), out.core, None, False, note, line)
     sc = out.scenario
@@ -283,7 +274,7 @@ def _result(c: m.Contract, check: m.Check, out: Outcome, bound: int, note: str |
             f"expected givens=True, property={expected_body}",
             line,
         )
-    verdict = "holds" if check.mode == "possible" else "fails"
+    verdict = Verdict.HOLDS if check.mode == "possible" else Verdict.FAILS
     clauses = timeline_clauses(tl)
     return CheckResult(check.id, check.title, check.mode, verdict, explain(c, check, verdict, clauses, sc, tl, bound),
                        clauses, sc, True, note, line, timeline=tl)
@@ -291,16 +282,8 @@ def _result(c: m.Contract, check: m.Check, out: Outcome, bound: int, note: str |
 
 def _internal(c: m.Contract, check: m.Check, sc: Scenario, why: str, line: int) -> CheckResult:
     return CheckResult(
-        check.id, check.title, check.mode, "unknown",
+        check.id, check.title, check.mode, Verdict.UNKNOWN,
         "INTERNAL ERROR: the solver and the interpreter disagree on this scenario; no verdict is given. "
         "Please report it with the contract.",
         (), sc, False, f"internal error: {why}", line,
     )
-
-
-# ----------------------------------------------------------------- data
-
-
-# ----------------------------------------------------------------- text
-
-

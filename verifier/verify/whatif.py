@@ -9,16 +9,31 @@ within the bounds tells them apart.
 
 from __future__ import annotations
 
-from typing import Any
+import enum
+from typing import Any, Literal
 
 import attrs
 
 from dsl import model as m
 from dsl.scenario import Scenario
 from verifier.semantics.interpret import MissingFact, Timeline, simulate
+from verifier.smt.outcome import SolveStatus
 from verifier.verify.explain import clause_label, describe_event
-from verifier.verify.results import DEFAULT_BOUND, Verification
+from verifier.verify.results import DEFAULT_BOUND, Verdict, Verification
 from verifier.verify.run import verify_contract
+
+
+class DiffStatus(enum.StrEnum):
+    """What the semantic diff found (the strings the reports print)."""
+
+    DIFFERENCE = "difference"  # a scenario on which the versions read differently
+    NONE = "none"  # no such scenario within the bounds
+    UNKNOWN = "unknown"  # the solver gave up
+    INTERNAL_ERROR = "internal-error"  # the solver and the interpreter disagree
+
+
+# a check's verdict in one version, or "absent": the version has no such check
+RowVerdict = Verdict | Literal["absent"]
 
 
 @attrs.frozen
@@ -62,9 +77,9 @@ class Comparison:
     amended: Verification
     base_file: str
     amendment_file: str
-    rows: tuple[tuple[str, str, str, bool], ...]  # id, before, after, changed
+    rows: tuple[tuple[str, RowVerdict, RowVerdict, bool], ...]  # check id, before, after, changed
     difference: Difference | None
-    diff_status: str  # "difference" | "none" | "unknown" | "internal-error"
+    diff_status: DiffStatus
     diff_note: str = ""
 
 
@@ -120,49 +135,52 @@ def _what_differs(a: Reading, b: Reading) -> tuple[str, ...]:
 
 
 def compare(base: m.Contract, amended: m.Contract, base_sha: str = "", amended_sha: str = "",
-            bound: int = DEFAULT_BOUND, amendment_file: str = "") -> Comparison:
-    vb = verify_contract(base, base_sha, bound=bound, analyses=False)
-    va = verify_contract(amended, amended_sha, bound=bound)
+            bound: int = DEFAULT_BOUND, amendment_file: str = "", jobs: int | None = 1) -> Comparison:
+    """Both versions verified (the base without the analyses; ``jobs`` as for
+    ``verify_contract``), their verdicts side by side, and the semantic diff."""
+    vb = verify_contract(base, base_sha, bound=bound, analyses=False, jobs=jobs)
+    va = verify_contract(amended, amended_sha, bound=bound, jobs=jobs)
     before = {r.id: r.verdict for r in vb.results}
     after = {r.id: r.verdict for r in va.results}
     ids = list(before) + [i for i in after if i not in before]
-    rows = tuple((i, before.get(i, "absent"), after.get(i, "absent"), before.get(i) != after.get(i)) for i in ids)
+    absent: RowVerdict = "absent"
+    rows = tuple((i, before.get(i, absent), after.get(i, absent), before.get(i) != after.get(i)) for i in ids)
     diff, status, note = semantic_diff(base, amended, bound)
     return Comparison(vb, va, base.file, amendment_file or amended.file, rows, diff, status, note)
 
 
 def semantic_diff(base: m.Contract, amended: m.Contract, bound: int = DEFAULT_BOUND,
-                  sliced: bool = True) -> tuple[Difference | None, str, str]:
+                  sliced: bool = True) -> tuple[Difference | None, DiffStatus, str]:
     """``sliced``: encode only what the amendment can reach (``verifier.smt.diff``);
     False runs the miter over both whole versions (the tests compare the two)."""
     from verifier.smt.diff import find_difference
 
     out = find_difference(base, amended, bound, sliced=sliced)
-    if out.status == "unsat":
+    if out.status == SolveStatus.UNSAT:
         out2 = find_difference(base, amended, bound + 1, sliced=sliced)
-        if out2.status != "sat":
-            return None, "none", (
+        if out2.status != SolveStatus.SAT:
+            return None, DiffStatus.NONE, (
                 f"no scenario with at most {bound} occurrences of each event (re-checked at {bound + 1}), dates "
                 f"{m.date_of(max(base.effective, amended.effective))} to {m.date_of(min(base.horizon, amended.horizon))}, "
                 "tells the two versions apart"
             )
         out = out2
-    if out.status == "unknown":
-        return None, "unknown", f"the solver gave up: {out.reason}"
+    if out.status == SolveStatus.UNKNOWN:
+        return None, DiffStatus.UNKNOWN, f"the solver gave up: {out.reason}"
     assert out.scenario is not None
     try:
         ta = simulate(base, restrict(out.scenario, base))
         tb = simulate(amended, restrict(out.scenario, amended))
     except MissingFact as e:
-        return None, "internal-error", f"the difference scenario lacks fact {e.name}"
+        return None, DiffStatus.INTERNAL_ERROR, f"the difference scenario lacks fact {e.name}"
     ra, rb = reading(ta), reading(tb)
     what = _what_differs(ra, rb)
     if not what:
-        return None, "internal-error", (
+        return None, DiffStatus.INTERNAL_ERROR, (
             "INTERNAL ERROR: the solver found a scenario on which the versions differ, but the interpreter reads "
             "it the same under both; please report it"
         )
-    return Difference(out.scenario, ra, rb, what), "difference", ""
+    return Difference(out.scenario, ra, rb, what), DiffStatus.DIFFERENCE, ""
 
 
 def comparison_exit(cmp: Comparison, diff: bool = False) -> int:
@@ -170,12 +188,12 @@ def comparison_exit(cmp: Comparison, diff: bool = False) -> int:
     like diff(1), 0 when the versions agree on everything within the bounds, 1 when
     a scenario tells them apart, 3 when that could not be decided."""
     s = cmp.amended.summary()
-    if cmp.diff_status == "internal-error":
+    if cmp.diff_status == DiffStatus.INTERNAL_ERROR:
         return 3
     if diff:
-        return {"none": 0, "difference": 1}.get(cmp.diff_status, 3)
-    if s["fails"]:
+        return {DiffStatus.NONE: 0, DiffStatus.DIFFERENCE: 1}.get(cmp.diff_status, 3)
+    if s[Verdict.FAILS]:
         return 1
-    if s["unknown"] or cmp.diff_status == "unknown":
+    if s[Verdict.UNKNOWN] or cmp.diff_status == DiffStatus.UNKNOWN:
         return 3
     return 0

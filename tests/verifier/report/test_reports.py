@@ -37,7 +37,7 @@ from verifier.cli.commands import verify_command
 from verifier.report import RunInfo, human_report, machine_report
 from verifier.report.formal import clause_reading
 from verifier.report.human import md_escape
-from verifier.verify.results import Verification
+from verifier.verify.results import Verdict, Verification
 from verifier.verify.run import verify_contract
 
 GOLDEN = ROOT / "tests" / "golden" / "reports"
@@ -226,7 +226,7 @@ def evil_verification(tmp_path: Path) -> Verification:
 def test_sarif_unknown_is_a_warning_and_events_are_dated(tmp_path: Path) -> None:
     v = evil_verification(tmp_path)
     assert [r.verdict for r in v.results] == ["fails", "holds"]
-    unknown = attrs.evolve(v.results[1], verdict="unknown", reason="the solver gave up: canceled", scenario=None,
+    unknown = attrs.evolve(v.results[1], verdict=Verdict.UNKNOWN, reason="the solver gave up: canceled", scenario=None,
                            timeline=None)
     v = attrs.evolve(v, results=(v.results[0], unknown))
     doc = validate_sarif(machine_report("sarif", [v]))
@@ -258,7 +258,7 @@ def test_junit_seed_parses_back(at_root: Path) -> None:
 
 def test_junit_failure_and_skipped(tmp_path: Path) -> None:
     v = evil_verification(tmp_path)
-    unknown = attrs.evolve(v.results[1], verdict="unknown", reason="the solver gave up: canceled", scenario=None)
+    unknown = attrs.evolve(v.results[1], verdict=Verdict.UNKNOWN, reason="the solver gave up: canceled", scenario=None)
     v = attrs.evolve(v, results=(v.results[0], unknown))
     root = ET.fromstring(machine_report("junit", [v]))
     suite = root.find("testsuite")

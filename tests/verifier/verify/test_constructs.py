@@ -61,7 +61,7 @@ def facts(c: m.Contract, r: CheckResult) -> dict[str, str]:
 def seen(v: Verification) -> dict[str, tuple[str, tuple[str, ...], list[Event] | None]]:
     """Every check's (verdict, cited clauses, scenario); no check is unknown,
     every scenario was replayed, and no proof needed a re-check note."""
-    out = {}
+    out: dict[str, tuple[str, tuple[str, ...], list[Event] | None]] = {}
     for r in v.results:
         assert r.reason is None, (r.id, r.reason)
         assert r.replayed == (r.scenario is not None), r.id

@@ -12,6 +12,8 @@ from dsl.diagnostics import Sources
 from dsl.load import load_contract
 from tests import ROOT
 from verifier.report.jsondoc import to_json
+from verifier.verify.parallel import jobs_for
+from verifier.verify.results import Verdict
 from verifier.verify.run import verify_contract
 
 CONTRACTS = ROOT / "contracts"
@@ -65,7 +67,7 @@ def test_generated_contract_same_in_two_processes() -> None:
     c = generated(100, 20)
     one = verify_contract(c, analyses=False, jobs=1)
     two = verify_contract(c, analyses=False, jobs=2)
-    assert [r.verdict for r in one.results].count("fails") == 4
+    assert [r.verdict for r in one.results].count(Verdict.FAILS) == 4
     assert [(r.id, r.verdict, r.scenario is None) for r in one.results] == \
         [(r.id, r.verdict, r.scenario is None) for r in two.results]
     assert [(r.id, r.clauses) for r in one.results if r.scenario is None] == \
@@ -89,3 +91,31 @@ def test_jobs_option() -> None:
                          text=True)
     assert bad.returncode == 2
     assert "Invalid value for '--jobs': 0 is not in the range 1<=x<=64." in bad.stderr
+
+
+def test_library_default_solves_in_this_process_and_leaves_the_collector(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``verify_contract``'s default (jobs=1) never forks, even for a big contract,
+    and leaves the garbage collector as it found it (the command line, which owns
+    its process, is the one that freezes the heap)."""
+    import gc
+
+    import verifier.verify.run as v
+    from tests.benchcontracts import generated
+
+    c = generated(2000, 200)  # big: 167 slices of 368 clauses (100x20 is sliced too small to split)
+    asked: list[int | None] = []
+    real_jobs_for = jobs_for
+
+    def spy(jobs: int | None, slices: int) -> int:
+        asked.append(jobs)
+        return real_jobs_for(jobs, slices)
+
+    def no_fork(*args: object, **kw: object) -> None:
+        raise AssertionError("verify_contract forked without being asked to")
+
+    monkeypatch.setattr(v, "jobs_for", spy)
+    monkeypatch.setattr(v, "in_processes", no_fork)
+    frozen, enabled = gc.get_freeze_count(), gc.isenabled()
+    verify_contract(c, analyses=False)
+    assert asked == [1]  # a big contract: it could have been split, and was not
+    assert (gc.get_freeze_count(), gc.isenabled()) == (frozen, enabled)

@@ -180,3 +180,52 @@ def test_help_documents_exit_codes_and_stays_off_z3() -> None:
     imported = {line.rsplit("|", 1)[-1].strip() for line in r.stderr.splitlines() if line.startswith("import time:")}
     assert "click" in imported
     assert not {mod for mod in imported if mod == "z3" or mod.startswith("z3.")}
+
+
+def test_z3_global_parameters_are_left_alone() -> None:
+    """Importing the solver and verifying change no global Z3 parameter, and a caller's
+    own global seed does not change our witnesses: every solver has its own seed.
+    (mutual_nda's witnesses do depend on the seed: without the solvers' own, a
+    global seed of 7 gives another scenario for two of its checks.)"""
+    code = """if True:
+        import json, sys, z3
+        z3.set_param("smt.random_seed", 7)
+        z3.set_param("sat.random_seed", 7)
+        from dsl.diagnostics import Sources
+        from dsl.load import load_contract
+        from verifier.report.jsondoc import to_json
+        from verifier.verify.run import verify_contract
+        lc = load_contract("contracts/mutual_nda.contract", Sources())
+        doc = to_json(verify_contract(lc.contract, lc.sha256))
+        sys.stdout.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\\n")
+        sys.stderr.write(z3.get_param("smt.random_seed") + " " + z3.get_param("sat.random_seed"))
+    """
+    ours = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    plain = subprocess.run([sys.executable, "-m", "verifier", "contracts/mutual_nda.contract", "--format", "json"],
+                           cwd=ROOT, capture_output=True, text=True)
+    assert ours.returncode == 0, ours.stderr
+    assert ours.stderr == "7 7"
+    assert ours.stdout == plain.stdout
+
+
+_GC_PROBE = """if True:
+    import atexit, gc, sys
+    atexit.register(lambda: sys.stderr.write(f"\\nfrozen={gc.get_freeze_count()} enabled={gc.isenabled()}\\n"))
+    import verifier.cli as cli
+"""
+
+
+@pytest.mark.parametrize("args", [[SEED], [SEED, "--no-analyses"]])
+def test_console_script_freezes_its_heap_and_cli_from_python_does_not(args: list[str]) -> None:
+    """``verify`` (the console script, ``python -m verifier``) owns its process and freezes
+    the loaded heap for the collector, on both paths (without click, and through it);
+    ``verifier.cli.verify([...])`` called from a program leaves the collector alone."""
+    script = subprocess.run([sys.executable, "-c", _GC_PROBE + f"    sys.argv = ['verify', *{args!r}]\n"
+                             "    cli.verify_main()\n"], cwd=ROOT, capture_output=True, text=True)
+    called = subprocess.run([sys.executable, "-c", _GC_PROBE + f"    rc = cli.verify({args!r})\n"
+                             "    sys.exit(rc)\n"], cwd=ROOT, capture_output=True, text=True)
+    assert script.returncode == called.returncode == 0, script.stderr + called.stderr
+    assert script.stdout == called.stdout
+    frozen = int(script.stderr.rsplit("frozen=", 1)[1].split()[0])
+    assert frozen > 10_000  # the modules and the contract
+    assert called.stderr.rstrip().endswith("frozen=0 enabled=True")

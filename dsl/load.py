@@ -3,6 +3,12 @@
 The one place that reads files: ``load_contract`` (a ``.contract`` file, or an
 amendment applied to the contract it names), ``apply_amendment`` (the what-if:
 a new contract, the base file untouched) and ``load_scenario``.
+
+Each loader also takes the file's content as ``text`` instead of reading it
+(``verifier.api``'s source text): ``path`` is then only the name diagnostics
+give, and the folder paths written in the text (an amendment's base, a
+scenario's contract) are relative to; a name with no folder, such as
+``<contract>``, makes them relative to the current directory.
 """
 
 from __future__ import annotations
@@ -22,9 +28,12 @@ from dsl.parse import parse_text
 from dsl.scenario import Scenario, check_scenario
 
 
-def read_source(path: str, sources: Sources) -> tuple[str | None, list[Diagnostic]]:
-    """Read a file as UTF-8 text, or say why it cannot be read."""
+def read_source(path: str, sources: Sources, text: str | None = None) -> tuple[str | None, list[Diagnostic]]:
+    """Read a file as UTF-8 text, or say why it cannot be read. ``text``: the
+    file's content, given (nothing is read)."""
     where = s.Span(path, 1, 1, 1, 1)
+    if text is not None:
+        return _source_text(path, text, sources, where)
     p = Path(path)
     if not p.exists():
         return None, [Diagnostic("file-not-found", f"no such file: {path}", where, hint="check the path and the spelling")]
@@ -49,6 +58,10 @@ def read_source(path: str, sources: Sources) -> tuple[str | None, list[Diagnosti
                 hint="save the file as UTF-8",
             )
         ]
+    return _source_text(path, text, sources, where)
+
+
+def _source_text(path: str, text: str, sources: Sources, where: s.Span) -> tuple[str | None, list[Diagnostic]]:
     if text.startswith("\ufeff"):
         text = text[1:]
     text = text.replace("\r\n", "\n")
@@ -58,8 +71,8 @@ def read_source(path: str, sources: Sources) -> tuple[str | None, list[Diagnosti
     return text, []
 
 
-def parse_file(path: str, sources: Sources) -> tuple[s.SourceFile | None, list[Diagnostic]]:
-    text, diags = read_source(path, sources)
+def parse_file(path: str, sources: Sources, text: str | None = None) -> tuple[s.SourceFile | None, list[Diagnostic]]:
+    text, diags = read_source(path, sources, text)
     if text is None:
         return None, diags
     return parse_text(text, path)
@@ -77,29 +90,23 @@ class Loaded:
         return self.contract is not None and not any(d.is_error for d in self.diagnostics)
 
 
-def file_sha256(path: str) -> str:
+def file_sha256(path: str, text: str | None = None) -> str:
+    """The file's SHA-256, or that of ``text`` (UTF-8) if given."""
+    if text is not None:
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
     try:
         return hashlib.sha256(Path(path).read_bytes()).hexdigest()
     except OSError:
         return ""
 
 
-def load_contract(path: str, sources: Sources) -> Loaded:
+def load_contract(path: str, sources: Sources, text: str | None = None) -> Loaded:
     """A contract file, checked. An amendment file is applied to its base."""
-    node, diags = parse_file(path, sources)
+    node, diags = parse_file(path, sources, text)
     if node is None:
         return Loaded(None, diags)
     if isinstance(node, s.AmendmentFile):
-        base_path = resolve_relative(path, node.contract)
-        base = load_syntax(base_path, sources, node.span)
-        if isinstance(base, list):
-            return Loaded(None, diags + base)
-        amended, adiags = apply_amendment(base, node)
-        diags = diags + adiags
-        if any(d.is_error for d in diags) or amended is None:
-            return Loaded(None, diags)
-        contract, cdiags = check_node(amended, path)
-        return Loaded(contract, diags + cdiags, amended, file_sha256(path))
+        return amend(node, diags, path, sources, file_sha256(path, text))
     if isinstance(node, s.ScenarioFile):
         return Loaded(
             None,
@@ -114,7 +121,24 @@ def load_contract(path: str, sources: Sources) -> Loaded:
             ],
         )
     contract, cdiags = check_node(node, path)
-    return Loaded(contract, diags + cdiags, node, file_sha256(path))
+    return Loaded(contract, diags + cdiags, node, file_sha256(path, text))
+
+
+def amend(node: s.AmendmentFile, diags: list[Diagnostic], path: str, sources: Sources, sha256: str = "",
+          base: s.ContractFile | None = None) -> Loaded:
+    """The amendment ``node`` (of file ``path``, parsed with ``diags``) applied and
+    checked: to ``base`` if given, else to the contract it names."""
+    if base is None:
+        found = load_syntax(resolve_relative(path, node.contract), sources, node.span)
+        if isinstance(found, list):
+            return Loaded(None, diags + found)
+        base = found
+    amended, adiags = apply_amendment(base, node)
+    diags = diags + adiags
+    if any(d.is_error for d in diags) or amended is None:
+        return Loaded(None, diags)
+    contract, cdiags = check_node(amended, path)
+    return Loaded(contract, diags + cdiags, amended, sha256)
 
 
 def check_node(node: s.ContractFile, path: str) -> tuple[m.Contract | None, list[Diagnostic]]:
@@ -187,9 +211,10 @@ def load_amended(base_path: str, amendment_path: str, sources: Sources) -> Loade
     return load_contract(amendment_path, sources)
 
 
-def load_scenario(path: str, sources: Sources, contract_path: str | None = None) -> tuple[Scenario | None, m.Contract | None, list[Diagnostic]]:
+def load_scenario(path: str, sources: Sources, contract_path: str | None = None,
+                  text: str | None = None) -> tuple[Scenario | None, m.Contract | None, list[Diagnostic]]:
     """A scenario file and the contract it is for (or ``contract_path`` if given)."""
-    node, diags = parse_file(path, sources)
+    node, diags = parse_file(path, sources, text)
     if node is None:
         return None, None, diags
     if not isinstance(node, s.ScenarioFile):

@@ -151,3 +151,22 @@ def _const(ch: Checker, e: s.Expr, t: m.Type, what: str) -> m.ConstValue | None:
         ch.compatible(t, type_of(x), e.span, what)
         return None
     return x.value
+
+
+def header_span(node: s.ScenarioFile, line: str | None) -> s.Span:
+    """The scenario's first line (`scenario "..." for "..."`, whose text is ``line``),
+    for diagnostics about the whole file."""
+    sp = node.span
+    return s.Span(sp.file, sp.line, sp.col, sp.line, max(len((line or "").rstrip()) + 1, sp.col + 1))
+
+
+def missing_fact(c: m.Contract, name: str, header: s.Span) -> Diagnostic:
+    """Fact ``name``, which ``c`` leaves open, is not given by the scenario (at ``header``)."""
+    f = c.facts[name]
+    return Diagnostic(
+        "missing-argument",
+        f"the contract leaves fact {name} open and this scenario does not give it",
+        header,
+        expected=f"a value for {name} ({f.type})",
+        hint=f"add a line `fact {name} = ...` to the scenario",
+    )

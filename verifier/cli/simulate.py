@@ -12,10 +12,10 @@ from __future__ import annotations
 import json
 import os
 
-from dsl import model as m
 from dsl import syntax as s
 from dsl.diagnostics import Diagnostic, Sources
 from dsl.load import load_scenario, parse_file, resolve_relative, same_file
+from dsl.scenario import header_span, missing_fact
 from verifier.cli.common import EXIT_FAIL, EXIT_INPUT, EXIT_OK, Streams, diagnostics_json, print_diagnostics
 from verifier.report.simulation import timeline_json, timeline_text
 from verifier.semantics.interpret import MissingFact, simulate
@@ -29,7 +29,7 @@ def run_simulate(contract: str | None, scenario: str, fmt: str, streams: Streams
     node, pdiags = parse_file(scenario, sources)
     header: s.Span | None = None
     if isinstance(node, s.ScenarioFile):
-        header = _header_span(node, sources)
+        header = header_span(node, sources.line(node.span.file, node.span.line))
         named = resolve_relative(scenario, node.contract)
         if contract is None and not os.path.exists(named):
             diags.append(
@@ -58,7 +58,7 @@ def run_simulate(contract: str | None, scenario: str, fmt: str, streams: Streams
         tl = simulate(c, sc)
     except MissingFact as e:
         assert header is not None
-        return _bad_input([_missing_fact(c, e.name, header)], sources, fmt, streams)
+        return _bad_input([missing_fact(c, e.name, header)], sources, fmt, streams)
     if fmt == "json":
         streams.out.write(json.dumps(timeline_json(tl, scenario), indent=2, ensure_ascii=False) + "\n")
     else:
@@ -74,27 +74,9 @@ def _bad_input(diags: list[Diagnostic], sources: Sources, fmt: str, streams: Str
     return EXIT_INPUT
 
 
-def _header_span(node: s.ScenarioFile, sources: Sources) -> s.Span:
-    """The scenario's first line (`scenario "..." for "..."`), for diagnostics about the whole file."""
-    sp = node.span
-    text = sources.line(sp.file, sp.line) or ""
-    return s.Span(sp.file, sp.line, sp.col, sp.line, max(len(text.rstrip()) + 1, sp.col + 1))
-
-
 def _written_for(contract: str, named: str, sources: Sources) -> bool:
     """Whether the scenario's contract is CONTRACT, or the base CONTRACT amends."""
     if same_file(contract, named):
         return True
     node, _ = parse_file(contract, sources)
     return isinstance(node, s.AmendmentFile) and same_file(resolve_relative(contract, node.contract), named)
-
-
-def _missing_fact(c: m.Contract, name: str, header: s.Span) -> Diagnostic:
-    f = c.facts[name]
-    return Diagnostic(
-        "missing-argument",
-        f"the contract leaves fact {name} open and this scenario does not give it",
-        header,
-        expected=f"a value for {name} ({f.type})",
-        hint=f"add a line `fact {name} = ...` to the scenario",
-    )

@@ -13,8 +13,6 @@ checked, to resolve a scenario's names and values against it.
 
 from __future__ import annotations
 
-import gc
-
 from dsl import model as m
 from dsl import syntax as s
 from dsl.check.clauses import ClausesMixin
@@ -49,13 +47,9 @@ class Checker(ClausesMixin, StructureMixin):
         # checking look superlinear (0.03 s at 1,243 clauses, 0.9 s at 10,000;
         # 0.2 s without them). Some of that work is only put off: the collector
         # catches up after the check, in fewer passes (about 0.3 s at 10,000).
-        enabled = gc.isenabled()
-        gc.disable()
-        try:
-            return self._run()
-        finally:
-            if enabled:
-                gc.enable()
+        # The library leaves the collector alone: the command line, which owns
+        # its process, pauses it while it loads (``verifier.cli.common``).
+        return self._run()
 
     def _run(self) -> m.Contract | None:
         self.collect()  # names.py

@@ -8,19 +8,27 @@ import json
 from dsl import syntax as s
 from dsl.diagnostics import Diagnostic, Sources, summary
 from dsl.load import load_contract, load_scenario, parse_file
-from verifier.cli.common import EXIT_INPUT, EXIT_OK, Streams, diagnostics_json, print_diagnostics
+from verifier.cli.common import (
+    EXIT_INPUT,
+    EXIT_OK,
+    Streams,
+    collector_paused,
+    diagnostics_json,
+    print_diagnostics,
+)
 
 
 def run_check(files: list[str], fmt: str, streams: Streams) -> int:
     sources = Sources()
     all_diags: list[Diagnostic] = []
     for f in files:
-        node, diags = parse_file(f, sources)
-        if node is not None:
-            if isinstance(node, s.ScenarioFile):
-                _, _, diags = load_scenario(f, sources)
-            else:
-                diags = load_contract(f, sources).diagnostics
+        with collector_paused(streams):
+            node, diags = parse_file(f, sources)
+            if node is not None:
+                if isinstance(node, s.ScenarioFile):
+                    _, _, diags = load_scenario(f, sources)
+                else:
+                    diags = load_contract(f, sources).diagnostics
         all_diags.extend(diags)
     errors = any(d.is_error for d in all_diags)
     if fmt == "json":

@@ -15,6 +15,8 @@ Exit codes (one table for every command; ``--help``, the README and
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from typing import IO, Any
 
 from dsl.diagnostics import Diagnostic, Sources, render, sort_key, summary
@@ -43,6 +45,26 @@ class Streams:
         self.out = out
         self.err = err
         self.owns_process = owns_process
+
+
+@contextlib.contextmanager
+def collector_paused(streams: Streams) -> Iterator[None]:
+    """In a process the command owns, the cyclic garbage collector off while files are
+    parsed and checked: they allocate the syntax tree and the model and free little
+    until the end, and the collector would only re-scan them (a third of a parse;
+    three quarters of checking a 10,000-clause contract). The library never does this."""
+    if not streams.owns_process:
+        yield
+        return
+    import gc
+
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def freeze_heap(streams: Streams) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dsl.diagnostics import Sources
 from dsl.format import format_source
 from dsl.load import read_source
-from verifier.cli.common import EXIT_FAIL, EXIT_INPUT, EXIT_OK, Streams, print_diagnostics
+from verifier.cli.common import EXIT_FAIL, EXIT_INPUT, EXIT_OK, Streams, collector_paused, print_diagnostics
 from verifier.files import OutputError, write_text
 
 
@@ -18,7 +18,8 @@ def run_fmt(files: list[str], write: bool, check: bool, streams: Streams) -> int
         if text is None:
             print_diagnostics(diags, sources, streams.err)
             return EXIT_INPUT
-        out, diags = format_source(text, f)
+        with collector_paused(streams):
+            out, diags = format_source(text, f)
         if out is None:
             print_diagnostics(diags, sources, streams.err)
             return EXIT_INPUT

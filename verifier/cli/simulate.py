@@ -16,7 +16,15 @@ from dsl import syntax as s
 from dsl.diagnostics import Diagnostic, Sources
 from dsl.load import load_scenario, parse_file, resolve_relative, same_file
 from dsl.scenario import header_span, missing_fact
-from verifier.cli.common import EXIT_FAIL, EXIT_INPUT, EXIT_OK, Streams, diagnostics_json, print_diagnostics
+from verifier.cli.common import (
+    EXIT_FAIL,
+    EXIT_INPUT,
+    EXIT_OK,
+    Streams,
+    collector_paused,
+    diagnostics_json,
+    print_diagnostics,
+)
 from verifier.report.simulation import timeline_json, timeline_text
 from verifier.semantics.interpret import MissingFact, simulate
 
@@ -48,7 +56,8 @@ def run_simulate(contract: str | None, scenario: str, fmt: str, streams: Streams
             )
     elif node is None:
         return _bad_input(pdiags, sources, fmt, streams)
-    sc, c, ldiags = load_scenario(scenario, sources, contract)
+    with collector_paused(streams):
+        sc, c, ldiags = load_scenario(scenario, sources, contract)
     diags.extend(ldiags)
     if sc is None or c is None or any(d.is_error for d in diags):
         return _bad_input(diags, sources, fmt, streams)

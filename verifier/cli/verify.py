@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from dsl.diagnostics import Sources
-from verifier.cli.common import EXIT_INPUT, Streams, deliver, freeze_heap, print_diagnostics
+from verifier.cli.common import EXIT_INPUT, Streams, collector_paused, deliver, freeze_heap, print_diagnostics
 
 
 def run_verify(
@@ -43,7 +43,8 @@ def run_verify(
     loaded = []
     bad = False
     for f in files:
-        lc = load_contract(f, sources)
+        with collector_paused(streams):
+            lc = load_contract(f, sources)
         if lc.diagnostics:
             print_diagnostics([d for d in lc.diagnostics if d.is_error or not lc.ok], sources, streams.err,
                               show_summary=not lc.ok)
@@ -128,15 +129,17 @@ def run_what_if(base: str, amendment: str, fmt: str, output: str | None, bound: 
     from verifier.verify.whatif import compare, comparison_exit
 
     sources = Sources()
-    lb = load_contract(base, sources)
+    with collector_paused(streams):
+        lb = load_contract(base, sources)
     if not lb.ok:
         print_diagnostics(lb.diagnostics, sources, streams.err)
         return EXIT_INPUT
-    node, _ = parse_file(amendment, Sources())
-    if direct and isinstance(node, s.ContractFile):
-        la = load_contract(amendment, sources)
-    else:
-        la = load_amended(base, amendment, sources)
+    with collector_paused(streams):
+        node, _ = parse_file(amendment, Sources())
+        if direct and isinstance(node, s.ContractFile):
+            la = load_contract(amendment, sources)
+        else:
+            la = load_amended(base, amendment, sources)
     if not la.ok:
         print_diagnostics(la.diagnostics, sources, streams.err)
         return EXIT_INPUT

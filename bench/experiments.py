@@ -59,6 +59,7 @@ def patch(variant: str) -> None:
     orig_in_force = encode.Encoding.in_force
 
     if "memo" in parts:
+
         def in_force_memo(self: Any, day: Any) -> Any:
             if not self._final:
                 return orig_in_force(self, day)
@@ -71,16 +72,22 @@ def patch(variant: str) -> None:
         encode.Encoding.in_force = in_force_memo
 
     if "end" in parts:
+
         def in_force_end(self: Any, day: Any) -> Any:
             ends = [p for p in self.effects if p.state is None]
             if not ends or not self._final:
                 return orig_in_force(self, day)
             end = self.__dict__.get("_bench_end")
             if end is None:
-                after = self.c.horizon + 1  # a termination counts from the day after its event: at most horizon + 1
+                after = (
+                    self.c.horizon + 1
+                )  # a termination counts from the day after its event: at most horizon + 1
                 end = z3.Int(f"{self.prefix}bench.end")
                 self.base += [z3.Implies(p.active, end <= p.day) for p in ends]
-                self.base += [end <= after, z3.Or([end == after] + [z3.And(p.active, end == p.day) for p in ends])]
+                self.base += [
+                    end <= after,
+                    z3.Or([end == after] + [z3.And(p.active, end == p.day) for p in ends]),
+                ]
                 self._bench_end = end
             return z3.And(day >= self.c.effective, day < end)
 
@@ -90,6 +97,7 @@ def patch(variant: str) -> None:
         prove.Prover._minimise = lambda self, q: None
 
     if "count" in parts:
+
         def minimise_count(self: Any, q: Any) -> Any:
             occs = [s.occ for s in self.enc.all_slots()]
             for j in range(len(occs) + 1):
@@ -109,7 +117,10 @@ def patch(variant: str) -> None:
             ix.terminators = []
             try:
                 sl = orig_cone(ix, exprs)
-                if any(not ix.c.clauses[cid].survives for cid in sl.clauses) and not set(terminators) <= sl.clauses:
+                if (
+                    any(not ix.c.clauses[cid].survives for cid in sl.clauses)
+                    and not set(terminators) <= sl.clauses
+                ):
                     k = slicing._Cone(ix)
                     for e in exprs:
                         k.expr(e)
@@ -123,6 +134,7 @@ def patch(variant: str) -> None:
         slicing.cone = cone_once
 
     if "shared" in parts:
+
         def whole(ix: Any, exprs: Any) -> Any:
             c = getattr(ix, "c", ix)
             return slicing.Slice(frozenset(c.events), frozenset(c.states), frozenset(c.clauses))
@@ -149,7 +161,10 @@ def one(n: int, m: int, variant: str) -> dict[str, Any]:
     secs = time.perf_counter() - t0
     snap = meter.snapshot()
     return {
-        "n": n, "m": m, "variant": variant, "seconds": secs,
+        "n": n,
+        "m": m,
+        "variant": variant,
+        "seconds": secs,
         "encode": sum(x["seconds"] for k, x in snap.items() if k.startswith("encode: Prover")),
         "solve": sum(x["seconds"] for k, x in snap.items() if k.startswith("solve: ask")),
         "minimise": snap.get("solve: minimise witness", {}).get("seconds", 0.0),
@@ -177,8 +192,11 @@ def main(argv: list[str]) -> int:
     results: list[dict[str, Any]] = []
     dead: set[str] = set()  # variants that ran out of time at a smaller size
     base: dict[tuple[int, int], dict[str, str]] = {}
-    print(f"{'size':>11} {'variant':<20}{'verify s':>9}{'encode':>8}{'solve':>8}{'minim.':>8}{'provers':>8}"
-          f"{'MB':>6}  verdicts", flush=True)
+    print(
+        f"{'size':>11} {'variant':<20}{'verify s':>9}{'encode':>8}{'solve':>8}{'minim.':>8}{'provers':>8}"
+        f"{'MB':>6}  verdicts",
+        flush=True,
+    )
     for n, m in sizes:
         for variant in variants:
             label = f"{n}x{m}"
@@ -188,15 +206,23 @@ def main(argv: list[str]) -> int:
                 continue
             t0 = time.perf_counter()
             try:
-                p = subprocess.run([sys.executable, __file__, "--one", str(n), str(m), variant],
-                                   capture_output=True, text=True, timeout=args.timeout)
+                p = subprocess.run(
+                    [sys.executable, __file__, "--one", str(n), str(m), variant],
+                    capture_output=True,
+                    text=True,
+                    timeout=args.timeout,
+                )
             except subprocess.TimeoutExpired:
                 dead.add(variant)
-                results.append({"n": n, "m": m, "variant": variant, "status": "timeout", "seconds": args.timeout})
+                results.append(
+                    {"n": n, "m": m, "variant": variant, "status": "timeout", "seconds": args.timeout}
+                )
                 print(f"{label:>11} {variant:<20}{'> ' + str(int(args.timeout)):>9}  timed out", flush=True)
                 continue
             if p.returncode != 0:
-                results.append({"n": n, "m": m, "variant": variant, "status": "error", "stderr": p.stderr[-2000:]})
+                results.append(
+                    {"n": n, "m": m, "variant": variant, "status": "error", "stderr": p.stderr[-2000:]}
+                )
                 print(f"{label:>11} {variant:<20} error: {p.stderr.strip().splitlines()[-1:]}", flush=True)
                 continue
             r = json.loads(p.stdout.strip().splitlines()[-1])
@@ -213,9 +239,12 @@ def main(argv: list[str]) -> int:
                 same = "no base to compare"
             results.append(r)
             s = r["summary"]
-            print(f"{label:>11} {variant:<20}{r['seconds']:>9.2f}{r['encode']:>8.2f}{r['solve']:>8.2f}"
-                  f"{r['minimise']:>8.2f}{r['provers']:>8}{r['peak_rss_mb']:>6.0f}  "
-                  f"{s['holds']}/{s['fails']}/{s['unknown']} (holds/fails/unknown), {same}", flush=True)
+            print(
+                f"{label:>11} {variant:<20}{r['seconds']:>9.2f}{r['encode']:>8.2f}{r['solve']:>8.2f}"
+                f"{r['minimise']:>8.2f}{r['provers']:>8}{r['peak_rss_mb']:>6.0f}  "
+                f"{s['holds']}/{s['fails']}/{s['unknown']} (holds/fails/unknown), {same}",
+                flush=True,
+            )
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     print(f"\nwritten to {args.out}")

@@ -103,8 +103,13 @@ class Meter:
         self._depth: dict[str, int] = defaultdict(int)
         self._undo: list[tuple[Any, str, Any]] = []
 
-    def wrap(self, owner: Any, attr: str, label: str | Callable[..., str],
-             after: Callable[[Any, tuple[Any, ...], dict[str, Any]], None] | None = None) -> None:
+    def wrap(
+        self,
+        owner: Any,
+        attr: str,
+        label: str | Callable[..., str],
+        after: Callable[[Any, tuple[Any, ...], dict[str, Any]], None] | None = None,
+    ) -> None:
         orig = owner.__dict__.get(attr) if isinstance(owner, type) else getattr(owner, attr, None)
         if orig is None:
             return  # the package changed shape: measure what is still there
@@ -136,7 +141,9 @@ class Meter:
         self._undo.clear()
 
     def snapshot(self) -> dict[str, dict[str, float]]:
-        return {k: {"seconds": round(self.seconds[k], 4), "calls": self.calls[k]} for k in sorted(self.seconds)}
+        return {
+            k: {"seconds": round(self.seconds[k], 4), "calls": self.calls[k]} for k in sorted(self.seconds)
+        }
 
 
 def instrument_verify(on_check: Callable[[], None] | None = None) -> tuple[Meter, dict[str, Any]]:
@@ -235,8 +242,14 @@ def worker_size(spec: dict[str, Any]) -> None:
     _gc.enable()
     if c is None:
         raise SystemExit(f"the generated contract does not check: {[d.message for d in diags[:3]]}")
-    emit("check", seconds=time.perf_counter() - t0, clauses=len(c.clauses), checks=len(c.checks),
-         events=len(c.events), states=len(c.states))
+    emit(
+        "check",
+        seconds=time.perf_counter() - t0,
+        clauses=len(c.clauses),
+        checks=len(c.checks),
+        events=len(c.events),
+        states=len(c.states),
+    )
 
     # as a user runs it: the command line's number of processes (one per core
     # for a big contract) and its frozen heap; then once more in one process,
@@ -258,8 +271,14 @@ def worker_size(spec: dict[str, Any]) -> None:
         now = time.perf_counter()
         if now - last[0] >= 2.0:
             last[0] = now
-            emit("progress", done=done[0], of=len(c.checks), seconds=now - start, meter=meter.snapshot(),
-                 slices=slice_stats(slices, len(c.clauses)))
+            emit(
+                "progress",
+                done=done[0],
+                of=len(c.checks),
+                seconds=now - start,
+                meter=meter.snapshot(),
+                slices=slice_stats(slices, len(c.clauses)),
+            )
 
     meter, slices = instrument_verify(progress)
     stop = threading.Event()
@@ -268,8 +287,14 @@ def worker_size(spec: dict[str, Any]) -> None:
         # z3's calls release the GIL, so this reports even while one question runs for minutes
         while not stop.wait(5.0):
             try:
-                emit("progress", done=done[0], of=len(c.checks), seconds=time.perf_counter() - start,
-                     meter=meter.snapshot(), slices=slice_stats(slices, len(c.clauses)))
+                emit(
+                    "progress",
+                    done=done[0],
+                    of=len(c.checks),
+                    seconds=time.perf_counter() - start,
+                    meter=meter.snapshot(),
+                    slices=slice_stats(slices, len(c.clauses)),
+                )
             except RuntimeError:  # a dict changed size under us: the next beat will do
                 pass
 
@@ -281,8 +306,13 @@ def worker_size(spec: dict[str, Any]) -> None:
     stop.set()
     beat.join()
     meter.undo()
-    emit("verify", seconds=seconds, summary=v.summary(), meter=meter.snapshot(),
-         slices=slice_stats(slices, len(c.clauses)))
+    emit(
+        "verify",
+        seconds=seconds,
+        summary=v.summary(),
+        meter=meter.snapshot(),
+        slices=slice_stats(slices, len(c.clauses)),
+    )
 
 
 def _variant(text: str, variant: str) -> tuple[str, str]:
@@ -295,7 +325,7 @@ def _variant(text: str, variant: str) -> tuple[str, str]:
     mt = heads[len(heads) // 2]
     k = mt.group(1)
     end = text.index("\n§", mt.end())
-    block = text[mt.start():end]
+    block = text[mt.start() : end]
     if variant == "date":
         d = re.search(r"from (\d{4}-\d{2}-\d{2})", block)
         assert d is not None
@@ -313,7 +343,7 @@ def _variant(text: str, variant: str) -> tuple[str, str]:
             changed = block.replace(a.group(0), f"amount < ${cap},000,000.01")
             what = f"§{k}.1: amount <= ${cap}M -> < ${cap},000,000.01 (same meaning)"
     assert changed != block
-    return text[:mt.start()] + changed + text[end:], what
+    return text[: mt.start()] + changed + text[end:], what
 
 
 def worker_whatif(spec: dict[str, Any]) -> None:
@@ -338,7 +368,9 @@ def worker_whatif(spec: dict[str, Any]) -> None:
         contracts.append(c)
     emit("drafts", clauses=len(contracts[0].clauses), change=what)
     meter = Meter()
-    meter.wrap(diff, "find_difference", lambda a, kw: f"find_difference k={a[2] if len(a) > 2 else kw.get('k')}")
+    meter.wrap(
+        diff, "find_difference", lambda a, kw: f"find_difference k={a[2] if len(a) > 2 else kw.get('k')}"
+    )
     meter.wrap(encode.Encoding, "__init__", "encode: terms (both versions)")
     meter.wrap(z3.Solver, "check", "z3: Solver.check")
     meter.wrap(z3.Optimize, "check", "z3: Optimize.check (witness)")
@@ -346,8 +378,15 @@ def worker_whatif(spec: dict[str, Any]) -> None:
     d, status, note = semantic_diff(contracts[0], contracts[1])
     seconds = time.perf_counter() - t0
     meter.undo()
-    emit("whatif", seconds=seconds, status=status, change=what, meter=meter.snapshot(),
-         differs=list(d.what) if d is not None else [], events=len(d.scenario.events) if d is not None else 0)
+    emit(
+        "whatif",
+        seconds=seconds,
+        status=status,
+        change=what,
+        meter=meter.snapshot(),
+        differs=list(d.what) if d is not None else [],
+        events=len(d.scenario.events) if d is not None else 0,
+    )
 
 
 def worker_parse(spec: dict[str, Any]) -> None:
@@ -392,7 +431,9 @@ def worker_profile(spec: dict[str, Any]) -> None:
     v = verify_contract(c, analyses=False, jobs=None)
     pr.disable()
     out = io.StringIO()
-    out.write(f"cProfile of parse_text + check_node + verify_contract(analyses=False), {n} clauses, {m} checks\n")
+    out.write(
+        f"cProfile of parse_text + check_node + verify_contract(analyses=False), {n} clauses, {m} checks\n"
+    )
     out.write(f"verdicts: {v.summary()}\n\n")
     st = pstats.Stats(pr, stream=out)
     out.write(by_file(st))
@@ -430,7 +471,10 @@ def run_worker(spec: dict[str, Any], timeout: float) -> tuple[list[dict[str, Any
     t0 = time.perf_counter()
     proc = subprocess.Popen(
         [sys.executable, str(Path(__file__).resolve()), "--worker", json.dumps(spec)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
     )
     records: list[dict[str, Any]] = []
     err: list[str] = []
@@ -486,7 +530,9 @@ def machine() -> dict[str, Any]:
 
     def git(*args: str) -> str:
         try:
-            return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, timeout=10).stdout.strip()
+            return subprocess.run(
+                ["git", *args], cwd=ROOT, capture_output=True, text=True, timeout=10
+            ).stdout.strip()
         except (OSError, subprocess.SubprocessError):
             return ""
 
@@ -641,12 +687,18 @@ def stage_scaling(sizes: list[tuple[int, int]], budget: float) -> dict[str, Any]
             meter = row["verify"]["meter"]
             row["encode_s"] = sum(v["seconds"] for k, v in meter.items() if k.startswith("encode: Prover"))
             row["solve_s"] = sum(v["seconds"] for k, v in meter.items() if k.startswith("solve: ask"))
-            row["end_to_end_s"] = row["parse"]["seconds"] + row["check"]["seconds"] + row["verify_default"]["seconds"]
+            row["end_to_end_s"] = (
+                row["parse"]["seconds"] + row["check"]["seconds"] + row["verify_default"]["seconds"]
+            )
         if status != "ok":
             prog = last(records, "progress")
             reached = [p for p in ("generate", "parse", "check", "verify") if p in row]
             where = "verify" if reached and reached[-1] == "check" else (reached[-1] if reached else "start")
-            note = f"over budget: stopped after {secs:.1f} s, in {where}" if status == "over budget" else f"error: {err.strip()[-500:]}"
+            note = (
+                f"over budget: stopped after {secs:.1f} s, in {where}"
+                if status == "over budget"
+                else f"error: {err.strip()[-500:]}"
+            )
             if prog is not None:
                 done, of, t = prog["done"], prog["of"], prog["seconds"]
                 note += f" ({done}/{of} checks after {t:.1f} s of verify"
@@ -657,12 +709,14 @@ def stage_scaling(sizes: list[tuple[int, int]], budget: float) -> dict[str, Any]
                 enc = sum(v["seconds"] for k, v in pm.items() if k.startswith("encode: Prover"))
                 ask = sum(v["seconds"] for k, v in pm.items() if k.startswith("solve: ask"))
                 mini = pm.get("solve: minimise witness", {}).get("seconds", 0.0)
-                note += (f"; so far encode {enc:.1f} s, solve {ask:.1f} s (minimise {mini:.1f} s; "
-                         "a question still running is not counted)")
+                note += (
+                    f"; so far encode {enc:.1f} s, solve {ask:.1f} s (minimise {mini:.1f} s; "
+                    "a question still running is not counted)"
+                )
                 row["progress"] = prog
             row["note"] = note
             rows.append(row)
-            for n2, m2 in sizes[sizes.index((n, m)) + 1:]:
+            for n2, m2 in sizes[sizes.index((n, m)) + 1 :]:
                 rows.append({"n": n2, "m": m2, "status": "skipped", "note": "stage stopped: over budget"})
             break
         rows.append(row)
@@ -671,10 +725,15 @@ def stage_scaling(sizes: list[tuple[int, int]], budget: float) -> dict[str, Any]
     done = [r for r in rows if r["status"] == "ok"]
     for a, b in zip(done, done[1:], strict=False):
         g = {"from": f"{a['n']}x{a['m']}", "to": f"{b['n']}x{b['m']}"}
-        for key, get in (("parse", lambda r: r["parse"]["seconds"]), ("check", lambda r: r["check"]["seconds"]),
-                         ("encode", lambda r: r["encode_s"]), ("solve", lambda r: r["solve_s"]),
-                         ("verify", lambda r: r["verify_default"]["seconds"]), ("end_to_end", lambda r: r["end_to_end_s"]),
-                         ("memory", lambda r: r["peak_rss_mb"])):
+        for key, get in (
+            ("parse", lambda r: r["parse"]["seconds"]),
+            ("check", lambda r: r["check"]["seconds"]),
+            ("encode", lambda r: r["encode_s"]),
+            ("solve", lambda r: r["solve_s"]),
+            ("verify", lambda r: r["verify_default"]["seconds"]),
+            ("end_to_end", lambda r: r["end_to_end_s"]),
+            ("memory", lambda r: r["peak_rss_mb"]),
+        ):
             x, y = get(a), get(b)
             g[key] = y / x if x else None
         growth.append(g)
@@ -690,7 +749,9 @@ def stage_whatif(n: int, variants: list[str], budget: float) -> dict[str, Any]:
             rows.append({"variant": variant, "status": "skipped", "note": "stage budget used up"})
             continue
         print(f"  what-if: {n:,} clauses, change: {variant} (budget left {remaining:.0f} s) ...", flush=True)
-        records, status, secs, err = run_worker({"kind": "whatif", "n": n, "m": 0, "variant": variant}, remaining)
+        records, status, secs, err = run_worker(
+            {"kind": "whatif", "n": n, "m": 0, "variant": variant}, remaining
+        )
         spent += secs
         row: dict[str, Any] = {"variant": variant, "status": status, "wall_s": secs}
         r = last(records, "whatif")
@@ -698,13 +759,21 @@ def stage_whatif(n: int, variants: list[str], budget: float) -> dict[str, Any]:
         if d is not None:
             row["change"] = d["change"]
         if r is not None:
-            row.update(seconds=r["seconds"], diff_status=r["status"], meter=r["meter"], differs=r["differs"],
-                       peak_rss_mb=r["peak_rss_mb"])
+            row.update(
+                seconds=r["seconds"],
+                diff_status=r["status"],
+                meter=r["meter"],
+                differs=r["differs"],
+                peak_rss_mb=r["peak_rss_mb"],
+            )
         if status != "ok":
-            row["note"] = (f"over budget: stopped after {secs:.1f} s" if status == "over budget"
-                           else f"error: {err.strip()[-500:]}")
+            row["note"] = (
+                f"over budget: stopped after {secs:.1f} s"
+                if status == "over budget"
+                else f"error: {err.strip()[-500:]}"
+            )
             rows.append(row)
-            for v2 in variants[variants.index(variant) + 1:]:
+            for v2 in variants[variants.index(variant) + 1 :]:
                 rows.append({"variant": v2, "status": "skipped", "note": "stage stopped: over budget"})
             break
         rows.append(row)
@@ -720,7 +789,9 @@ def stage_parse(nbytes: int, runs: int, budget: float) -> dict[str, Any]:
         if r is not None:
             out[phase] = r
     if status != "ok":
-        out["note"] = f"over budget: stopped after {secs:.1f} s" if status == "over budget" else f"error: {err[-500:]}"
+        out["note"] = (
+            f"over budget: stopped after {secs:.1f} s" if status == "over budget" else f"error: {err[-500:]}"
+        )
     return out
 
 
@@ -741,9 +812,11 @@ def report(doc: dict[str, Any]) -> str:
     L: list[str] = []
     mc = doc["machine"]
     L.append(f"Whereas benchmark, {mc['date']}")
-    L.append(f"  {mc['cpu_model']}, {mc['cpus_usable']} usable CPUs of {mc['cpu_count']}, {mc['memory']}; "
-             f"{mc['platform']}; Python {mc['python']}; Z3 {mc['z3']}; "
-             f"git {mc['git_commit']}{' (with uncommitted changes)' if mc['git_dirty'] else ''}")
+    L.append(
+        f"  {mc['cpu_model']}, {mc['cpus_usable']} usable CPUs of {mc['cpu_count']}, {mc['memory']}; "
+        f"{mc['platform']}; Python {mc['python']}; Z3 {mc['z3']}; "
+        f"git {mc['git_commit']}{' (with uncommitted changes)' if mc['git_dirty'] else ''}"
+    )
     L.append("")
 
     if "seed" in doc:
@@ -767,19 +840,29 @@ def _report_seed(s: dict[str, Any]) -> list[str]:
     p, ip = s["process"], s["in_process"]
     L.append(f"1. Seed contract: verify vs hand-written z3py, {s['runs']} runs each, alternating")
     L.append(f"   {'':34}{'verify':>10}{'seed z3py':>11}{'ratio':>8}")
-    L.append(f"   {'whole process, median (s)':34}{p['verify_median_s']:>10.3f}{p['seed_median_s']:>11.3f}"
-             f"{p['ratio']:>7.2f}x")
-    L.append(f"   {'in-process, median (s)':34}{ip['verify_contract_s']:>10.3f}{ip['seed_total_s']:>11.3f}"
-             f"{ip['ratio']:>7.2f}x")
-    L.append(f"   {'in-process, without analyses (s)':34}{ip['verify_contract_no_analyses_s']:>10.3f}"
-             f"{ip['seed_total_s']:>11.3f}{ip['ratio_no_analyses']:>7.2f}x")
-    L.append(f"   seed in-process: encode {ip['seed_encode_s']:.4f} s, solve {ip['seed_solve_s']:.4f} s; "
-             f"process start: python {p['python_startup_s']['python']:.3f} s, "
-             f"python + import z3 {p['python_startup_s']['python + import z3']:.3f} s")
-    L.append(f"   verdicts equal: {s['verdicts']['equal']} "
-             f"({sum(1 for v in s['verdicts']['verify'].values() if v == 'holds')}/{len(s['verdicts']['verify'])} hold in verify, "
-             f"{sum(1 for v in s['verdicts']['seed'].values() if v == 'holds')}/{len(s['verdicts']['seed'])} in the seed); "
-             f"exit codes {p['exit_codes']}")
+    L.append(
+        f"   {'whole process, median (s)':34}{p['verify_median_s']:>10.3f}{p['seed_median_s']:>11.3f}"
+        f"{p['ratio']:>7.2f}x"
+    )
+    L.append(
+        f"   {'in-process, median (s)':34}{ip['verify_contract_s']:>10.3f}{ip['seed_total_s']:>11.3f}"
+        f"{ip['ratio']:>7.2f}x"
+    )
+    L.append(
+        f"   {'in-process, without analyses (s)':34}{ip['verify_contract_no_analyses_s']:>10.3f}"
+        f"{ip['seed_total_s']:>11.3f}{ip['ratio_no_analyses']:>7.2f}x"
+    )
+    L.append(
+        f"   seed in-process: encode {ip['seed_encode_s']:.4f} s, solve {ip['seed_solve_s']:.4f} s; "
+        f"process start: python {p['python_startup_s']['python']:.3f} s, "
+        f"python + import z3 {p['python_startup_s']['python + import z3']:.3f} s"
+    )
+    L.append(
+        f"   verdicts equal: {s['verdicts']['equal']} "
+        f"({sum(1 for v in s['verdicts']['verify'].values() if v == 'holds')}/{len(s['verdicts']['verify'])} hold in verify, "
+        f"{sum(1 for v in s['verdicts']['seed'].values() if v == 'holds')}/{len(s['verdicts']['seed'])} in the seed); "
+        f"exit codes {p['exit_codes']}"
+    )
     bd = ip["breakdown_one_run"]
     L.append(f"   where verify_contract's {bd['total_s']:.3f} s go (one instrumented run, inclusive times):")
     for k, v in bd.items():
@@ -791,36 +874,52 @@ def _report_seed(s: dict[str, Any]) -> list[str]:
 
 def _report_scaling(sc: dict[str, Any]) -> list[str]:
     L: list[str] = []
-    L.append(f"2. Scaling (generated contracts; stage budget {sc['budget_s']:.0f} s, spent {sc['spent_s']:.1f} s)")
-    L.append("   times in seconds; verify = verify_contract as a user runs it (one process per core for a big")
+    L.append(
+        f"2. Scaling (generated contracts; stage budget {sc['budget_s']:.0f} s, spent {sc['spent_s']:.1f} s)"
+    )
+    L.append(
+        "   times in seconds; verify = verify_contract as a user runs it (one process per core for a big"
+    )
     L.append("   contract); 1 proc = the same in one process, instrumented: encode = building provers")
-    L.append("   (Prover.__init__), solve = asking (Prover.ask), both from that run; total = parse + check + verify;")
+    L.append(
+        "   (Prover.__init__), solve = asking (Prover.ask), both from that run; total = parse + check + verify;"
+    )
     L.append("   memory = the child's peak RSS (ru_maxrss), and its growth over the post-import baseline")
-    hdr = (f"   {'clauses':>8}{'checks':>7}{'bytes':>10}{'parse':>8}{'check':>8}{'encode':>8}{'solve':>8}"
-           f"{'verify':>8}{'1 proc':>8}{'total':>8}{'provers':>8}{'slice':>7}{'peak MB':>9}{'+MB':>7}")
+    hdr = (
+        f"   {'clauses':>8}{'checks':>7}{'bytes':>10}{'parse':>8}{'check':>8}{'encode':>8}{'solve':>8}"
+        f"{'verify':>8}{'1 proc':>8}{'total':>8}{'provers':>8}{'slice':>7}{'peak MB':>9}{'+MB':>7}"
+    )
     L.append(hdr)
     for r in sc["rows"]:
         if r["status"] in ("ok",):
-            provers = sum(v["calls"] for k, v in r["verify"]["meter"].items() if k.startswith("encode: Prover"))
-            sl = r["verify"]["slices"]
-            L.append(f"   {r['n']:>8,}{r['m']:>7,}{r['generate']['bytes']:>10,}{fmt_s(r['parse']['seconds']):>8}"
-                     f"{fmt_s(r['check']['seconds']):>8}{fmt_s(r['encode_s']):>8}{fmt_s(r['solve_s']):>8}"
-                     f"{fmt_s(r['verify_default']['seconds']):>8}{fmt_s(r['verify']['seconds']):>8}"
-                     f"{fmt_s(r['end_to_end_s']):>8}{provers:>8}"
-                     f"{sl['mean_clauses']:>7}{r['peak_rss_mb']:>9.0f}{r.get('rss_delta_mb', 0):>7.0f}")
-        else:
-            got = "".join(
-                f" {ph} {fmt_s(r[ph]['seconds'])} s;" for ph in ("parse", "check") if ph in r
+            provers = sum(
+                v["calls"] for k, v in r["verify"]["meter"].items() if k.startswith("encode: Prover")
             )
-            L.append(f"   {r['n']:>8,}{r['m']:>7,}  {r['status'].upper()}:{got} {r.get('note', '')}"
-                     + (f"; peak RSS at the last report {r['peak_rss_mb']:.0f} MB" if r.get("peak_rss_mb") else ""))
+            sl = r["verify"]["slices"]
+            L.append(
+                f"   {r['n']:>8,}{r['m']:>7,}{r['generate']['bytes']:>10,}{fmt_s(r['parse']['seconds']):>8}"
+                f"{fmt_s(r['check']['seconds']):>8}{fmt_s(r['encode_s']):>8}{fmt_s(r['solve_s']):>8}"
+                f"{fmt_s(r['verify_default']['seconds']):>8}{fmt_s(r['verify']['seconds']):>8}"
+                f"{fmt_s(r['end_to_end_s']):>8}{provers:>8}"
+                f"{sl['mean_clauses']:>7}{r['peak_rss_mb']:>9.0f}{r.get('rss_delta_mb', 0):>7.0f}"
+            )
+        else:
+            got = "".join(f" {ph} {fmt_s(r[ph]['seconds'])} s;" for ph in ("parse", "check") if ph in r)
+            L.append(
+                f"   {r['n']:>8,}{r['m']:>7,}  {r['status'].upper()}:{got} {r.get('note', '')}"
+                + (f"; peak RSS at the last report {r['peak_rss_mb']:.0f} MB" if r.get("peak_rss_mb") else "")
+            )
     L.append("   (slice = mean clauses in a check's slice; provers = Prover objects built, k=2 and k=3)")
     if sc["growth"]:
         L.append("   growth between consecutive sizes (ratio of times):")
-        L.append(f"   {'':22}{'parse':>8}{'check':>8}{'encode':>8}{'solve':>8}{'verify':>8}{'total':>8}{'memory':>8}")
+        L.append(
+            f"   {'':22}{'parse':>8}{'check':>8}{'encode':>8}{'solve':>8}{'verify':>8}{'total':>8}{'memory':>8}"
+        )
         for g in sc["growth"]:
-            cells = "".join(f"{(g[k] or 0):>7.1f}x" for k in ("parse", "check", "encode", "solve", "verify",
-                                                              "end_to_end", "memory"))
+            cells = "".join(
+                f"{(g[k] or 0):>7.1f}x"
+                for k in ("parse", "check", "encode", "solve", "verify", "end_to_end", "memory")
+            )
             L.append(f"   {g['from'] + ' -> ' + g['to']:22}{cells}")
     for r in sc["rows"]:
         if r["status"] == "ok":
@@ -833,13 +932,20 @@ def _report_scaling(sc: dict[str, Any]) -> list[str]:
 
 def _report_whatif(w: dict[str, Any]) -> list[str]:
     L: list[str] = []
-    L.append(f"3. What-if: semantic_diff of two {w['clauses']:,}-clause drafts differing in one clause "
-             f"(budget {w['budget_s']:.0f} s)")
+    L.append(
+        f"3. What-if: semantic_diff of two {w['clauses']:,}-clause drafts differing in one clause "
+        f"(budget {w['budget_s']:.0f} s)"
+    )
     for r in w["rows"]:
         if r["status"] == "ok":
-            L.append(f"   {r['variant']:<8} {r['seconds']:>7.2f} s  {r['diff_status']:<10} {r.get('change', '')}; "
-                     f"peak {r['peak_rss_mb']:.0f} MB")
-            L.append("            " + "; ".join(f"{k} {v['seconds']:.2f} x{v['calls']}" for k, v in r["meter"].items()))
+            L.append(
+                f"   {r['variant']:<8} {r['seconds']:>7.2f} s  {r['diff_status']:<10} {r.get('change', '')}; "
+                f"peak {r['peak_rss_mb']:.0f} MB"
+            )
+            L.append(
+                "            "
+                + "; ".join(f"{k} {v['seconds']:.2f} x{v['calls']}" for k, v in r["meter"].items())
+            )
         else:
             L.append(f"   {r['variant']:<8} {r['status'].upper()}: {r.get('note', '')} {r.get('change', '')}")
     L.append("")
@@ -866,37 +972,73 @@ def aims(doc: dict[str, Any]) -> list[dict[str, Any]]:
     out = []
     if "seed" in doc:
         r = doc["seed"]["process"]["ratio"]
-        out.append({"aim": f"seed: verify within {AIMS['seed_ratio']:.0f}x of plain z3py (whole processes)",
-                    "value": f"{r:.2f}x", "met": r <= AIMS["seed_ratio"]})
+        out.append(
+            {
+                "aim": f"seed: verify within {AIMS['seed_ratio']:.0f}x of plain z3py (whole processes)",
+                "value": f"{r:.2f}x",
+                "met": r <= AIMS["seed_ratio"],
+            }
+        )
     if "scaling" in doc:
         rows = {(x["n"], x["m"]): x for x in doc["scaling"]["rows"]}
         big, mid = rows.get((10000, 1000)), rows.get((1000, 100))
         aim = f"10,000 clauses and 1,000 checks within {AIMS['largest_seconds']:.0f} s (parse to verdicts)"
         if big is not None and big["status"] == "ok":
-            out.append({"aim": aim, "value": f"{big['end_to_end_s']:.1f} s",
-                        "met": big["end_to_end_s"] <= AIMS["largest_seconds"]})
+            out.append(
+                {
+                    "aim": aim,
+                    "value": f"{big['end_to_end_s']:.1f} s",
+                    "met": big["end_to_end_s"] <= AIMS["largest_seconds"],
+                }
+            )
         else:
-            out.append({"aim": aim, "value": (big or {}).get("note", "not in the grid"),
-                        "met": False if big is not None else None})
+            out.append(
+                {
+                    "aim": aim,
+                    "value": (big or {}).get("note", "not in the grid"),
+                    "met": False if big is not None else None,
+                }
+            )
         aim = f"10k/1k within {AIMS['growth_ratio']:.0f}x of 1k/100 (parse to verdicts)"
         if big is not None and mid is not None and big["status"] == "ok" and mid["status"] == "ok":
             g = big["end_to_end_s"] / mid["end_to_end_s"]
             out.append({"aim": aim, "value": f"{g:.1f}x", "met": g <= AIMS["growth_ratio"]})
         else:
             ran = big is not None and mid is not None
-            out.append({"aim": aim, "value": "one of the two sizes did not finish within the budget" if ran
-                        else "not in the grid", "met": False if ran else None})
+            out.append(
+                {
+                    "aim": aim,
+                    "value": "one of the two sizes did not finish within the budget"
+                    if ran
+                    else "not in the grid",
+                    "met": False if ran else None,
+                }
+            )
     if "whatif" in doc:
         ran = [x for x in doc["whatif"]["rows"] if x["status"] != "skipped"]
         if ran:
             worst = max(x["seconds"] if x["status"] == "ok" else float("inf") for x in ran)
-            value = ", ".join(f"{x['variant']} {fmt_s(x['seconds'])} s" if x["status"] == "ok"
-                              else f"{x['variant']} {x['status']}" for x in ran)
-            out.append({"aim": f"what-if on two {doc['whatif']['clauses']:,}-clause drafts within "
-                               f"{AIMS['whatif_seconds']:.0f} s", "value": value,
-                        "met": worst <= AIMS["whatif_seconds"]})
-    out.append({"aim": f"the whole bench under {AIMS['total_seconds'] / 60:.0f} minutes",
-                "value": f"{doc['bench_seconds']:.0f} s", "met": doc["bench_seconds"] <= AIMS["total_seconds"]})
+            value = ", ".join(
+                f"{x['variant']} {fmt_s(x['seconds'])} s"
+                if x["status"] == "ok"
+                else f"{x['variant']} {x['status']}"
+                for x in ran
+            )
+            out.append(
+                {
+                    "aim": f"what-if on two {doc['whatif']['clauses']:,}-clause drafts within "
+                    f"{AIMS['whatif_seconds']:.0f} s",
+                    "value": value,
+                    "met": worst <= AIMS["whatif_seconds"],
+                }
+            )
+    out.append(
+        {
+            "aim": f"the whole bench under {AIMS['total_seconds'] / 60:.0f} minutes",
+            "value": f"{doc['bench_seconds']:.0f} s",
+            "met": doc["bench_seconds"] <= AIMS["total_seconds"],
+        }
+    )
     return out
 
 
@@ -917,13 +1059,19 @@ def main(argv: list[str]) -> int:
         WORKERS[spec["kind"]](spec)
         return 0
     ap = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
-    ap.add_argument("--quick", action="store_true", help="a fast subset: fewer runs, smaller sizes, 30 s budgets")
+    ap.add_argument(
+        "--quick", action="store_true", help="a fast subset: fewer runs, smaller sizes, 30 s budgets"
+    )
     ap.add_argument("--runs", type=int, help="runs of each seed process (default 7, quick 3)")
-    ap.add_argument("--budget", type=float, help="seconds per stage for scaling and what-if (default 120, quick 30)")
+    ap.add_argument(
+        "--budget", type=float, help="seconds per stage for scaling and what-if (default 120, quick 30)"
+    )
     ap.add_argument("--sizes", help="scaling sizes as NxM,NxM (default 100x20,300x60,1000x100,10000x1000)")
     ap.add_argument("--only", help="comma-separated stages to run: seed,scaling,whatif,parse (default all)")
     ap.add_argument("--out", default=str(RESULTS / "latest.json"), help="the JSON results file")
-    ap.add_argument("--profile", metavar="NxM", help="only write a cProfile report of one size to bench/results/")
+    ap.add_argument(
+        "--profile", metavar="NxM", help="only write a cProfile report of one size to bench/results/"
+    )
     args = ap.parse_args(argv)
     cfg = dict(QUICK if args.quick else FULL)
     if args.runs:
@@ -935,7 +1083,7 @@ def main(argv: list[str]) -> int:
     RESULTS.mkdir(parents=True, exist_ok=True)
 
     if args.profile:
-        (n, m), = parse_sizes(args.profile)
+        ((n, m),) = parse_sizes(args.profile)
         out = RESULTS / f"profile-{n}x{m}.txt"
         print(f"profiling {n:,} clauses, {m:,} checks (no budget) ...", flush=True)
         records, status, secs, err = run_worker({"kind": "profile", "n": n, "m": m, "out": str(out)}, 3600)
@@ -944,8 +1092,12 @@ def main(argv: list[str]) -> int:
 
     stages = set((args.only or "seed,scaling,whatif,parse").split(","))
     started = time.perf_counter()
-    doc: dict[str, Any] = {"schema": "whereas.bench/1", "machine": machine(), "config": {
-        **cfg, "sizes": [f"{n}x{m}" for n, m in cfg["sizes"]], "quick": args.quick}, "aims_targets": AIMS}
+    doc: dict[str, Any] = {
+        "schema": "whereas.bench/1",
+        "machine": machine(),
+        "config": {**cfg, "sizes": [f"{n}x{m}" for n, m in cfg["sizes"]], "quick": args.quick},
+        "aims_targets": AIMS,
+    }
     print("running the bench" + (" (quick)" if args.quick else "") + " ...", flush=True)
     if "seed" in stages:
         print(f"  seed: {cfg['runs']} runs of each process ...", flush=True)

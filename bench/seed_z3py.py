@@ -45,7 +45,11 @@ def occurrences(name: str, params: tuple[str, ...], base: list[Any]) -> list[dic
     """K slots of one event: does it happen, on which day, by whom, with which arguments."""
     out = []
     for i in range(K):
-        s = {"occ": z3.Bool(f"{name}[{i}].occ"), "day": z3.Int(f"{name}[{i}].day"), "actor": z3.Int(f"{name}[{i}].by")}
+        s = {
+            "occ": z3.Bool(f"{name}[{i}].occ"),
+            "day": z3.Int(f"{name}[{i}].day"),
+            "actor": z3.Int(f"{name}[{i}].by"),
+        }
         base += [s["day"] >= EFFECTIVE, s["day"] <= HORIZON]
         for p in params:
             s[p] = z3.Int(f"{name}[{i}].{p}")
@@ -74,52 +78,104 @@ def questions() -> tuple[list[Any], list[tuple[str, str, Any]]]:
     # §2 forbids buying from anyone but Microsoft; §2.1 permits Oracle from the waiver date, up to the cap,
     # with Microsoft software. The contract never ends (no termination clause), so both apply throughout.
     def waived(b: dict[str, Any]) -> Any:
-        return z3.And(b["day"] >= WAIVER_FROM, b["from"] == ORACLE, b["amount"] <= CAP, b["software"] == MICROSOFT)
+        return z3.And(
+            b["day"] >= WAIVER_FROM, b["from"] == ORACLE, b["amount"] <= CAP, b["software"] == MICROSOFT
+        )
 
     breach_openai = z3.Or([z3.And(b["occ"], b["from"] != MICROSOFT, z3.Not(waived(b))) for b in buy])
 
     # §3: a request owes a supply of at least that amount within 90 days; missed when the deadline passes
     # within the horizon.
     def met(r: dict[str, Any]) -> Any:
-        return z3.Or([z3.And(s["occ"], s["day"] >= r["day"], s["day"] <= r["day"] + SUPPLY_DAYS,
-                             s["amount"] >= r["amount"]) for s in supply])
+        return z3.Or(
+            [
+                z3.And(
+                    s["occ"],
+                    s["day"] >= r["day"],
+                    s["day"] <= r["day"] + SUPPLY_DAYS,
+                    s["amount"] >= r["amount"],
+                )
+                for s in supply
+            ]
+        )
 
-    breach_microsoft_s3 = z3.Or([z3.And(r["occ"], r["day"] + SUPPLY_DAYS <= HORIZON, z3.Not(met(r))) for r in request])
+    breach_microsoft_s3 = z3.Or(
+        [z3.And(r["occ"], r["day"] + SUPPLY_DAYS <= HORIZON, z3.Not(met(r))) for r in request]
+    )
 
     # §7/§7.1: only the board's declaration is effective; it ends the access from the next day.
     effective_declaration = [z3.And(d["occ"], d["actor"] == OPENAI_BOARD) for d in declare]
 
     def access(t: Any) -> Any:
-        return z3.And(t >= EFFECTIVE, z3.Not(z3.Or([z3.And(e, d["day"] + 1 <= t)
-                                                    for e, d in zip(effective_declaration, declare, strict=True)])))
+        return z3.And(
+            t >= EFFECTIVE,
+            z3.Not(
+                z3.Or(
+                    [
+                        z3.And(e, d["day"] + 1 <= t)
+                        for e, d in zip(effective_declaration, declare, strict=True)
+                    ]
+                )
+            ),
+        )
 
     def buys(cond: Any) -> Any:
         return z3.Or([z3.And(b["occ"], cond(b)) for b in buy])
 
     def declared(actor: int, on: int | None = None) -> Any:
-        return z3.Or([z3.And(d["occ"], d["actor"] == actor, *([d["day"] == on] if on else [])) for d in declare])
+        return z3.Or(
+            [z3.And(d["occ"], d["actor"] == actor, *([d["day"] == on] if on else [])) for d in declare]
+        )
 
     t7, t8 = z3.Int("t.after_declaration"), z3.Int("t.until_horizon")
     qs = [
-        ("oracle_within_waiver", "possible",
-         z3.And(buys(lambda b: z3.And(b["from"] == ORACLE, b["amount"] <= CAP)), z3.Not(breach_openai))),
-        ("oracle_above_cap", "never",
-         z3.And(buys(lambda b: z3.And(b["from"] == ORACLE, b["amount"] > CAP)), z3.Not(breach_openai))),
-        ("oracle_before_waiver", "never",
-         z3.And(buys(lambda b: z3.And(b["from"] == ORACLE, b["day"] < WAIVER_FROM)), z3.Not(breach_openai))),
-        ("other_provider", "never",
-         z3.And(buys(lambda b: b["from"] == OTHERCLOUD), z3.Not(breach_openai))),
-        ("exit_via_agi", "possible",
-         z3.And(z3.Not(access(z3.IntVal(HORIZON))), z3.Not(breach_openai))),
-        ("access_after_declaration", "always",
-         z3.And(declared(OPENAI_BOARD, day("2026-03-01")), access(z3.IntVal(day("2027-01-01"))))),
-        ("no_access_after_agi", "always",
-         z3.And(z3.Or([z3.And(e, d["day"] < t7) for e, d in zip(effective_declaration, declare, strict=True)]),
-                t7 <= HORIZON, access(t7))),
-        ("access_without_declaration", "always",
-         z3.And(z3.Not(declared(OPENAI_BOARD)), t8 >= EFFECTIVE, t8 <= HORIZON, z3.Not(access(t8)))),
-        ("microsoft_cannot_declare", "always",
-         z3.And(declared(MICROSOFT_ACTOR), z3.Not(declared(OPENAI_BOARD)), z3.Not(access(z3.IntVal(HORIZON))))),
+        (
+            "oracle_within_waiver",
+            "possible",
+            z3.And(buys(lambda b: z3.And(b["from"] == ORACLE, b["amount"] <= CAP)), z3.Not(breach_openai)),
+        ),
+        (
+            "oracle_above_cap",
+            "never",
+            z3.And(buys(lambda b: z3.And(b["from"] == ORACLE, b["amount"] > CAP)), z3.Not(breach_openai)),
+        ),
+        (
+            "oracle_before_waiver",
+            "never",
+            z3.And(
+                buys(lambda b: z3.And(b["from"] == ORACLE, b["day"] < WAIVER_FROM)), z3.Not(breach_openai)
+            ),
+        ),
+        ("other_provider", "never", z3.And(buys(lambda b: b["from"] == OTHERCLOUD), z3.Not(breach_openai))),
+        ("exit_via_agi", "possible", z3.And(z3.Not(access(z3.IntVal(HORIZON))), z3.Not(breach_openai))),
+        (
+            "access_after_declaration",
+            "always",
+            z3.And(declared(OPENAI_BOARD, day("2026-03-01")), access(z3.IntVal(day("2027-01-01")))),
+        ),
+        (
+            "no_access_after_agi",
+            "always",
+            z3.And(
+                z3.Or(
+                    [z3.And(e, d["day"] < t7) for e, d in zip(effective_declaration, declare, strict=True)]
+                ),
+                t7 <= HORIZON,
+                access(t7),
+            ),
+        ),
+        (
+            "access_without_declaration",
+            "always",
+            z3.And(z3.Not(declared(OPENAI_BOARD)), t8 >= EFFECTIVE, t8 <= HORIZON, z3.Not(access(t8))),
+        ),
+        (
+            "microsoft_cannot_declare",
+            "always",
+            z3.And(
+                declared(MICROSOFT_ACTOR), z3.Not(declared(OPENAI_BOARD)), z3.Not(access(z3.IntVal(HORIZON)))
+            ),
+        ),
         ("supply_breach", "possible", breach_microsoft_s3),
     ]
     return base, qs
@@ -148,7 +204,9 @@ def main() -> int:
     for qid, verdict in verdicts:
         sys.stdout.write(f"{verdict.upper():<8}{qid}\n")
     n = {v: sum(1 for _, x in verdicts if x == v) for v in ("holds", "fails", "unknown")}
-    sys.stdout.write(f"\n{len(verdicts)} checks: {n['holds']} hold, {n['fails']} fail, {n['unknown']} unknown\n")
+    sys.stdout.write(
+        f"\n{len(verdicts)} checks: {n['holds']} hold, {n['fails']} fail, {n['unknown']} unknown\n"
+    )
     return 0
 
 

@@ -22,7 +22,9 @@ def _matches(item: s.Decl, kind: str, name: str) -> bool:
     return s.decl_kind(item) == kind and s.decl_name(item) == name
 
 
-def apply_amendment(base: s.ContractFile, amendment: s.AmendmentFile) -> tuple[s.ContractFile | None, list[Diagnostic]]:
+def apply_amendment(
+    base: s.ContractFile, amendment: s.AmendmentFile
+) -> tuple[s.ContractFile | None, list[Diagnostic]]:
     """The amended contract: each change applied in order. The base is not modified."""
     items = list(base.items)
     diags: list[Diagnostic] = []

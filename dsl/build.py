@@ -75,7 +75,9 @@ class Builder:
         return token_span(tok, self.file)
 
     def _lit_error(self, tok: Token, err: LiteralError, expected: str) -> None:
-        self.diags.append(Diagnostic("bad-literal", str(err), self._tsp(tok), expected=expected, found=str(tok)))
+        self.diags.append(
+            Diagnostic("bad-literal", str(err), self._tsp(tok), expected=expected, found=str(tok))
+        )
 
     def _date(self, tok: Token) -> _dt.date:
         try:
@@ -368,8 +370,14 @@ class Builder:
         trigger, body = c[1], c[3]
         if isinstance(body, s.Norm):
             return s.Norm(
-                body.modality, body.actor, body.pattern, body.where, body.within, body.before,
-                trigger=trigger, span=sp,
+                body.modality,
+                body.actor,
+                body.pattern,
+                body.where,
+                body.within,
+                body.before,
+                trigger=trigger,
+                span=sp,
             )
         effect, state = body
         return s.Consequence(trigger, effect, state, span=sp)

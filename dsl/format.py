@@ -181,7 +181,10 @@ def _arg_list(args: Sequence[tuple[str, str]]) -> str:
 
 
 def _pattern(p: s.Pattern) -> str:
-    args = [(f"{a.name}: " if a.op == ":" else f"{a.name} {a.op} ", _expr(a.value, _SUM, False, True)) for a in p.args]
+    args = [
+        (f"{a.name}: " if a.op == ":" else f"{a.name} {a.op} ", _expr(a.value, _SUM, False, True))
+        for a in p.args
+    ]
     return p.event + _arg_list(args)
 
 
@@ -354,7 +357,9 @@ def _clause_units(c: s.Clause, toks: _Tokens) -> list[_Unit]:
     for g in c.guards:
         units.append(_Unit([_INDENT + _guard(g)], _start(g.span), _stop(g.span)))
     if c.survives:
-        units.append(_Unit([f"{_INDENT}survives termination"], _nth(toks.positions("SURVIVES", c.span), 0, here)))
+        units.append(
+            _Unit([f"{_INDENT}survives termination"], _nth(toks.positions("SURVIVES", c.span), 0, here))
+        )
     for st in c.statements:
         units.append(_Unit(_statement(st), _start(st.span), _stop(st.span)))
     return units
@@ -460,7 +465,9 @@ def _amendment_blocks(f: s.AmendmentFile, toks: _Tokens) -> list[_Block]:
 
 def _blocks(node: s.SourceFile, toks: _Tokens) -> list[_Block]:
     if isinstance(node, s.ContractFile):
-        return [_header_block(node.header, toks)] + [_Block(_item_units(i, toks), _group(i)) for i in node.items]
+        return [_header_block(node.header, toks)] + [
+            _Block(_item_units(i, toks), _group(i)) for i in node.items
+        ]
     if isinstance(node, s.ScenarioFile):
         return _scenario_blocks(node, toks)
     return _amendment_blocks(node, toks)

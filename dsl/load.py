@@ -36,15 +36,33 @@ def read_source(path: str, sources: Sources, text: str | None = None) -> tuple[s
         return _source_text(path, text, sources, where)
     p = Path(path)
     if not p.exists():
-        return None, [Diagnostic("file-not-found", f"no such file: {path}", where, hint="check the path and the spelling")]
+        return None, [
+            Diagnostic(
+                "file-not-found", f"no such file: {path}", where, hint="check the path and the spelling"
+            )
+        ]
     if not p.is_file():
-        return None, [Diagnostic("not-a-file", f"{path} is not a regular file", where, hint="give a .contract file, not a folder")]
+        return None, [
+            Diagnostic(
+                "not-a-file",
+                f"{path} is not a regular file",
+                where,
+                hint="give a .contract file, not a folder",
+            )
+        ]
     try:
         data = p.read_bytes()
     except OSError as e:
         return None, [Diagnostic("not-a-file", f"cannot read {path}: {e.strerror}", where)]
     if b"\x00" in data[:8192]:
-        return None, [Diagnostic("binary-file", f"{path} is a binary file, not a contract", where, hint="contracts are plain UTF-8 text files ending in .contract")]
+        return None, [
+            Diagnostic(
+                "binary-file",
+                f"{path} is a binary file, not a contract",
+                where,
+                hint="contracts are plain UTF-8 text files ending in .contract",
+            )
+        ]
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as e:
@@ -61,17 +79,28 @@ def read_source(path: str, sources: Sources, text: str | None = None) -> tuple[s
     return _source_text(path, text, sources, where)
 
 
-def _source_text(path: str, text: str, sources: Sources, where: s.Span) -> tuple[str | None, list[Diagnostic]]:
+def _source_text(
+    path: str, text: str, sources: Sources, where: s.Span
+) -> tuple[str | None, list[Diagnostic]]:
     if text.startswith("\ufeff"):
         text = text[1:]
     text = text.replace("\r\n", "\n")
     sources.add(path, text)
     if not text.strip():
-        return None, [Diagnostic("empty-file", f"{path} is empty", where, hint='a contract starts with `contract "Title" effective YYYY-MM-DD`')]
+        return None, [
+            Diagnostic(
+                "empty-file",
+                f"{path} is empty",
+                where,
+                hint='a contract starts with `contract "Title" effective YYYY-MM-DD`',
+            )
+        ]
     return text, []
 
 
-def parse_file(path: str, sources: Sources, text: str | None = None) -> tuple[s.SourceFile | None, list[Diagnostic]]:
+def parse_file(
+    path: str, sources: Sources, text: str | None = None
+) -> tuple[s.SourceFile | None, list[Diagnostic]]:
     text, diags = read_source(path, sources, text)
     if text is None:
         return None, diags
@@ -124,8 +153,14 @@ def load_contract(path: str, sources: Sources, text: str | None = None) -> Loade
     return Loaded(contract, diags + cdiags, node, file_sha256(path, text))
 
 
-def amend(node: s.AmendmentFile, diags: list[Diagnostic], path: str, sources: Sources, sha256: str = "",
-          base: s.ContractFile | None = None) -> Loaded:
+def amend(
+    node: s.AmendmentFile,
+    diags: list[Diagnostic],
+    path: str,
+    sources: Sources,
+    sha256: str = "",
+    base: s.ContractFile | None = None,
+) -> Loaded:
     """The amendment ``node`` (of file ``path``, parsed with ``diags``) applied and
     checked: to ``base`` if given, else to the contract it names."""
     if base is None:
@@ -204,36 +239,48 @@ def load_amended(base_path: str, amendment_path: str, sources: Sources) -> Loade
                     "wrong-contract",
                     f"this amendment is written for {named}, not for {base_path}",
                     node.span,
-                    hint="give the contract the amendment names, or change its `to \"...\"`",
+                    hint='give the contract the amendment names, or change its `to "..."`',
                 )
             ],
         )
     return load_contract(amendment_path, sources)
 
 
-def load_scenario(path: str, sources: Sources, contract_path: str | None = None,
-                  text: str | None = None) -> tuple[Scenario | None, m.Contract | None, list[Diagnostic]]:
+def load_scenario(
+    path: str, sources: Sources, contract_path: str | None = None, text: str | None = None
+) -> tuple[Scenario | None, m.Contract | None, list[Diagnostic]]:
     """A scenario file and the contract it is for (or ``contract_path`` if given)."""
     node, diags = parse_file(path, sources, text)
     if node is None:
         return None, None, diags
     if not isinstance(node, s.ScenarioFile):
-        return None, None, diags + [
-            Diagnostic(
-                "wrong-file-kind",
-                f"{path} is not a scenario",
-                node.span,
-                hint='a scenario starts with `scenario "Title" for "contract.contract"`',
-            )
-        ]
+        return (
+            None,
+            None,
+            diags
+            + [
+                Diagnostic(
+                    "wrong-file-kind",
+                    f"{path} is not a scenario",
+                    node.span,
+                    hint='a scenario starts with `scenario "Title" for "contract.contract"`',
+                )
+            ],
+        )
     named = resolve_relative(path, node.contract)
     target = contract_path or named
     if contract_path is None:
         base = load_syntax(named, sources, node.span)
         if isinstance(base, list):  # missing, or not a contract: say so at the scenario's header
             if base and base[0].span.file != path:
-                base = [Diagnostic("wrong-file-kind", f"{named} is not a contract file", node.span,
-                                   hint="a scenario names the contract it is for after `for`")]
+                base = [
+                    Diagnostic(
+                        "wrong-file-kind",
+                        f"{named} is not a contract file",
+                        node.span,
+                        hint="a scenario names the contract it is for after `for`",
+                    )
+                ]
             return None, None, diags + base
     loaded = load_contract(target, sources)
     diags = diags + loaded.diagnostics

@@ -63,7 +63,12 @@ Modality = Literal["possible", "always", "never"]
 NormModality = Literal["must", "must_not", "may", "power"]
 
 _MODALITIES: dict[str, Modality] = {"possible": "possible", "always": "always", "never": "never"}
-_NORM_MODALITIES: dict[str, NormModality] = {"must": "must", "must_not": "must_not", "may": "may", "power": "power"}
+_NORM_MODALITIES: dict[str, NormModality] = {
+    "must": "must",
+    "must_not": "must_not",
+    "may": "may",
+    "power": "power",
+}
 
 
 def _modality(word: str) -> Modality:

@@ -44,7 +44,14 @@ GRAMMAR = Path(__file__).with_name("grammar.lark")
 # Words that start a top-level item are reserved everywhere: the contextual
 # lexer would otherwise read `party` as a name wherever only a name can stand,
 # and an unfinished statement would swallow the next item.
-RESERVED = {"party": "PARTY", "kind": "KIND", "fact": "FACT", "event": "EVENT", "state": "STATE", "check": "CHECK"}
+RESERVED = {
+    "party": "PARTY",
+    "kind": "KIND",
+    "fact": "FACT",
+    "event": "EVENT",
+    "state": "STATE",
+    "check": "CHECK",
+}
 
 
 def _reserve(tok: Token) -> Token:
@@ -222,7 +229,7 @@ def _syntax_diag(err: UnexpectedInput, file: str, text: str) -> Diagnostic:
         if hint is None and tok.type == "NAME" and expected_names & {"MUST", "MAY", "HAS"}:
             hint = "a statement reads `Party must|must not|may|has power to Event(...)`"
         if hint is None and "COLON" in expected_names:
-            hint = "a check reads `check \"title\": [given ...] possible|always|never ...`"
+            hint = 'a check reads `check "title": [given ...] possible|always|never ...`'
         return Diagnostic(
             "syntax-unexpected-token",
             f"unexpected {found}",
@@ -250,7 +257,6 @@ def _syntax_diag(err: UnexpectedInput, file: str, text: str) -> Diagnostic:
         found=repr(ch),
         hint=hint,
     )
-
 
 
 def parse_text(text: str, file: str = "<input>") -> tuple[s.SourceFile | None, list[Diagnostic]]:

@@ -38,7 +38,9 @@ class Scenario:
     events: tuple[Occurrence, ...]
 
 
-def check_scenario(node: s.ScenarioFile, c: m.Contract, path: str) -> tuple[Scenario | None, list[Diagnostic]]:
+def check_scenario(
+    node: s.ScenarioFile, c: m.Contract, path: str
+) -> tuple[Scenario | None, list[Diagnostic]]:
     ch = Checker.for_scenario(c, path)  # the contract's tables, for name and type resolution
     facts: dict[str, m.ConstValue] = {}
     for f in node.facts:
@@ -97,8 +99,12 @@ def check_scenario(node: s.ScenarioFile, c: m.Contract, path: str) -> tuple[Scen
         seen: set[str] = set()
         for n, val in e.args:
             if n in seen:
-                ch.error("duplicate-name", f"argument `{n}` of {ev.name} is given twice", val.span,
-                         hint="give each argument once")
+                ch.error(
+                    "duplicate-name",
+                    f"argument `{n}` of {ev.name} is given twice",
+                    val.span,
+                    hint="give each argument once",
+                )
                 bad = True
                 continue
             seen.add(n)

@@ -57,8 +57,12 @@ def _attrs_repr(self: Any) -> str:
 def share_repr(namespace: dict[str, object]) -> None:
     """Give every attrs class of a module that has no ``__repr__`` of its own the shared one."""
     for obj in list(namespace.values()):
-        if isinstance(obj, type) and obj.__module__ == namespace["__name__"] and attrs.has(obj) \
-                and "__repr__" not in vars(obj):
+        if (
+            isinstance(obj, type)
+            and obj.__module__ == namespace["__name__"]
+            and attrs.has(obj)
+            and "__repr__" not in vars(obj)
+        ):
             setattr(obj, "__repr__", _attrs_repr)  # noqa: B010  (mypy: no assigning to a method)
 
 

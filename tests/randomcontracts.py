@@ -39,8 +39,17 @@ def _cond(r: random.Random, with_arg: bool) -> str:
 
 
 def _guard(r: random.Random) -> str:
-    return r.choice(["", "", f"  from {r.choice(DATES)}\n", f"  until {r.choice(DATES)}\n", "  while S1\n",
-                     "  while not S2\n", "  until E2\n"])
+    return r.choice(
+        [
+            "",
+            "",
+            f"  from {r.choice(DATES)}\n",
+            f"  until {r.choice(DATES)}\n",
+            "  while S1\n",
+            "  while not S2\n",
+            "  until E2\n",
+        ]
+    )
 
 
 def _pat(r: random.Random, ev: str) -> tuple[str, bool]:
@@ -76,13 +85,17 @@ def generate(r: random.Random) -> str:
         modality = r.choice(["may", "may", "must_not"])
         parts.append(f"§1.{i} Exception\n  exception to §1{prevail}\n{_guard(r)}{_norm(r, modality, ev)}")
         if r.random() < 0.4:
-            parts.append(f"§1.{i}.1 Exception to the exception\n  exception to §1.{i}\n{_guard(r)}"
-                         f"{_norm(r, 'must_not' if modality == 'may' else 'may', ev)}")
+            parts.append(
+                f"§1.{i}.1 Exception to the exception\n  exception to §1.{i}\n{_guard(r)}"
+                f"{_norm(r, 'must_not' if modality == 'may' else 'may', ev)}"
+            )
     # a power and what it changes
     if r.random() < 0.8:
         holder = r.choice(["A", "A.B", "C"])
         parts.append(f"§2 Power\n{_guard(r)}  {holder} has power to E2\n")
-    effect = r.choice(["E2 ends S1", "E2 starts S2", "E1(k: X) ends S1", "E3 starts S2", "E2 ends the contract"])
+    effect = r.choice(
+        ["E2 ends S1", "E2 starts S2", "E1(k: X) ends S1", "E3 starts S2", "E2 ends the contract"]
+    )
     parts.append(f"§3 Effect\n{_guard(r)}  {effect}\n")
     if r.random() < 0.3:
         parts.append(f"§6 Exit\n{_guard(r)}  E3(k: Y) ends the contract\n")
@@ -90,9 +103,13 @@ def generate(r: random.Random) -> str:
     if r.random() < 0.7:
         window = r.choice([0, 1])
         trig_actor = r.choice(["", " by A", " by C"])
-        parts.append(f"§4 Duty\n{_guard(r)}  when E1(k: v){trig_actor}:\n    C must E3(k: v) within {window} days\n")
+        parts.append(
+            f"§4 Duty\n{_guard(r)}  when E1(k: v){trig_actor}:\n    C must E3(k: v) within {window} days\n"
+        )
         if r.random() < 0.5:
-            parts.append(f"§5 Reaction\n  violation of §{r.choice(['1', '4'])} {r.choice(['starts S2', 'ends S1'])}\n")
+            parts.append(
+                f"§5 Reaction\n  violation of §{r.choice(['1', '4'])} {r.choice(['starts S2', 'ends S1'])}\n"
+            )
     checks = [
         "possible breach by A",
         "never breach by C",
@@ -110,7 +127,10 @@ def generate(r: random.Random) -> str:
     text_so_far = "".join(parts)
     for cid in ("§1.1", "§1.2", "§1.1.1", "§1.2.1"):  # violations decided by an exception
         if f"\n{cid} " in text_so_far or text_so_far.startswith(cid):
-            checks += [f"possible violation of {cid}", f"never breach of {cid} by A and not E1 before 2020-01-02"]
+            checks += [
+                f"possible violation of {cid}",
+                f"never breach of {cid} by A and not E1 before 2020-01-02",
+            ]
     if "§4" in "".join(parts):
         checks += ["possible violation of §4", "always not breach by C on 2020-01-02"]
     for i, body in enumerate(r.sample(checks, 4)):
@@ -124,7 +144,9 @@ def generate(r: random.Random) -> str:
 def load(text: str) -> m.Contract | None:
     node, diags = parse_text(text, "random.contract")
     if node is None or not isinstance(node, ContractFile):
-        raise AssertionError("generated text does not parse:\n" + "\n".join(d.message for d in diags) + "\n" + text)
+        raise AssertionError(
+            "generated text does not parse:\n" + "\n".join(d.message for d in diags) + "\n" + text
+        )
     c, diags = check_node(node, "random.contract")
     Sources()
     return c

@@ -166,7 +166,17 @@ def date_exprs(draw: st.DrawFn) -> Tokens:
 # The expression rules, loosest first; each rule's first alternative is the
 # next rule down. A condition (after `where` / `while`) has its own top three
 # rules, then continues at `comparison`.
-_CHAIN = ["implication", "disjunction", "conjunction", "negation", "timed", "comparison", "sum", "product", "unary"]
+_CHAIN = [
+    "implication",
+    "disjunction",
+    "conjunction",
+    "negation",
+    "timed",
+    "comparison",
+    "sum",
+    "product",
+    "unary",
+]
 _COND_CHAIN = ["cond", "cond_and", "cond_not"] + _CHAIN[_CHAIN.index("comparison") :]
 
 
@@ -512,7 +522,7 @@ def _amendment_tokens(draw: st.DrawFn) -> Tokens:
 _PUNCT_AFTER = {"(", "."}
 _PUNCT_BEFORE = {",", ")", ":", "."}
 _BLANKS = [" ", " ", " ", "  ", "\t", "\n", "\n  ", "\n\n    ", " \n"]
-_COMMENT_TEXT = st.text(st.sampled_from(list("abc XYZ 019-–#§\"[]:.")), max_size=12).map(str.strip)
+_COMMENT_TEXT = st.text(st.sampled_from(list('abc XYZ 019-–#§"[]:.')), max_size=12).map(str.strip)
 
 
 @st.composite
@@ -532,7 +542,9 @@ def _lay_out(draw: st.DrawFn, tokens: Tokens) -> str:
             continue
         if out and prev != NL:
             # the lexer reads a comma after a number into the number (see dsl.format)
-            may_touch = (tok in _PUNCT_BEFORE or prev in _PUNCT_AFTER) and not (tok == "," and prev[-1].isdigit())
+            may_touch = (tok in _PUNCT_BEFORE or prev in _PUNCT_AFTER) and not (
+                tok == "," and prev[-1].isdigit()
+            )
             if style == "spaces":
                 sep = " "
             elif style == "tight":

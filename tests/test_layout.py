@@ -183,11 +183,18 @@ def test_no_private_name_crosses_a_module() -> None:
                 imported_modules.add(mod.split(".")[0])
         tree = ast.parse(path.read_text(encoding="utf-8"))
         aliases = {a.asname or a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
-        aliases |= {a.asname or a.name for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) for a in n.names}
+        aliases |= {
+            a.asname or a.name for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) for a in n.names
+        }
         for node in ast.walk(tree):
-            if (isinstance(node, ast.Attribute) and node.attr.startswith("_") and not node.attr.startswith("__")
-                    and isinstance(node.value, ast.Name) and node.value.id in aliases
-                    and f"{node.value.id}.{node.attr}" not in ALLOWED_PRIVATE):
+            if (
+                isinstance(node, ast.Attribute)
+                and node.attr.startswith("_")
+                and not node.attr.startswith("__")
+                and isinstance(node.value, ast.Name)
+                and node.value.id in aliases
+                and f"{node.value.id}.{node.attr}" not in ALLOWED_PRIVATE
+            ):
                 bad.append(f"{path.relative_to(ROOT)}:{node.lineno} uses {node.value.id}.{node.attr}")
     assert bad == []
 
@@ -200,9 +207,15 @@ def test_no_private_attribute_of_lark() -> None:
         if "lark" not in src:
             continue
         for node in ast.walk(ast.parse(src)):
-            if (isinstance(node, ast.Attribute) and node.attr.startswith("_") and not node.attr.startswith("__")
-                    and not (isinstance(node.value, ast.Name) and node.value.id in ("self", "cls"))
-                    and not (isinstance(node.value, ast.Name) and f"{node.value.id}.{node.attr}" in ALLOWED_PRIVATE)):
+            if (
+                isinstance(node, ast.Attribute)
+                and node.attr.startswith("_")
+                and not node.attr.startswith("__")
+                and not (isinstance(node.value, ast.Name) and node.value.id in ("self", "cls"))
+                and not (
+                    isinstance(node.value, ast.Name) and f"{node.value.id}.{node.attr}" in ALLOWED_PRIVATE
+                )
+            ):
                 bad.append(f"{path.relative_to(ROOT)}:{node.lineno} .{node.attr}")
     assert bad == []
 

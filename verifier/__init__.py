@@ -22,8 +22,23 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 __all__ = [
-    "CheckReport", "CheckResult", "Comparison", "DiffStatus", "Finding", "FindingCode", "InputError", "Severity",
-    "Timeline", "Verdict", "Verification", "WhereasError", "__version__", "api", "check", "diff", "simulate",
+    "CheckReport",
+    "CheckResult",
+    "Comparison",
+    "DiffStatus",
+    "Finding",
+    "FindingCode",
+    "InputError",
+    "Severity",
+    "Timeline",
+    "Verdict",
+    "Verification",
+    "WhereasError",
+    "__version__",
+    "api",
+    "check",
+    "diff",
+    "simulate",
 ]
 _API = frozenset(__all__) - {"__version__", "api"}
 

@@ -118,7 +118,8 @@ class CheckReport:
     def ok(self) -> bool:
         """No errors (warnings may remain), and something checked to show for it."""
         return (self.contract is not None or self.scenario is not None) and not any(
-            d.is_error for d in self.diagnostics)
+            d.is_error for d in self.diagnostics
+        )
 
     @property
     def errors(self) -> tuple[Diagnostic, ...]:
@@ -148,22 +149,44 @@ def check(source: PathOrText) -> CheckReport:
         sc, c, sdiags = load_scenario(name, sources, text=text)
         return _report(sdiags, c, sources, name, scenario=sc, from_file=text is None)
     lc = load_contract(name, sources, text)
-    return _report(_with_hint(lc.diagnostics, name, text), lc.contract, sources, name, lc, from_file=text is None)
+    return _report(
+        _with_hint(lc.diagnostics, name, text), lc.contract, sources, name, lc, from_file=text is None
+    )
 
 
 @overload
-def verify(source: ContractSource, *, checks: str | Sequence[str] | None = ..., bound: int = ...,
-           what_if: None = ..., analyses: bool = ..., jobs: int | None = ...) -> Verification: ...
+def verify(
+    source: ContractSource,
+    *,
+    checks: str | Sequence[str] | None = ...,
+    bound: int = ...,
+    what_if: None = ...,
+    analyses: bool = ...,
+    jobs: int | None = ...,
+) -> Verification: ...
 
 
 @overload
-def verify(source: ContractSource, *, checks: str | Sequence[str] | None = ..., bound: int = ...,
-           what_if: ContractSource, analyses: bool = ..., jobs: int | None = ...) -> Comparison: ...
+def verify(
+    source: ContractSource,
+    *,
+    checks: str | Sequence[str] | None = ...,
+    bound: int = ...,
+    what_if: ContractSource,
+    analyses: bool = ...,
+    jobs: int | None = ...,
+) -> Comparison: ...
 
 
-def verify(source: ContractSource, *, checks: str | Sequence[str] | None = None, bound: int = DEFAULT_BOUND,
-           what_if: ContractSource | None = None, analyses: bool = True,
-           jobs: int | None = 1) -> Verification | Comparison:
+def verify(
+    source: ContractSource,
+    *,
+    checks: str | Sequence[str] | None = None,
+    bound: int = DEFAULT_BOUND,
+    what_if: ContractSource | None = None,
+    analyses: bool = True,
+    jobs: int | None = 1,
+) -> Verification | Comparison:
     """Prove or refute the checks of a contract (or of an amendment, applied to
     the contract it names), then run the built-in analyses (``analyses``).
 
@@ -179,17 +202,23 @@ def verify(source: ContractSource, *, checks: str | Sequence[str] | None = None,
     _check_bounds(bound, jobs)
     if what_if is not None:
         if checks is not None or not analyses:
-            raise InputError("checks and analyses do not apply to a what-if: both versions are verified whole")
+            raise InputError(
+                "checks and analyses do not apply to a what-if: both versions are verified whole"
+            )
         return _compare(source, what_if, bound, jobs, "<amendment>", whole=False)
     from verifier.verify.run import verify_contract
 
     loaded = _contract(source, None, Sources())
     assert loaded.contract is not None
     only = _checks(loaded.contract, checks)
-    return verify_contract(loaded.contract, loaded.sha256, bound=bound, only=only, analyses=analyses, jobs=jobs)
+    return verify_contract(
+        loaded.contract, loaded.sha256, bound=bound, only=only, analyses=analyses, jobs=jobs
+    )
 
 
-def diff(a: ContractSource, b: ContractSource, *, bound: int = DEFAULT_BOUND, jobs: int | None = 1) -> Comparison:
+def diff(
+    a: ContractSource, b: ContractSource, *, bound: int = DEFAULT_BOUND, jobs: int | None = 1
+) -> Comparison:
     """Two versions compared, as ``whereas diff A B``: ``b`` is an amendment of
     ``a`` or a whole contract. ``Comparison.diff_status`` is
     ``DiffStatus.DIFFERENCE`` (with ``difference``, a scenario on which they read
@@ -226,9 +255,17 @@ def simulate(contract: ContractSource | None, scenario: ScenarioSource) -> Timel
         if node is None:
             raise _input_error(diags, sources)
         if not isinstance(node, s.ScenarioFile):
-            raise _input_error([Diagnostic("wrong-file-kind", f"{name} is not a scenario", node.span,
-                                           hint='a scenario starts with `scenario "Title" for "contract.contract"`')],
-                               sources)
+            raise _input_error(
+                [
+                    Diagnostic(
+                        "wrong-file-kind",
+                        f"{name} is not a scenario",
+                        node.span,
+                        hint='a scenario starts with `scenario "Title" for "contract.contract"`',
+                    )
+                ],
+                sources,
+            )
         header = header_span(node, sources.line(node.span.file, node.span.line))
         if contract is None:
             found, c, diags = load_scenario(name, sources, text=text)
@@ -274,12 +311,26 @@ def _kind_name(text: str) -> str:
     return "<contract>"
 
 
-def _report(diags: Sequence[Diagnostic], c: m.Contract | None, sources: Sources, name: str,
-            lc: Loaded | None = None, scenario: Scenario | None = None, from_file: bool = True) -> CheckReport:
+def _report(
+    diags: Sequence[Diagnostic],
+    c: m.Contract | None,
+    sources: Sources,
+    name: str,
+    lc: Loaded | None = None,
+    scenario: Scenario | None = None,
+    from_file: bool = True,
+) -> CheckReport:
     ds = tuple(sorted(diags, key=sort_key))
-    return CheckReport(ds, c if scenario is not None or not any(d.is_error for d in ds) else None, scenario, name,
-                       lc.sha256 if lc is not None else "", _render(ds, sources),
-                       lc.syntax if lc is not None else None, from_file)
+    return CheckReport(
+        ds,
+        c if scenario is not None or not any(d.is_error for d in ds) else None,
+        scenario,
+        name,
+        lc.sha256 if lc is not None else "",
+        _render(ds, sources),
+        lc.syntax if lc is not None else None,
+        from_file,
+    )
 
 
 def _render(diags: Sequence[Diagnostic], sources: Sources) -> str:
@@ -303,8 +354,9 @@ def _contract(source: ContractSource, text_name: str | None, sources: Sources) -
         if source.scenario is not None:
             raise InputError(f"{source.file} is a scenario, not a contract")
         if source.contract is None or not source.ok:
-            raise InputError(source.messages or f"{source.file} has no checked contract", source.errors,
-                             source.messages)
+            raise InputError(
+                source.messages or f"{source.file} has no checked contract", source.errors, source.messages
+            )
         return source
     if isinstance(source, m.Contract):
         return CheckReport((), source, file=source.file, from_file=os.path.isfile(source.file))
@@ -319,13 +371,25 @@ def _with_hint(diags: list[Diagnostic], name: str, text: str | None) -> list[Dia
     """A missing file named by a one-line string may have been meant as source text."""
     if text is not None:
         return diags
-    return [attrs.evolve(d, hint=d.hint + "; a str without a newline is read as a path, one with a newline as "
-                         "source text") if d.code == "file-not-found" and d.span.file == name and d.hint else d
-            for d in diags]
+    return [
+        attrs.evolve(
+            d, hint=d.hint + "; a str without a newline is read as a path, one with a newline as source text"
+        )
+        if d.code == "file-not-found" and d.span.file == name and d.hint
+        else d
+        for d in diags
+    ]
 
 
-def _compare(base: ContractSource, other: ContractSource, bound: int, jobs: int | None, other_name: str,
-             whole: bool, base_name: str = "<contract>") -> Comparison:
+def _compare(
+    base: ContractSource,
+    other: ContractSource,
+    bound: int,
+    jobs: int | None,
+    other_name: str,
+    whole: bool,
+    base_name: str = "<contract>",
+) -> Comparison:
     """``other`` (an amendment of ``base``, or with ``whole`` also a whole contract) against ``base``."""
     from verifier.verify.whatif import compare
 
@@ -339,7 +403,9 @@ def _compare(base: ContractSource, other: ContractSource, bound: int, jobs: int 
     return compare(b.contract, o.contract, b.sha256, o.sha256, bound=bound, amendment_file=o.file, jobs=jobs)
 
 
-def _amended(base: CheckReport, other: PathOrText, text_name: str, sources: Sources, whole: bool) -> CheckReport:
+def _amended(
+    base: CheckReport, other: PathOrText, text_name: str, sources: Sources, whole: bool
+) -> CheckReport:
     """``other`` read: an amendment applied to ``base`` (source text given as the
     base: to that text; a base from a file: the amendment must name that file, as
     ``verify --what-if`` checks), or, with ``whole``, a whole contract."""
@@ -350,18 +416,38 @@ def _amended(base: CheckReport, other: PathOrText, text_name: str, sources: Sour
     if isinstance(node, s.ContractFile) and whole:
         return _contract(other, text_name, sources)
     if not isinstance(node, s.AmendmentFile):
-        raise _input_error(diags + [Diagnostic(
-            "wrong-file-kind", f"{name} is not an amendment" + (" or a contract" if whole else ""), node.span,
-            hint='an amendment starts with `amendment "Title" to "base.contract"`')], sources)
+        raise _input_error(
+            diags
+            + [
+                Diagnostic(
+                    "wrong-file-kind",
+                    f"{name} is not an amendment" + (" or a contract" if whole else ""),
+                    node.span,
+                    hint='an amendment starts with `amendment "Title" to "base.contract"`',
+                )
+            ],
+            sources,
+        )
     if base._from_file:
         named = resolve_relative(name, node.contract)
         if not same_file(named, base.file):
-            raise _input_error(diags + [Diagnostic(
-                "wrong-contract", f"this amendment is written for {named}, not for {base.file}", node.span,
-                hint="give the contract the amendment names, or change its `to \"...\"`")], sources)
+            raise _input_error(
+                diags
+                + [
+                    Diagnostic(
+                        "wrong-contract",
+                        f"this amendment is written for {named}, not for {base.file}",
+                        node.span,
+                        hint='give the contract the amendment names, or change its `to "..."`',
+                    )
+                ],
+                sources,
+            )
     elif base._syntax is None:
-        raise InputError(f"an amendment needs the text of the contract it changes: give {base.file} "
-                         "as a path, source text or a CheckReport, not a Contract")
+        raise InputError(
+            f"an amendment needs the text of the contract it changes: give {base.file} "
+            "as a path, source text or a CheckReport, not a Contract"
+        )
     # the base's syntax if at hand (a Contract object: the file the amendment names, read again)
     lc = amend(node, diags, name, sources, _sha(name, text), base=base._syntax)
     if not lc.ok:
@@ -381,8 +467,9 @@ def _checks(c: m.Contract, checks: str | Sequence[str] | None) -> list[str] | No
     wanted = [checks] if isinstance(checks, str) else list(checks)
     unknown = [x for x in wanted if not any(x in (ch.id, ch.title) for ch in c.checks)]
     if unknown:
-        raise InputError(f"no check named {', '.join(unknown)} in {c.file} "
-                         f"(checks: {', '.join(ch.id for ch in c.checks)})")
+        raise InputError(
+            f"no check named {', '.join(unknown)} in {c.file} (checks: {', '.join(ch.id for ch in c.checks)})"
+        )
     return wanted or None
 
 

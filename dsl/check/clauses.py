@@ -42,7 +42,9 @@ class ClausesMixin(ExpressionsMixin):
                 if v is not None:
                     folded = fold(v, self.facts)
                     if not isinstance(folded, m.Const):
-                        self.error("unsupported", f"the value of fact {name} must be a constant", f.value.span)
+                        self.error(
+                            "unsupported", f"the value of fact {name} must be a constant", f.value.span
+                        )
                     elif self.compatible(t, folded.type, f.value.span, f"fact {name}"):
                         value = m.Const(folded.value, t, span=folded.span)
             self.facts[name] = m.Fact(name, t, value, f.description, span=f.span)
@@ -73,14 +75,21 @@ class ClausesMixin(ExpressionsMixin):
                         else:
                             self.used.add(p.event)
                             evs.append(p.event)
-            out[name] = m.State(name, st.description, initial, tuple(sd), tuple(ed), tuple(se), tuple(ee), span=st.span)
+            out[name] = m.State(
+                name, st.description, initial, tuple(sd), tuple(ed), tuple(se), tuple(ee), span=st.span
+            )
         return out
 
     # ------------------------------------------------------------ clauses
     def trigger(self, t: s.Trigger, scope: Scope) -> m.Trigger | None:
         if t.violation_of is not None:
             if t.violation_of not in self.clauses_syn:
-                self.error("undefined-clause", f"there is no clause {t.violation_of}", t.span, hint=did_you_mean(t.violation_of, self.clauses_syn))
+                self.error(
+                    "undefined-clause",
+                    f"there is no clause {t.violation_of}",
+                    t.span,
+                    hint=did_you_mean(t.violation_of, self.clauses_syn),
+                )
                 return None
             return m.Trigger(violation_of=t.violation_of, span=t.span)
         assert t.pattern is not None
@@ -108,27 +117,39 @@ class ClausesMixin(ExpressionsMixin):
                 w = self.expr(g.cond, Scope(), None)
                 if w is not None and self.want_bool(w, g.cond.span):
                     prev = guards.while_cond
-                    guards = attrs.evolve(guards, while_cond=w if prev is None else m.Op("and", (prev, w), m.BOOL))
+                    guards = attrs.evolve(
+                        guards, while_cond=w if prev is None else m.Op("and", (prev, w), m.BOOL)
+                    )
             elif g.kind == "from":
                 assert g.date is not None
                 d = self.date_ref(g.date)
                 if d is not None:  # several guards all hold: the latest start
-                    guards = attrs.evolve(guards, from_day=d if guards.from_day is None else max(d, guards.from_day))
+                    guards = attrs.evolve(
+                        guards, from_day=d if guards.from_day is None else max(d, guards.from_day)
+                    )
             elif g.kind == "until_date":
                 assert g.date is not None
                 d = self.date_ref(g.date)
                 if d is not None:  # several guards all hold: the earliest end
-                    guards = attrs.evolve(guards, until_day=d if guards.until_day is None else min(d, guards.until_day))
+                    guards = attrs.evolve(
+                        guards, until_day=d if guards.until_day is None else min(d, guards.until_day)
+                    )
             elif g.pattern is not None and not g.pattern.args and g.pattern.event in self.facts_syn:
                 d = self.date_ref(s.DateRef(name=g.pattern.event, span=g.pattern.span))
                 if d is not None:
-                    guards = attrs.evolve(guards, until_day=d if guards.until_day is None else min(d, guards.until_day))
+                    guards = attrs.evolve(
+                        guards, until_day=d if guards.until_day is None else min(d, guards.until_day)
+                    )
             else:
                 assert g.pattern is not None
                 t = self.trigger(s.Trigger(pattern=g.pattern, span=g.span), Scope())
                 if t is not None:
                     guards = attrs.evolve(guards, until_events=guards.until_events + (t,))
-        if guards.from_day is not None and guards.until_day is not None and guards.until_day < guards.from_day:
+        if (
+            guards.from_day is not None
+            and guards.until_day is not None
+            and guards.until_day < guards.from_day
+        ):
             self.error("out-of-period", f"clause {c.id} ends before it starts", c.span)
         norms: list[m.Norm] = []
         conseqs: list[m.Consequence] = []
@@ -149,8 +170,18 @@ class ClausesMixin(ExpressionsMixin):
                 if n is not None:
                     norms.append(n)
         return m.Clause(
-            c.id, c.title, c.facts, c.text, c.exception_to, c.prevails_over, guards, c.survives,
-            tuple(norms), tuple(conseqs), span=c.span, head_span=c.head_span,
+            c.id,
+            c.title,
+            c.facts,
+            c.text,
+            c.exception_to,
+            c.prevails_over,
+            guards,
+            c.survives,
+            tuple(norms),
+            tuple(conseqs),
+            span=c.span,
+            head_span=c.head_span,
         )
 
     def consequence(self, cid: str, st: s.Consequence) -> m.Consequence | None:

@@ -63,11 +63,19 @@ class ExpressionsMixin(NamesMixin, TypesMixin):
                 return None
             if e.op == "not":
                 if type_of(a).name != "bool":
-                    self.error("type-mismatch", "`not` needs a condition", e.operand.span, expected="bool", found=str(type_of(a)))
+                    self.error(
+                        "type-mismatch",
+                        "`not` needs a condition",
+                        e.operand.span,
+                        expected="bool",
+                        found=str(type_of(a)),
+                    )
                     return None
                 return m.Op("not", (a,), m.BOOL, span=e.span)
             if type_of(a).name not in ("int", "money", "duration", "percent"):
-                self.error("type-mismatch", "only numbers and amounts can be negated", e.span, found=str(type_of(a)))
+                self.error(
+                    "type-mismatch", "only numbers and amounts can be negated", e.span, found=str(type_of(a))
+                )
                 return None
             return m.Op("neg", (a,), type_of(a), span=e.span)
         if isinstance(e, s.Binary):
@@ -127,7 +135,9 @@ class ExpressionsMixin(NamesMixin, TypesMixin):
 
     def want_bool(self, x: m.Expr, span: s.Span) -> bool:
         if type_of(x).name != "bool":
-            self.error("type-mismatch", "a condition is expected here", span, expected="bool", found=str(type_of(x)))
+            self.error(
+                "type-mismatch", "a condition is expected here", span, expected="bool", found=str(type_of(x))
+            )
             return False
         return True
 
@@ -208,14 +218,19 @@ class ExpressionsMixin(NamesMixin, TypesMixin):
         if kind is not None:
             self.error("wrong-kind", f"`{n}` is {with_article(kind)}; it cannot be used as a value", e.span)
             return None
-        cands_all = list(self.facts_syn) + list(self.states_syn) + list(scope.vars) + list(self.parties) + [
-            x for d in self.kinds.values() for x in d.members
-        ]
+        cands_all = (
+            list(self.facts_syn)
+            + list(self.states_syn)
+            + list(scope.vars)
+            + list(self.parties)
+            + [x for d in self.kinds.values() for x in d.members]
+        )
         self.error(
             "undefined-name",
             f"`{n}` is not declared",
             e.span,
-            hint=did_you_mean(n, cands_all) or "declare it as a fact, a state or a kind member, or bind it in the event's pattern",
+            hint=did_you_mean(n, cands_all)
+            or "declare it as a fact, a state or a kind member, or bind it in the event's pattern",
         )
         return None
 
@@ -235,9 +250,16 @@ class ExpressionsMixin(NamesMixin, TypesMixin):
                 self.mismatch(e, ta, tb)
                 return None
             if op not in ("==", "!=") and t.name not in ORDERED:
-                self.error("type-mismatch", f"{t} values cannot be ordered with `{op}`", e.span, hint="use == or !=")
+                self.error(
+                    "type-mismatch", f"{t} values cannot be ordered with `{op}`", e.span, hint="use == or !="
+                )
                 return None
-            if isinstance(a, m.Const) and ta.name == "symbol" or isinstance(b, m.Const) and tb.name == "symbol":
+            if (
+                isinstance(a, m.Const)
+                and ta.name == "symbol"
+                or isinstance(b, m.Const)
+                and tb.name == "symbol"
+            ):
                 pass
             return m.Op(op, (a, b), m.BOOL, span=e.span)
         if op in ("+", "-"):
@@ -287,15 +309,23 @@ class ExpressionsMixin(NamesMixin, TypesMixin):
             assert isinstance(v, int)
             return v
         if d.name in self.facts_syn:
-            self.error("wrong-kind", f"fact `{d.name}` is not a date with a fixed value", d.span, expected="a date")
+            self.error(
+                "wrong-kind", f"fact `{d.name}` is not a date with a fixed value", d.span, expected="a date"
+            )
         elif d.name in self.all_names():
             kind = self.all_names()[d.name]
-            self.error("wrong-kind", f"`{d.name}` is {with_article(kind)}, not a date", d.span, expected="a date")
+            self.error(
+                "wrong-kind", f"`{d.name}` is {with_article(kind)}, not a date", d.span, expected="a date"
+            )
         else:
-            self.undefined(d.name, "date", d.span, [n for n, f in self.facts.items() if f.type.name == "date"])
+            self.undefined(
+                d.name, "date", d.span, [n for n, f in self.facts.items() if f.type.name == "date"]
+            )
         return None
 
-    def pattern(self, p: s.Pattern, ev: m.Event, occ: str, scope: Scope, s_bind: bool = True) -> m.Expr | None:
+    def pattern(
+        self, p: s.Pattern, ev: m.Event, occ: str, scope: Scope, s_bind: bool = True
+    ) -> m.Expr | None:
         """The condition a pattern puts on an occurrence; binds new variables in ``scope``."""
         conds: list[m.Expr] = []
         seen: set[str] = set()

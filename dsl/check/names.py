@@ -104,7 +104,9 @@ class NamesMixin(CheckState):
                 self._dup(name, s.decl_kind(item), item.span, seen[name])
                 continue
             if name in BUILTIN_TYPES or name == "money":
-                self.error("duplicate-name", f"`{name}` is a built-in type and cannot be redeclared", item.span)
+                self.error(
+                    "duplicate-name", f"`{name}` is a built-in type and cannot be redeclared", item.span
+                )
                 continue
             seen[name] = item.span
             if isinstance(item, s.PartyDecl):
@@ -168,8 +170,7 @@ class NamesMixin(CheckState):
                     "undefined-name",
                     f"{a.party} has no body `{a.body}`",
                     a.span,
-                    hint=did_you_mean(a.body, bodies)
-                    or f"declare it: `party {a.party} with body {a.body}`",
+                    hint=did_you_mean(a.body, bodies) or f"declare it: `party {a.party} with body {a.body}`",
                 )
                 return None
         return str(a)
@@ -193,7 +194,12 @@ class NamesMixin(CheckState):
         """``n`` was used as ``want`` but is not one: another kind of name, or undeclared."""
         kind = self.all_names().get(n)
         if kind is not None:
-            self.error("wrong-kind", f"`{n}` is {with_article(kind)}, not {with_article(want)}", span, expected=with_article(want))
+            self.error(
+                "wrong-kind",
+                f"`{n}` is {with_article(kind)}, not {with_article(want)}",
+                span,
+                expected=with_article(want),
+            )
         else:
             self.undefined(n, want, span, candidates)
 

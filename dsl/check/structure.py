@@ -69,14 +69,22 @@ class StructureMixin(CheckState):
             for other in c.prevails_over:
                 syn = self.clauses_syn[c.id]
                 if other not in self.clauses_syn:
-                    self.error("undefined-clause", f"{c.id} prevails over {other}, which does not exist", syn.head_span)
+                    self.error(
+                        "undefined-clause",
+                        f"{c.id} prevails over {other}, which does not exist",
+                        syn.head_span,
+                    )
                     continue
                 o = clauses.get(other)
                 if o is None:
                     continue
                 if other == c.id:
-                    self.error("bad-priority", f"{c.id} cannot prevail over itself", syn.head_span,
-                               hint="priority decides between two different exceptions to the same clause")
+                    self.error(
+                        "bad-priority",
+                        f"{c.id} cannot prevail over itself",
+                        syn.head_span,
+                        hint="priority decides between two different exceptions to the same clause",
+                    )
                     continue
                 if o.exception_to != c.exception_to:
                     self.error(

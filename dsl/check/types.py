@@ -13,7 +13,14 @@ from dsl import model as m
 from dsl import syntax as s
 from dsl.check.state import CheckState
 
-BUILTIN_TYPES = {"bool": m.BOOL, "int": m.INT, "date": m.DATE, "duration": m.DURATION, "percent": m.PERCENT, "party": m.PARTY}
+BUILTIN_TYPES = {
+    "bool": m.BOOL,
+    "int": m.INT,
+    "date": m.DATE,
+    "duration": m.DURATION,
+    "percent": m.PERCENT,
+    "party": m.PARTY,
+}
 ORDERED = {"int", "money", "date", "duration", "percent"}
 
 
@@ -30,7 +37,13 @@ class TypesMixin(CheckState):
                 found=str(got),
             )
             return False
-        self.error("type-mismatch", f"{what} expects {want}, but this is {got}", span, expected=str(want), found=str(got))
+        self.error(
+            "type-mismatch",
+            f"{what} expects {want}, but this is {got}",
+            span,
+            expected=str(want),
+            found=str(got),
+        )
         return False
 
 

@@ -137,9 +137,7 @@ def test_exception_cycles_match_the_chain_walk(seed: int) -> None:
     r = random.Random(seed)
     names = [f"§{i}" for i in range(r.randint(1, 30))]
     r.shuffle(names)
-    clauses = {
-        n: _Clause(r.choice(names + ["§99"]) if r.random() < 0.8 else None) for n in names
-    }
+    clauses = {n: _Clause(r.choice(names + ["§99"]) if r.random() < 0.8 else None) for n in names}
     found = G.exception_cycles(clauses)  # type: ignore[arg-type]
     expected = _exception_cycles_oracle(clauses)
     assert [(min(c), sorted(c)) for c in found] == [(s[0], sorted(s)) for s in expected]

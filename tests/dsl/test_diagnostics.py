@@ -106,7 +106,9 @@ def run_case(case: Case, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Out
     rc_json = run_check([case.input], "json", Streams(jout, jerr))
     assert rc_json == rc, "text and JSON output disagree on the exit code"
     assert jerr.getvalue() == "", "--format json writes nothing to stderr"
-    return Outcome(err.getvalue() + out.getvalue() + f"exit: {rc}\n", rc, json.loads(jout.getvalue())["diagnostics"])
+    return Outcome(
+        err.getvalue() + out.getvalue() + f"exit: {rc}\n", rc, json.loads(jout.getvalue())["diagnostics"]
+    )
 
 
 # ----------------------------------------------------------------- the registry is covered
@@ -220,7 +222,9 @@ event Deliver(amount: money) by Seller
 """
 
 
-def test_every_error_in_a_file_is_reported_in_line_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_every_error_in_a_file_is_reported_in_line_order(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     Path("three.contract").write_text(THREE_ERRORS, encoding="utf-8")
     out, err = io.StringIO(), io.StringIO()
@@ -261,7 +265,11 @@ def test_every_syntax_error_in_a_file_is_reported() -> None:
 def test_several_files_in_one_run(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(GOLDEN)
     out, err = io.StringIO(), io.StringIO()
-    rc = run_check(["lib/base.contract", "unused-declaration.contract", "empty-clause.contract"], "json", Streams(out, err))
+    rc = run_check(
+        ["lib/base.contract", "unused-declaration.contract", "empty-clause.contract"],
+        "json",
+        Streams(out, err),
+    )
     assert rc == EXIT_INPUT
     diags = json.loads(out.getvalue())["diagnostics"]
     assert [(d["file"], d["code"]) for d in diags] == [
@@ -315,7 +323,9 @@ def test_verify_what_if_with_another_contract_prints_the_wrong_contract_golden()
     r = _run(["lib/other.contract", "--what-if", "wrong-contract.amendment"], GOLDEN, script="verify")
     assert r.returncode == 2
     assert "Traceback" not in r.stderr
-    assert r.stdout + r.stderr + "exit: 2\n" == (GOLDEN / "wrong-contract.expected").read_text(encoding="utf-8")
+    assert r.stdout + r.stderr + "exit: 2\n" == (GOLDEN / "wrong-contract.expected").read_text(
+        encoding="utf-8"
+    )
 
 
 def test_binary_json_matches_in_process(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -330,7 +340,9 @@ def test_binary_json_matches_in_process(monkeypatch: pytest.MonkeyPatch) -> None
 # ----------------------------------------------------------------- bugs found (xfail until fixed)
 
 
-def _check_text(text: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str = "t.contract") -> tuple[int, str]:
+def _check_text(
+    text: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str = "t.contract"
+) -> tuple[int, str]:
     monkeypatch.chdir(tmp_path)
     Path(name).write_text(text, encoding="utf-8")
     out, err = io.StringIO(), io.StringIO()
@@ -338,7 +350,9 @@ def _check_text(text: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name
     return rc, err.getvalue() + out.getvalue()
 
 
-def test_bug_far_future_effective_date_without_horizon(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_bug_far_future_effective_date_without_horizon(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     text = 'contract "Far" effective 9995-01-01\nparty A\nevent E by A\n§1 X\n  A must not E\n'
     rc, out = _check_text(text, tmp_path, monkeypatch)
     assert rc == EXIT_OK
@@ -364,19 +378,28 @@ def test_bug_form_feed_shifts_the_quoted_line(tmp_path: Path, monkeypatch: pytes
     assert "   5 |   A must not F\n" in out
 
 
-def test_bug_scenario_for_a_missing_contract_is_located_in_the_scenario(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_bug_scenario_for_a_missing_contract_is_located_in_the_scenario(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     text = 'scenario "S" for "nope.contract"\n2024-03-01 E by A\n'
     _, out = _check_text(text, tmp_path, monkeypatch, "s.scenario")
-    assert out.startswith("s.scenario:1:1: error[file-not-found]: the contract this file names does not exist: nope.contract\n")
+    assert out.startswith(
+        "s.scenario:1:1: error[file-not-found]: the contract this file names does not exist: nope.contract\n"
+    )
 
 
-def test_bug_scenario_for_a_scenario_is_located_in_the_scenario(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_bug_scenario_for_a_scenario_is_located_in_the_scenario(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     Path(tmp_path / "other.scenario").write_text('scenario "O" for "x.contract"\n', encoding="utf-8")
     _, out = _check_text('scenario "S" for "other.scenario"\n', tmp_path, monkeypatch, "s.scenario")
     assert out.startswith("s.scenario:1:1: error[wrong-file-kind]: ")
 
 
-@pytest.mark.xfail(strict=True, reason="load_scenario(path, sources, contract_path) ignores the contract the scenario names: no wrong-contract")
+@pytest.mark.xfail(
+    strict=True,
+    reason="load_scenario(path, sources, contract_path) ignores the contract the scenario names: no wrong-contract",
+)
 def test_bug_scenario_for_another_contract_is_wrong_contract(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(GOLDEN)
     scenario = "wrong-actor--scenario.scenario"  # written `for "lib/base.contract"`

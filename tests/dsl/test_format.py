@@ -23,7 +23,10 @@ from tests import ROOT, strategies
 
 SHIPPED = ROOT / "contracts" / "openai_microsoft.contract"
 SHIPPED_FILES = sorted(
-    p for folder in ("contracts", "examples") for p in (ROOT / folder).glob("**/*") if p.suffix in (".contract", ".scenario", ".amendment")
+    p
+    for folder in ("contracts", "examples")
+    for p in (ROOT / folder).glob("**/*")
+    if p.suffix in (".contract", ".scenario", ".amendment")
 )
 
 
@@ -361,7 +364,10 @@ def test_a_clause_heading_comment_is_kept_on_the_heading() -> None:
         ("-(a * b) > 0", "-(a * b) > 0"),
         ("E() and F by P and G(x: 5, y <= $1.5B) by P", "E() and F by P and G(x: 5, y <= $1.5B) by P"),
         ("effective E() by P", "effective E by P"),
-        ("breach of § 2.1 or violation of §3 or breach of §4 by P", "violation of §2.1 or violation of §3 or breach of §4 by P"),
+        (
+            "breach of § 2.1 or violation of §3 or breach of §4 by P",
+            "violation of §2.1 or violation of §3 or breach of §4 by P",
+        ),
         ("x == 50% or y == 12.5% or z == 0.125%", "x == 50% or y == 12.5% or z == 0.125%"),
         ("x == USD 1,000 + £2 + €3.5k", "x == $1K + £2 + EUR 3,500"),
     ],
@@ -394,7 +400,9 @@ def test_a_number_before_a_comma_is_bracketed() -> None:
 
 
 def test_an_event_named_like_a_keyword_keeps_its_when() -> None:
-    out = fmt(contract("§1 T\n  when text: ends S\n  when survives by A where x: starts S\n  when E: ends S\n"))
+    out = fmt(
+        contract("§1 T\n  when text: ends S\n  when survives by A where x: starts S\n  when E: ends S\n")
+    )
     assert out.endswith("  when text: ends S\n  when survives by A where x: starts S\n  E ends S\n")
     assert fmt(out) == out
 

@@ -138,12 +138,17 @@ def test_header_effective_horizon_currency() -> None:
 
 
 def test_header_over_several_lines_defaults_to_usd() -> None:
-    c = check('contract "T"\n  effective 2024-01-01\n  horizon   2030-12-31\n\nparty A\nevent E by A\n§1 X\n  A must not E\n')
+    c = check(
+        'contract "T"\n  effective 2024-01-01\n  horizon   2030-12-31\n\nparty A\nevent E by A\n§1 X\n  A must not E\n'
+    )
     assert (c.currency, c.effective, c.horizon) == ("USD", d(2024, 1, 1), d(2030, 12, 31))
 
 
 def test_header_without_horizon_explores_ten_years() -> None:
-    c = check('contract "T" effective 2024-02-29\nparty A\nevent E by A\n§1 X\n  A must not E\n', warnings=("no-horizon",))
+    c = check(
+        'contract "T" effective 2024-02-29\nparty A\nevent E by A\n§1 X\n  A must not E\n',
+        warnings=("no-horizon",),
+    )
     assert (c.horizon, c.horizon_given) == (d(2034, 2, 28), False)
 
 
@@ -176,7 +181,9 @@ def test_kind_and_its_members() -> None:
         + "§1 X\n  OpenAI must not Buy(from: OtherCloud)\n"
     )
     assert c.kinds == {"Provider": ("Microsoft", "Oracle", "OtherCloud")}
-    assert only_norm(c).cond == op("==", self_arg("from", kind("Provider")), const("OtherCloud", kind("Provider")))
+    assert only_norm(c).cond == op(
+        "==", self_arg("from", kind("Provider")), const("OtherCloud", kind("Provider"))
+    )
 
 
 def test_a_name_that_is_a_party_and_a_member_is_a_symbol() -> None:
@@ -187,7 +194,9 @@ def test_a_name_that_is_a_party_and_a_member_is_a_symbol() -> None:
         + "event Buy(from: Provider) by OpenAI\n"
         + "§1 X\n  OpenAI must not Buy(from: p) where p != Microsoft\n"
     )
-    assert only_norm(c).cond == op("!=", self_arg("from", kind("Provider")), const("Microsoft", symbol("party", "Provider")))
+    assert only_norm(c).cond == op(
+        "!=", self_arg("from", kind("Provider")), const("Microsoft", symbol("party", "Provider"))
+    )
 
 
 # ================================================================= facts, one per type
@@ -214,7 +223,9 @@ FACT_CASES = [
 ]
 
 
-@pytest.mark.parametrize(("type_", "literal", "currency", "value"), FACT_CASES, ids=[f"{c[0]}:{c[1]}" for c in FACT_CASES])
+@pytest.mark.parametrize(
+    ("type_", "literal", "currency", "value"), FACT_CASES, ids=[f"{c[0]}:{c[1]}" for c in FACT_CASES]
+)
 def test_fact_of_each_type(type_: str, literal: str, currency: str, value: m.Const) -> None:
     c = check(
         f'contract "T" effective 2024-01-01 horizon 2030-12-31 currency {currency}\n'
@@ -225,8 +236,11 @@ def test_fact_of_each_type(type_: str, literal: str, currency: str, value: m.Con
 
 
 def test_fact_without_a_value_is_open() -> None:
-    c = check(HEAD + "fact Cap: money\nfact Window: duration\nparty A\nevent Pay(amount: money) by A\n§1 X\n  A must not Pay(amount > Cap)\n",
-              warnings=("unused-declaration",))
+    c = check(
+        HEAD
+        + "fact Cap: money\nfact Window: duration\nparty A\nevent Pay(amount: money) by A\n§1 X\n  A must not Pay(amount > Cap)\n",
+        warnings=("unused-declaration",),
+    )
     assert c.facts["Cap"] == m.Fact("Cap", USD, None)
     assert c.facts["Window"] == m.Fact("Window", DURATION, None)
     assert only_norm(c).cond == op(">", self_arg("amount", USD), m.FactRef("Cap", USD))
@@ -238,7 +252,10 @@ def test_fact_of_a_kind() -> None:
 
 
 def test_fact_value_is_folded() -> None:
-    c = check(HEAD + 'fact Half: money = $10B * 50% "[F1]"\nfact Days: int = 3 * 30 + 1 "[F1]"\nfact Neg: int = -5 "[F1]"\n')
+    c = check(
+        HEAD
+        + 'fact Half: money = $10B * 50% "[F1]"\nfact Days: int = 3 * 30 + 1 "[F1]"\nfact Neg: int = -5 "[F1]"\n'
+    )
     assert c.facts["Half"].value == usd(5 * 10**9 * 100)
     assert c.facts["Days"].value == const(91, INT)
     assert c.facts["Neg"].value == const(-5, INT)
@@ -290,7 +307,10 @@ def test_event_by_anyone() -> None:
 
 
 def test_event_with_no_arguments_and_keyword_like_argument_names() -> None:
-    c = check(HEAD + "party A\nkind P = X | Y\nevent Buy(from: P, to: P) by A\n§1 X\n  A must not Buy(from: X, to: Y)\n")
+    c = check(
+        HEAD
+        + "party A\nkind P = X | Y\nevent Buy(from: P, to: P) by A\n§1 X\n  A must not Buy(from: X, to: Y)\n"
+    )
     assert only_norm(c).cond == op(
         "and",
         op("==", self_arg("from", kind("P")), const("X", kind("P"))),
@@ -302,12 +322,19 @@ def test_event_with_no_arguments_and_keyword_like_argument_names() -> None:
 
 
 def test_state_holds_from_effective() -> None:
-    c = check(HEAD + 'state Access "access to the tech" holds from effective\ncheck c "t": always Access on 2025-01-01\n')
+    c = check(
+        HEAD
+        + 'state Access "access to the tech" holds from effective\ncheck c "t": always Access on 2025-01-01\n'
+    )
     assert c.states["Access"] == m.State("Access", "access to the tech", True, (), (), (), ())
 
 
 def test_state_from_a_date_until_an_event() -> None:
-    c = check(HEAD + "party A\nevent Cancel by A\nstate Open holds from 2024-06-01 until Cancel\n" + 'check c "t": possible Open on 2024-07-01\n')
+    c = check(
+        HEAD
+        + "party A\nevent Cancel by A\nstate Open holds from 2024-06-01 until Cancel\n"
+        + 'check c "t": possible Open on 2024-07-01\n'
+    )
     assert c.states["Open"] == m.State("Open", None, False, (d(2024, 6, 1),), (), (), ("Cancel",))
 
 
@@ -322,7 +349,11 @@ def test_state_from_an_event_until_a_date_or_event() -> None:
 
 
 def test_state_without_holds_keyword() -> None:
-    c = check(HEAD + "party A\nevent Start by A\nstate Live from Start\n" + 'check c "t": possible Live on 2025-01-01\n')
+    c = check(
+        HEAD
+        + "party A\nevent Start by A\nstate Live from Start\n"
+        + 'check c "t": possible Live on 2025-01-01\n'
+    )
     assert c.states["Live"] == m.State("Live", None, False, (), (), ("Start",), ())
 
 
@@ -351,7 +382,7 @@ def test_clause_text() -> None:
         + "§1 X\n"
         + '  text "First, with a \\"quote\\"."\n'
         + '  text "Second, over\n        two lines."\n'
-        + "  text \u201cCurly, with \"straight\" quotes inside.\u201d\n"
+        + '  text \u201cCurly, with "straight" quotes inside.\u201d\n'
         + "  A must not Pay\n"
     )
     assert only_clause(c).text == (
@@ -366,11 +397,16 @@ def test_clause_text() -> None:
 
 def test_obligation_before_a_date() -> None:
     c = check(PAY + "§1 X\n  A must Pay(amount >= $1,000) before 2025-01-01\n")
-    assert only_norm(c) == m.Norm("§1", "must", "A", "Pay", op(">=", self_arg("amount", USD), usd(100_000)), None, None, d(2025, 1, 1))
+    assert only_norm(c) == m.Norm(
+        "§1", "must", "A", "Pay", op(">=", self_arg("amount", USD), usd(100_000)), None, None, d(2025, 1, 1)
+    )
 
 
 def test_obligation_before_a_date_fact_and_the_horizon() -> None:
-    c = check(PAY + 'fact Due: date = 2025-06-30 "[F1]"\n§1 X\n  A must Pay before Due\n§2 Y\n  A must Pay before horizon\n')
+    c = check(
+        PAY
+        + 'fact Due: date = 2025-06-30 "[F1]"\n§1 X\n  A must Pay before Due\n§2 Y\n  A must Pay before horizon\n'
+    )
     assert [n.before for cl in c.clauses.values() for n in cl.norms] == [d(2025, 6, 30), d(2030, 12, 31)]
 
 
@@ -385,7 +421,9 @@ def test_permission() -> None:
 
 
 def test_power_of_a_body() -> None:
-    c = check(HEAD + "party A with body Board\nevent Declare by anyone\n§1 X\n  A.Board has power to Declare\n")
+    c = check(
+        HEAD + "party A with body Board\nevent Declare by anyone\n§1 X\n  A.Board has power to Declare\n"
+    )
     assert only_norm(c) == m.Norm("§1", "power", "A.Board", "Declare", None)
 
 
@@ -417,7 +455,10 @@ def test_where_condition_on_a_state() -> None:
 
 
 def test_pattern_constraints_are_conjoined_with_where() -> None:
-    c = check(PAY.replace("Pay(amount: money)", "Pay(amount: money, n: int)") + "§1 X\n  A must not Pay(amount: a, n != 3) where a < $1\n")
+    c = check(
+        PAY.replace("Pay(amount: money)", "Pay(amount: money, n: int)")
+        + "§1 X\n  A must not Pay(amount: a, n != 3) where a < $1\n"
+    )
     assert only_norm(c).cond == op(
         "and", op("!=", self_arg("n", INT), const(3, INT)), op("<", self_arg("amount", USD), usd(100))
     )
@@ -425,11 +466,15 @@ def test_pattern_constraints_are_conjoined_with_where() -> None:
 
 def test_number_followed_by_a_comma_in_arguments() -> None:
     c = check(HEAD + "party A\nevent E(n: int, amount: money) by A\n§1 X\n  A must not E(n: 5, amount: $5)\n")
-    assert only_norm(c).cond == op("and", op("==", self_arg("n", INT), const(5, INT)), op("==", self_arg("amount", USD), usd(500)))
+    assert only_norm(c).cond == op(
+        "and", op("==", self_arg("n", INT), const(5, INT)), op("==", self_arg("amount", USD), usd(500))
+    )
 
 
 def test_money_followed_by_a_comma_in_a_scenario() -> None:
-    node, diags = parse_text('scenario "S" for "c.contract"\n2024-03-01 Pay(amount: $50, to: B) by A\n', "s.scenario")
+    node, diags = parse_text(
+        'scenario "S" for "c.contract"\n2024-03-01 Pay(amount: $50, to: B) by A\n', "s.scenario"
+    )
     assert diags == []
     assert isinstance(node, s.ScenarioFile)
     assert node.events[0].args == (("amount", s.Literal(Money(5000))), ("to", s.NameRef("B")))
@@ -437,7 +482,9 @@ def test_money_followed_by_a_comma_in_a_scenario() -> None:
 
 def test_grouped_number_followed_by_a_comma() -> None:
     c = check(HEAD + "party A\nevent E(n: int, m: int) by A\n§1 X\n  A must not E(n: 1,000, m: 3)\n")
-    assert only_norm(c).cond == op("and", op("==", self_arg("n", INT), const(1000, INT)), op("==", self_arg("m", INT), const(3, INT)))
+    assert only_norm(c).cond == op(
+        "and", op("==", self_arg("n", INT), const(1000, INT)), op("==", self_arg("m", INT), const(3, INT))
+    )
 
 
 def test_date_plus_duration_is_folded() -> None:
@@ -480,7 +527,10 @@ def test_when_trigger_with_where_within_weeks() -> None:
 
 
 def test_when_trigger_with_a_deadline_date() -> None:
-    c = check(HEAD + "party A\nparty B\nevent Ask by A\nevent Answer by B\n§1 X\n  when Ask: B must Answer before 2026-01-01\n")
+    c = check(
+        HEAD
+        + "party A\nparty B\nevent Ask by A\nevent Answer by B\n§1 X\n  when Ask: B must Answer before 2026-01-01\n"
+    )
     norm = only_norm(c)
     assert (norm.trigger, norm.within, norm.before) == (m.Trigger("Ask"), None, d(2026, 1, 1))
 
@@ -503,7 +553,10 @@ def test_guard_while_from_until_date_until_event() -> None:
 
 
 def test_guard_from_effective_until_horizon_and_date_fact() -> None:
-    c = check(PAY + 'fact Start: date = 2025-01-01 "[F1]"\n§1 X\n  from Start\n  until horizon\n  A must not Pay\n§2 Y\n  from effective\n  A may Pay\n')
+    c = check(
+        PAY
+        + 'fact Start: date = 2025-01-01 "[F1]"\n§1 X\n  from Start\n  until horizon\n  A must not Pay\n§2 Y\n  from effective\n  A may Pay\n'
+    )
     assert [(x.guards.from_day, x.guards.until_day) for x in c.clauses.values()] == [
         (d(2025, 1, 1), d(2030, 12, 31)),
         (d(2024, 1, 1), None),
@@ -511,13 +564,18 @@ def test_guard_from_effective_until_horizon_and_date_fact() -> None:
 
 
 def test_two_while_guards_are_conjoined() -> None:
-    c = check(PAY + "state S holds from effective\nstate R holds from effective\n§1 X\n  while S\n  while R\n  A must not Pay\n")
+    c = check(
+        PAY
+        + "state S holds from effective\nstate R holds from effective\n§1 X\n  while S\n  while R\n  A must not Pay\n"
+    )
     assert only_clause(c).guards.while_cond == op("and", m.StateAt("S"), m.StateAt("R"))
 
 
 def test_until_event_with_pattern() -> None:
     c = check(PAY + "§1 X\n  until Pay(amount > $5)\n  A may Pay\n")
-    assert only_clause(c).guards.until_events == (m.Trigger("Pay", None, op(">", trig_arg("amount", USD), usd(500))),)
+    assert only_clause(c).guards.until_events == (
+        m.Trigger("Pay", None, op(">", trig_arg("amount", USD), usd(500))),
+    )
 
 
 # ================================================================= contrary-to-duty, consequences
@@ -531,7 +589,9 @@ def test_contrary_to_duty_obligation_and_consequence() -> None:
         + "§4 Remedy\n  when violation of §3: A must Refund within 10 days\n  violation of §3 ends Good\n"
     )
     remedy = c.clauses["§4"]
-    assert remedy.norms == (m.Norm("§4", "must", "A", "Refund", None, m.Trigger(violation_of="§3"), 10, None),)
+    assert remedy.norms == (
+        m.Norm("§4", "must", "A", "Refund", None, m.Trigger(violation_of="§3"), 10, None),
+    )
     assert remedy.consequences == (m.Consequence("§4", m.Trigger(violation_of="§3"), "ends", "Good"),)
 
 
@@ -562,7 +622,10 @@ def test_when_trigger_with_an_effect() -> None:
 
 
 def test_survives_termination() -> None:
-    c = check(PAYB + "event Quit by B\n§1 X\n  survives termination\n  A must not Pay\n§2 Y\n  Quit ends the contract\n")
+    c = check(
+        PAYB
+        + "event Quit by B\n§1 X\n  survives termination\n  A must not Pay\n§2 Y\n  Quit ends the contract\n"
+    )
     assert [x.survives for x in c.clauses.values()] == [True, False]
 
 
@@ -570,10 +633,15 @@ def test_survives_termination() -> None:
 
 
 def test_exception_to_a_clause() -> None:
-    c = check(PAY + "§2 X\n  A must not Pay\n§2.1 Y\n  exception to §2\n  from 2024-06-01\n  A may Pay(amount <= $10B)\n")
+    c = check(
+        PAY
+        + "§2 X\n  A must not Pay\n§2.1 Y\n  exception to §2\n  from 2024-06-01\n  A may Pay(amount <= $10B)\n"
+    )
     waiver = c.clauses["§2.1"]
     assert (waiver.exception_to, waiver.prevails_over) == ("§2", ())
-    assert waiver.norms == (m.Norm("§2.1", "may", "A", "Pay", op("<=", self_arg("amount", USD), usd(10**12))),)
+    assert waiver.norms == (
+        m.Norm("§2.1", "may", "A", "Pay", op("<=", self_arg("amount", USD), usd(10**12))),
+    )
     assert c.children("§2") == ("§2.1",)
 
 
@@ -640,7 +708,9 @@ def test_check_modes_ids_and_titles() -> None:
 
 
 def test_check_with_givens() -> None:
-    chk = the_check('check c "t":\n  given Declare by A on 2026-03-01\n  given not Pay\n  always not Access on 2027-01-01\n')
+    chk = the_check(
+        'check c "t":\n  given Declare by A on 2026-03-01\n  given not Pay\n  always not Access on 2027-01-01\n'
+    )
     assert chk.givens == (
         m.Happens("Declare", None, "A", False, d(2026, 3, 1), d(2026, 3, 1)),
         op("not", m.Happens("Pay")),
@@ -650,7 +720,9 @@ def test_check_with_givens() -> None:
 
 def test_check_after_event_scope() -> None:
     chk = the_check('check c "t": always after Pay(amount > $5) by A: not Access\n')
-    assert chk.body == m.AfterEvent("Pay", op(">", self_arg("amount", USD), usd(500)), "A", op("not", m.StateAt("Access")))
+    assert chk.body == m.AfterEvent(
+        "Pay", op(">", self_arg("amount", USD), usd(500)), "A", op("not", m.StateAt("Access"))
+    )
 
 
 def test_check_from_until_scope() -> None:
@@ -665,7 +737,9 @@ def test_check_from_until_scope_with_dates_and_horizon() -> None:
 
 def test_check_on_scope() -> None:
     chk = the_check('check c "t": possible on 2025-03-01: (Access or breach by A)\n')
-    assert chk.body == m.During(d(2025, 3, 1), d(2025, 3, 1), op("or", m.StateAt("Access"), m.BreachAtom("A")))
+    assert chk.body == m.During(
+        d(2025, 3, 1), d(2025, 3, 1), op("or", m.StateAt("Access"), m.BreachAtom("A"))
+    )
 
 
 def test_check_scope_body_binds_tighter_than_and_or() -> None:
@@ -696,7 +770,9 @@ def test_check_phi_before_and_after_date() -> None:
 
 
 def test_check_breach_forms() -> None:
-    chk = the_check('check c "t": possible breach by A and breach of §2 by A and breach of §2 and violation of §2\n')
+    chk = the_check(
+        'check c "t": possible breach by A and breach of §2 by A and breach of §2 and violation of §2\n'
+    )
     assert chk.body == op(
         "and",
         op("and", op("and", m.BreachAtom("A"), m.BreachAtom("A", "§2")), m.BreachAtom(None, "§2")),
@@ -709,7 +785,11 @@ def test_check_event_forms() -> None:
     assert chk.body == op(
         "implies",
         m.Happens("Declare"),
-        op("and", m.Happens("Declare", None, "A", True), m.Happens("Pay", op("==", self_arg("amount", USD), usd(300)), "A")),
+        op(
+            "and",
+            m.Happens("Declare", None, "A", True),
+            m.Happens("Pay", op("==", self_arg("amount", USD), usd(300)), "A"),
+        ),
     )
 
 
@@ -738,7 +818,8 @@ SCENARIO_CONTRACT = (
 
 def test_scenario_file_parses() -> None:
     node, diags = parse_text(
-        'scenario "S" for "c.contract"\nfact Cap = $5\n2024-03-01 Pay(via: X, amount: $2) by A\n2024-03-02 Ask\n', "s.scenario"
+        'scenario "S" for "c.contract"\nfact Cap = $5\n2024-03-01 Pay(via: X, amount: $2) by A\n2024-03-02 Ask\n',
+        "s.scenario",
     )
     assert diags == []
     assert node == s.ScenarioFile(
@@ -747,7 +828,10 @@ def test_scenario_file_parses() -> None:
         (s.ScenarioFact("Cap", s.Literal(Money(500))),),
         (
             s.ScenarioEvent(
-                date(2024, 3, 1), "Pay", (("via", s.NameRef("X")), ("amount", s.Literal(Money(200)))), s.Actor("A")
+                date(2024, 3, 1),
+                "Pay",
+                (("via", s.NameRef("X")), ("amount", s.Literal(Money(200)))),
+                s.Actor("A"),
             ),
             s.ScenarioEvent(date(2024, 3, 2), "Ask"),
         ),
@@ -779,7 +863,9 @@ def test_scenario_resolves_against_its_contract(tmp_path: Path) -> None:
 
 def test_scenario_needs_an_actor_when_several_can_act(tmp_path: Path) -> None:
     (tmp_path / "c.contract").write_text(SCENARIO_CONTRACT, encoding="utf-8")
-    (tmp_path / "s.scenario").write_text('scenario "S" for "c.contract"\n2024-03-01 Declare\n', encoding="utf-8")
+    (tmp_path / "s.scenario").write_text(
+        'scenario "S" for "c.contract"\n2024-03-01 Declare\n', encoding="utf-8"
+    )
     _, _, diags = load_scenario(str(tmp_path / "s.scenario"), Sources())
     assert [(x.code, x.span.line, x.message) for x in diags] == [
         ("wrong-actor", 2, "say who performs Declare: it can be done by anyone")
@@ -787,7 +873,9 @@ def test_scenario_needs_an_actor_when_several_can_act(tmp_path: Path) -> None:
 
 
 def test_scenario_cannot_change_a_fixed_fact(tmp_path: Path) -> None:
-    (tmp_path / "c.contract").write_text(SCENARIO_CONTRACT.replace("fact Cap: money", "fact Cap: money = $5"), encoding="utf-8")
+    (tmp_path / "c.contract").write_text(
+        SCENARIO_CONTRACT.replace("fact Cap: money", "fact Cap: money = $5"), encoding="utf-8"
+    )
     (tmp_path / "s.scenario").write_text('scenario "S" for "c.contract"\nfact Cap = $6\n', encoding="utf-8")
     _, _, diags = load_scenario(str(tmp_path / "s.scenario"), Sources())
     assert [(x.code, x.span.line, x.span.col) for x in diags] == [("type-mismatch", 2, 1)]
@@ -809,7 +897,7 @@ def test_amendment_file_parses() -> None:
         'amendment "Raise" to "base.contract"\n'
         "add party C\n"
         "replace §1 Cap\n  A must not Pay(amount > $50)\n"
-        "remove §2\nremove event Ask\nremove check small\nremove check \"Small pay is fine\"\n",
+        'remove §2\nremove event Ask\nremove check small\nremove check "Small pay is fine"\n',
         "a.amendment",
     )
     assert diags == []
@@ -843,7 +931,9 @@ def test_amendment_add_replace_remove_applies_to_the_base() -> None:
     c, cdiags = check_node(amended, "a.amendment")
     assert cdiags == [] and c is not None
     assert list(c.clauses) == ["§1", "§3"]
-    assert c.clauses["§1"].norms == (m.Norm("§1", "must_not", "A", "Pay", op(">", self_arg("amount", USD), usd(5000))),)
+    assert c.clauses["§1"].norms == (
+        m.Norm("§1", "must_not", "A", "Pay", op(">", self_arg("amount", USD), usd(5000))),
+    )
     assert c.clauses["§3"].norms == (m.Norm("§3", "may", "A", "Refund", None),)
     assert set(c.events) == {"Pay", "Refund"} and set(c.parties) == {"A"}
     assert c.checks == ()
@@ -854,7 +944,8 @@ def test_amendment_add_replace_remove_applies_to_the_base() -> None:
 def test_amendment_loaded_from_files(tmp_path: Path) -> None:
     (tmp_path / "base.contract").write_text(AMEND_BASE, encoding="utf-8")
     (tmp_path / "a.amendment").write_text(
-        'amendment "Raise" to "base.contract"\nreplace §1 Cap\n  A must not Pay(amount > $50)\n', encoding="utf-8"
+        'amendment "Raise" to "base.contract"\nreplace §1 Cap\n  A must not Pay(amount > $50)\n',
+        encoding="utf-8",
     )
     loaded = load_contract(str(tmp_path / "a.amendment"), Sources())
     assert loaded.ok, loaded.diagnostics
@@ -903,7 +994,12 @@ def test_within_months_is_unsupported() -> None:
 
 def test_calendar_duration_as_a_value_is_unsupported() -> None:
     assert errors(HEAD + 'fact Grace: duration = 2 months "[F1]"\n') == [
-        ("unsupported", 2, 24, "`2 months` is a calendar duration; only days and weeks can be counted exactly here")
+        (
+            "unsupported",
+            2,
+            24,
+            "`2 months` is a calendar duration; only days and weeks can be counted exactly here",
+        )
     ]
 
 
@@ -914,17 +1010,25 @@ def test_within_without_a_trigger() -> None:
 
 
 def test_product_of_two_variables() -> None:
-    src = PAYB.replace("Pay(amount: money)", "Pay(amount: money, n: int)") + "§1 X\n  A must not Pay(amount: a, n: k) where a * k > $5\n"
+    src = (
+        PAYB.replace("Pay(amount: money)", "Pay(amount: money, n: int)")
+        + "§1 X\n  A must not Pay(amount: a, n: k) where a * k > $5\n"
+    )
     assert errors(src) == [("unsupported", 6, 41, "a product of two values that both vary is not linear")]
 
 
 def test_product_with_a_constant_is_fine() -> None:
-    src = PAYB.replace("Pay(amount: money)", "Pay(amount: money, n: int)") + "§1 X\n  A must not Pay(amount: a, n: k) where a * 2 > $5 and k * 3 > 1\n"
+    src = (
+        PAYB.replace("Pay(amount: money)", "Pay(amount: money, n: int)")
+        + "§1 X\n  A must not Pay(amount: a, n: k) where a * 2 > $5 and k * 3 > 1\n"
+    )
     assert errors(src) == []
 
 
 def test_ordering_kind_members() -> None:
-    src = HEAD + "party A\nkind P = X | Y\nevent Buy(via: P) by A\n§1 X\n  A must not Buy(via: v) where v < X\n"
+    src = (
+        HEAD + "party A\nkind P = X | Y\nevent Buy(via: P) by A\n§1 X\n  A must not Buy(via: v) where v < X\n"
+    )
     assert errors(src) == [("type-mismatch", 6, 32, "P values cannot be ordered with `<`")]
 
 
@@ -956,15 +1060,16 @@ def test_state_where_an_event_is_expected() -> None:
 
 
 def test_state_without_a_date_in_a_check() -> None:
-    assert errors(PAYB + "state S holds from effective\n§1 X\n  A must not Pay\ncheck c \"t\": always S\n") == [
+    assert errors(PAYB + 'state S holds from effective\n§1 X\n  A must not Pay\ncheck c "t": always S\n') == [
         ("missing-window", 8, 21, "state `S` needs a date here")
     ]
 
 
 def test_state_before_a_date_in_a_check_still_needs_a_day() -> None:
-    assert errors(PAYB + "state S holds from effective\n§1 X\n  A must not Pay\ncheck c \"t\": possible S before 2025-01-01\n") == [
-        ("missing-window", 8, 23, "state `S` needs a date here")
-    ]
+    assert errors(
+        PAYB
+        + 'state S holds from effective\n§1 X\n  A must not Pay\ncheck c "t": possible S before 2025-01-01\n'
+    ) == [("missing-window", 8, 23, "state `S` needs a date here")]
 
 
 def test_undefined_party_and_body() -> None:
@@ -1020,7 +1125,9 @@ def test_cyclic_priorities() -> None:
         + "§2.1 Y\n  exception to §2 prevailing over §2.2\n  A may Pay(amount <= $5)\n"
         + "§2.2 Z\n  exception to §2 prevailing over §2.1\n  A may Pay(amount <= $9)\n"
     )
-    assert errors(src) == [("exception-cycle", 7, 1, "these priorities form a cycle: §2.1 prevails over §2.2 prevails over §2.1")]
+    assert errors(src) == [
+        ("exception-cycle", 7, 1, "these priorities form a cycle: §2.1 prevails over §2.2 prevails over §2.1")
+    ]
 
 
 def test_cyclic_exceptions() -> None:
@@ -1030,16 +1137,26 @@ def test_cyclic_exceptions() -> None:
 
 def test_exception_about_a_different_event() -> None:
     src = PAYB + "event Ask by B\n§2 X\n  A must not Pay\n§2.1 Y\n  exception to §2\n  B may Ask\n"
-    assert errors(src) == [("exception-mismatch", 8, 1, "§2.1 is an exception to §2, but they are not about the same act")]
+    assert errors(src) == [
+        ("exception-mismatch", 8, 1, "§2.1 is an exception to §2, but they are not about the same act")
+    ]
 
 
 def test_priority_over_a_clause_that_is_not_a_sibling() -> None:
-    src = PAYB + "§2 X\n  A must not Pay\n§2.1 Y\n  exception to §2 prevailing over §3\n  A may Pay\n§3 Z\n  A may Pay\n"
-    assert errors(src) == [("bad-priority", 7, 1, "§2.1 can only prevail over another exception to §2; §3 is not one")]
+    src = (
+        PAYB
+        + "§2 X\n  A must not Pay\n§2.1 Y\n  exception to §2 prevailing over §3\n  A may Pay\n§3 Z\n  A may Pay\n"
+    )
+    assert errors(src) == [
+        ("bad-priority", 7, 1, "§2.1 can only prevail over another exception to §2; §3 is not one")
+    ]
 
 
 def test_exception_holding_an_obligation() -> None:
-    src = PAYB + "§2 X\n  A must not Pay\n§2.1 Y\n  exception to §2\n  A may Pay\n  A must Pay before 2025-01-01\n"
+    src = (
+        PAYB
+        + "§2 X\n  A must not Pay\n§2.1 Y\n  exception to §2\n  A may Pay\n  A must Pay before 2025-01-01\n"
+    )
     assert [e[:3] for e in errors(src)] == [("unsupported", 10, 3)]
 
 
@@ -1050,12 +1167,19 @@ def test_when_trigger_on_a_prohibition() -> None:
 
 
 def test_violation_triggers_in_a_cycle() -> None:
-    src = PAYB + "§1 X\n  when violation of §2: A must Pay within 5 days\n§2 Y\n  when violation of §1: A must Pay within 5 days\n"
-    assert errors(src) == [("exception-cycle", 5, 1, "violations trigger each other in a cycle: §1 -> §2 -> §1")]
+    src = (
+        PAYB
+        + "§1 X\n  when violation of §2: A must Pay within 5 days\n§2 Y\n  when violation of §1: A must Pay within 5 days\n"
+    )
+    assert errors(src) == [
+        ("exception-cycle", 5, 1, "violations trigger each other in a cycle: §1 -> §2 -> §1")
+    ]
 
 
 def test_wrong_actor_for_a_norm() -> None:
-    assert errors(PAYB + "§1 X\n  B must not Pay\n") == [("wrong-actor", 6, 3, "B cannot perform Pay: the event is declared `by A`")]
+    assert errors(PAYB + "§1 X\n  B must not Pay\n") == [
+        ("wrong-actor", 6, 3, "B cannot perform Pay: the event is declared `by A`")
+    ]
 
 
 def test_clause_that_ends_before_it_starts() -> None:
@@ -1065,12 +1189,18 @@ def test_clause_that_ends_before_it_starts() -> None:
 
 
 def test_period_in_a_check_that_ends_before_it_starts() -> None:
-    src = PAYB + 'state S holds from effective\n§1 X\n  A must not Pay\ncheck c "t": always from 2026-01-01 until 2025-01-01: S\n'
+    src = (
+        PAYB
+        + 'state S holds from effective\n§1 X\n  A must not Pay\ncheck c "t": always from 2026-01-01 until 2025-01-01: S\n'
+    )
     assert errors(src) == [("out-of-period", 8, 21, "this period ends before it starts")]
 
 
 def test_nested_time_scopes() -> None:
-    src = PAYB + 'state S holds from effective\n§1 X\n  A must not Pay\ncheck c "t": always after Pay: on 2025-01-01: S\n'
+    src = (
+        PAYB
+        + 'state S holds from effective\n§1 X\n  A must not Pay\ncheck c "t": always after Pay: on 2025-01-01: S\n'
+    )
     assert errors(src) == [("unsupported", 8, 32, "time scopes cannot be nested")]
 
 
@@ -1109,7 +1239,10 @@ def test_bug_articles_in_messages() -> None:
 
 
 def test_bug_article_for_an_obligation_in_an_exception() -> None:
-    src = PAYB + "§2 X\n  A must not Pay\n§2.1 Y\n  exception to §2\n  A may Pay\n  A must Pay before 2025-01-01\n"
+    src = (
+        PAYB
+        + "§2 X\n  A must not Pay\n§2.1 Y\n  exception to §2\n  A may Pay\n  A must Pay before 2025-01-01\n"
+    )
     assert errors(src)[0][3] == "exception §2.1 holds an obligation; exceptions may only permit or forbid"
 
 
@@ -1123,7 +1256,9 @@ def test_bug_exception_cycle_is_reported_once() -> None:
     assert [e[0] for e in errors(src)] == ["exception-cycle"]
 
 
-@pytest.mark.xfail(strict=True, reason="bug: `exception to §3` (missing) is located at the clause head, not at the reference")
+@pytest.mark.xfail(
+    strict=True, reason="bug: `exception to §3` (missing) is located at the clause head, not at the reference"
+)
 def test_bug_missing_exception_target_is_located_at_the_reference() -> None:
     src = PAYB + "§2 X\n  A must not Pay\n§2.1 Y\n  exception to §3\n  A may Pay\n"
     assert [e[:3] for e in errors(src)] == [("undefined-clause", 8, 16)]
@@ -1132,17 +1267,22 @@ def test_bug_missing_exception_target_is_located_at_the_reference() -> None:
 def test_bug_scenario_argument_given_twice(tmp_path: Path) -> None:
     (tmp_path / "c.contract").write_text(SCENARIO_CONTRACT, encoding="utf-8")
     (tmp_path / "s.scenario").write_text(
-        'scenario "S" for "c.contract"\n2024-03-01 Pay(via: X , amount: $1 , amount: $2) by A\n', encoding="utf-8"
+        'scenario "S" for "c.contract"\n2024-03-01 Pay(via: X , amount: $1 , amount: $2) by A\n',
+        encoding="utf-8",
     )
     _, _, diags = load_scenario(str(tmp_path / "s.scenario"), Sources())
     assert [x.code for x in diags] == ["duplicate-name"]
 
 
-@pytest.mark.xfail(strict=True, reason="bug: undefined-argument in a scenario points at the value, not at the argument's name")
+@pytest.mark.xfail(
+    strict=True,
+    reason="bug: undefined-argument in a scenario points at the value, not at the argument's name",
+)
 def test_bug_scenario_undefined_argument_points_at_the_name(tmp_path: Path) -> None:
     (tmp_path / "c.contract").write_text(SCENARIO_CONTRACT, encoding="utf-8")
     (tmp_path / "s.scenario").write_text(
-        'scenario "S" for "c.contract"\n2024-03-01 Pay(via: X , amount: $1 , extra: $2) by A\n', encoding="utf-8"
+        'scenario "S" for "c.contract"\n2024-03-01 Pay(via: X , amount: $1 , extra: $2) by A\n',
+        encoding="utf-8",
     )
     _, _, diags = load_scenario(str(tmp_path / "s.scenario"), Sources())
     assert [(x.code, x.span.line, x.span.col) for x in diags] == [("undefined-argument", 2, 38)]

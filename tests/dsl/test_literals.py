@@ -126,8 +126,15 @@ CASES = [(cur, i, t, lit) for cur, lits in LITERALS.items() for i, (t, lit) in e
 
 
 def contract_text(currency: str) -> str:
-    lines = [f'contract "Values in {currency}"', "  effective 2024-01-01", "  horizon 2024-12-31",
-             f"  currency {currency}", "", "party A", ""]
+    lines = [
+        f'contract "Values in {currency}"',
+        "  effective 2024-01-01",
+        "  horizon 2024-12-31",
+        f"  currency {currency}",
+        "",
+        "party A",
+        "",
+    ]
     lits = LITERALS[currency]
     lines += [f"fact F{i}: {t} = {lit}" for i, (t, lit) in enumerate(lits)]
     lines += [f"fact G{i}: {t}" for i, (t, _) in enumerate(lits)]
@@ -217,7 +224,9 @@ def test_every_output_prints_a_value_as_fmt_does(
     value = model_value(c, i)
 
     # the printed text reads back as the same value: in the checked model, and as a literal
-    again = load_contract_text(contract_text(cur).replace(f"fact F{i}: {t} = {lit}\n", f"fact F{i}: {t} = {want}\n"))
+    again = load_contract_text(
+        contract_text(cur).replace(f"fact F{i}: {t} = {lit}\n", f"fact F{i}: {t} = {want}\n")
+    )
     assert model_value(again, i) == value
     assert parse_literal(fmt_text(outputs, cur, i, t)) == parse_literal(lit)
     assert format_value(value, c.facts[f"F{i}"].type) == want
@@ -264,11 +273,17 @@ def load_contract_text(text: str) -> m.Contract:
 
 def parse_literal(text: str) -> s.Value:
     """The value of a literal, as the parser reads it in a check."""
-    node, diags = parse_text(f'contract "X" effective 2024-01-01\ncheck "t":\n  possible x == {text}\n', "x.contract")
+    node, diags = parse_text(
+        f'contract "X" effective 2024-01-01\ncheck "t":\n  possible x == {text}\n', "x.contract"
+    )
     assert node is not None and not diags, diags
     assert isinstance(node, s.ContractFile)
     check = node.items[0]
-    assert isinstance(check, s.Check) and isinstance(check.body, s.Binary) and isinstance(check.body.right, s.Literal)
+    assert (
+        isinstance(check, s.Check)
+        and isinstance(check.body, s.Binary)
+        and isinstance(check.body.right, s.Literal)
+    )
     return check.body.right.value
 
 
@@ -282,8 +297,13 @@ def test_fmt_keeps_the_unit_of_a_duration() -> None:
 def test_the_what_if_text_prints_the_facts_of_its_scenario(tmp_path: Path) -> None:
     """``comparison_text`` printed ``fact G = 1/8``, a date as its day number and a
     duration as a bare number."""
-    facts = [("percent", "12.34567%", "12.34567%"), ("date", "2024-02-29", "2024-02-29"),
-             ("duration", "2 weeks", "14 days"), ("bool", "true", "true"), ("money", "$1,250.5", "$1,250.50")]
+    facts = [
+        ("percent", "12.34567%", "12.34567%"),
+        ("date", "2024-02-29", "2024-02-29"),
+        ("duration", "2 weeks", "14 days"),
+        ("bool", "true", "true"),
+        ("money", "$1,250.5", "$1,250.50"),
+    ]
     head = 'contract "What-if values"\n  effective 2024-01-01\n  horizon 2024-03-31\n\nparty A\n'
     head += "".join(f"fact G{i}: {t}\n" for i, (t, _, _) in enumerate(facts)) + "event E by A\n"
     cond = " and ".join(f"G{i} == {lit}" for i, (_, lit, _) in enumerate(facts))
@@ -340,9 +360,15 @@ def test_each_parser() -> None:
     assert parse_duration("1,000 days") == Duration(1000, "day")
     assert parse_date("2024-02-29") == _dt.date(2024, 2, 29)
     assert parse_int("1,234,567") == 1234567
-    for bad, parser in [("12.5", parse_percent), ("1/2%", parse_percent), ("-5%", parse_percent),
-                        ("2 fortnights", parse_duration), ("$1,25", parse_money), ("2024-02-30", parse_date),
-                        ("1,00", parse_int)]:
+    for bad, parser in [
+        ("12.5", parse_percent),
+        ("1/2%", parse_percent),
+        ("-5%", parse_percent),
+        ("2 fortnights", parse_duration),
+        ("$1,25", parse_money),
+        ("2024-02-30", parse_date),
+        ("1,00", parse_int),
+    ]:
         with pytest.raises(LiteralError):
             parser(bad)
 
@@ -353,8 +379,7 @@ def test_the_literals_module_imports_nothing_of_the_project() -> None:
     import sys
 
     code = "import sys, dsl.literals; print(sorted(k for k in sys.modules if k.split('.')[0] in ('dsl', 'verifier')))"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                         cwd=ROOT)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
     assert out.stdout.strip() == "['dsl', 'dsl.literals']"
 
 
@@ -363,8 +388,10 @@ def test_the_literals_module_imports_nothing_of_the_project() -> None:
 CURRENCIES = st.sampled_from(["USD", "EUR", "GBP", "CHF"])
 
 
-@given(st.one_of(st.integers(0, 10**6), st.integers(0, 10**24), st.integers(1, 10**6).map(lambda k: k * 10**7)),
-       CURRENCIES)
+@given(
+    st.one_of(st.integers(0, 10**6), st.integers(0, 10**24), st.integers(1, 10**6).map(lambda k: k * 10**7)),
+    CURRENCIES,
+)
 def test_money_prints_and_parses_back(cents: int, currency: str) -> None:
     money = Money(cents, currency)
     assert parse_money(format_money(money)) == money

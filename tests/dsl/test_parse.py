@@ -98,7 +98,9 @@ def _mutants(text: str, seed: int, n: int) -> list[str]:
         elif kind == 3:
             out.append(text[: r.randrange(len(text) + 1)])
         else:
-            junk = r.choice(["'", "@", "(", ")", ":", "§", '"', "2024-02-30", "$1,23", "not", "-", "§9 X [F1] y"])
+            junk = r.choice(
+                ["'", "@", "(", ")", ":", "§", '"', "2024-02-30", "$1,23", "not", "-", "§9 X [F1] y"]
+            )
             out.append(text[: w.start()] + junk + text[w.start() :])
     return out
 
@@ -237,7 +239,9 @@ def test_tokens_are_the_leaves_of_larks_tree(path: Path) -> None:
     text = _read(path)
     before = parse_text(text, "f")
     got = [(t.type, str(t), t.line, t.column, t.end_line, t.end_column) for t in P.tokens(text)]
-    want = [(t.type, str(t), t.line, t.column, t.end_line, t.end_column) for t in _leaves(TREES.parse(text), [])]
+    want = [
+        (t.type, str(t), t.line, t.column, t.end_line, t.end_column) for t in _leaves(TREES.parse(text), [])
+    ]
     assert got == want
     after = parse_text(text, "f")  # the builder is left as it was
     assert _walk(after, []) == _walk(before, [])
@@ -296,7 +300,9 @@ def test_parentheses_do_not_count_as_nesting() -> None:
 
 
 def test_every_broken_item_is_reported() -> None:
-    text = HEAD + 'fact c: bool = = 1\ncheck "ok": possible a\ncheck "x" possible b\nfact d: int = 2024-02-30\n'
+    text = (
+        HEAD + 'fact c: bool = = 1\ncheck "ok": possible a\ncheck "x" possible b\nfact d: int = 2024-02-30\n'
+    )
     node, diags = parse_text(text, "f")
     assert node is None
     assert [(d.code, d.span.line) for d in diags] == [
@@ -325,12 +331,15 @@ def test_gc_is_left_as_it_was(enabled: bool) -> None:
 
 def test_parses_in_threads_do_not_mix() -> None:
     texts = [(_read(p), str(p.name)) for p in SHIPPED[:6]]
-    want = [(_walk(node, []), [repr(d) for d in diags]) for node, diags in (parse_text(t, f) for t, f in texts)]
+    want = [
+        (_walk(node, []), [repr(d) for d in diags]) for node, diags in (parse_text(t, f) for t, f in texts)
+    ]
     got: dict[int, list[Any]] = {}
 
     def work(k: int) -> None:
         got[k] = [
-            (_walk(node, []), [repr(d) for d in diags]) for node, diags in (parse_text(t, f) for t, f in texts)
+            (_walk(node, []), [repr(d) for d in diags])
+            for node, diags in (parse_text(t, f) for t, f in texts)
         ]
 
     threads = [threading.Thread(target=work, args=(k,)) for k in range(4)]

@@ -37,9 +37,18 @@ SAAS = ROOT / "contracts" / "saas_agreement.contract"
 CAP_5B = ROOT / "examples" / "amendments" / "oracle_cap_5b.amendment"
 REWORD = ROOT / "examples" / "amendments" / "reword_only.amendment"
 ORACLE_12B = ROOT / "examples" / "scenarios" / "oracle_12b.scenario"
-SEED_CHECKS = ["oracle_within_waiver", "oracle_above_cap", "oracle_before_waiver", "other_provider", "exit_via_agi",
-               "access_after_declaration", "no_access_after_agi", "access_without_declaration",
-               "microsoft_cannot_declare", "supply_breach"]
+SEED_CHECKS = [
+    "oracle_within_waiver",
+    "oracle_above_cap",
+    "oracle_before_waiver",
+    "other_provider",
+    "exit_via_agi",
+    "access_after_declaration",
+    "no_access_after_agi",
+    "access_without_declaration",
+    "microsoft_cannot_declare",
+    "supply_breach",
+]
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +61,9 @@ def seed() -> Verification:
 
 def test_docs_examples_run(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     """Every ```python block of docs/api.md, run from the repository's root as the page says."""
-    blocks = re.findall(r"^```python\n(.*?)^```", (ROOT / "docs" / "api.md").read_text(encoding="utf-8"), re.S | re.M)
+    blocks = re.findall(
+        r"^```python\n(.*?)^```", (ROOT / "docs" / "api.md").read_text(encoding="utf-8"), re.S | re.M
+    )
     assert blocks
     monkeypatch.chdir(ROOT)
     for block in blocks:
@@ -76,8 +87,9 @@ def test_verify_the_seed(seed: Verification) -> None:
     assert len(seed.sha256) == 64
 
 
-def test_verify_takes_a_path_a_str_path_text_and_loaded_objects(seed: Verification,
-                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+def test_verify_takes_a_path_a_str_path_text_and_loaded_objects(
+    seed: Verification, monkeypatch: pytest.MonkeyPatch
+) -> None:
     want = [(r.id, r.verdict, r.clauses) for r in seed.results]
     text = SEED.read_text(encoding="utf-8")
     monkeypatch.chdir(ROOT)
@@ -117,7 +129,9 @@ def test_what_if_returns_the_comparison() -> None:
     assert cmp.amendment_file == str(CAP_5B)
 
 
-def test_what_if_from_text_resolves_its_base_from_the_current_directory(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_what_if_from_text_resolves_its_base_from_the_current_directory(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     """Amendment text names its base relative to the current directory (a file: to its folder)."""
     text = CAP_5B.read_text(encoding="utf-8").replace("../../contracts/", "contracts/")
     monkeypatch.chdir(ROOT)
@@ -190,9 +204,11 @@ def test_simulate_without_a_breach() -> None:
 
 def test_simulate_a_missing_fact_is_bad_input(tmp_path: Path) -> None:
     c = tmp_path / "t.contract"
-    c.write_text('contract "T" effective 2024-01-01 horizon 2024-12-31\nparty A\nfact cap: money\n'
-                 "event Pay(amount: money) by A\n\n§1 Cap\n  A must not Pay(amount: x) where x > cap\n",
-                 encoding="utf-8")
+    c.write_text(
+        'contract "T" effective 2024-01-01 horizon 2024-12-31\nparty A\nfact cap: money\n'
+        "event Pay(amount: money) by A\n\n§1 Cap\n  A must not Pay(amount: x) where x > cap\n",
+        encoding="utf-8",
+    )
     with pytest.raises(InputError) as e:
         simulate(c, f'scenario "s" for "{c}"\n\n2024-02-01 Pay(amount: $5) by A\n')
     assert [d.code for d in e.value.diagnostics] == ["missing-argument"]
@@ -219,8 +235,10 @@ def test_bad_input_raises_with_the_diagnostics_as_whereas_check_prints_them(tmp_
     from verifier.cli.common import Streams
 
     bad = tmp_path / "bad.contract"
-    bad.write_text(SEED.read_text(encoding="utf-8").replace("(from: OtherCloud)", "(from: OtherCloude)"),
-                   encoding="utf-8")
+    bad.write_text(
+        SEED.read_text(encoding="utf-8").replace("(from: OtherCloud)", "(from: OtherCloude)"),
+        encoding="utf-8",
+    )
     out, err = io.StringIO(), io.StringIO()
     assert run_check([str(bad)], "text", Streams(out, err)) == 2
     for call in (lambda: verify(bad), lambda: diff(bad, SEED), lambda: simulate(bad, ORACLE_12B)):
@@ -246,7 +264,9 @@ def test_the_path_or_text_rule(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     Path("weird name").write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")
     assert check("weird name").ok and check(Path("weird name")).ok  # any existing name, any suffix
     assert check(SEED.read_text(encoding="utf-8")).file == "<contract>"
-    assert check(ORACLE_12B.read_text(encoding="utf-8").replace("../../", str(ROOT) + "/")).file == "<scenario>"
+    assert (
+        check(ORACLE_12B.read_text(encoding="utf-8").replace("../../", str(ROOT) + "/")).file == "<scenario>"
+    )
     assert check(REWORD.read_text(encoding="utf-8").replace("../../", str(ROOT) + "/")).file == "<amendment>"
     with pytest.raises(TypeError):
         verify(42)  # type: ignore[call-overload]

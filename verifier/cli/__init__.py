@@ -62,9 +62,13 @@ def main(argv: list[str] | None = None, stdout: IO[str] | None = None, stderr: I
     return _whereas(argv, Streams(stdout or sys.stdout, stderr or sys.stderr))
 
 
-def verify(argv: list[str] | None = None, stdout: IO[str] | None = None, stderr: IO[str] | None = None) -> int:
+def verify(
+    argv: list[str] | None = None, stdout: IO[str] | None = None, stderr: IO[str] | None = None
+) -> int:
     """``verify ARGS``: the exit code (see ``main``)."""
-    return _verify(sys.argv[1:] if argv is None else list(argv), Streams(stdout or sys.stdout, stderr or sys.stderr))
+    return _verify(
+        sys.argv[1:] if argv is None else list(argv), Streams(stdout or sys.stdout, stderr or sys.stderr)
+    )
 
 
 def whereas_main() -> None:
@@ -131,12 +135,22 @@ def _verify_files(files: list[str], streams: Streams) -> int:
     import errno
 
     try:
-        _import_frozen(streams, "dsl.load", "verifier.verify.run", "verifier.cli.verify")  # what run_verify imports first
+        _import_frozen(
+            streams, "dsl.load", "verifier.verify.run", "verifier.cli.verify"
+        )  # what run_verify imports first
         from verifier.cli.verify import run_verify
 
         # z3 only once the input has been found good, as run_verify does
-        return run_verify(files, [], "text", None, 2, False, streams,
-                          before_solving=lambda: _import_frozen(streams, "verifier.smt.prove"))
+        return run_verify(
+            files,
+            [],
+            "text",
+            None,
+            2,
+            False,
+            streams,
+            before_solving=lambda: _import_frozen(streams, "verifier.smt.prove"),
+        )
     except SystemExit as e:
         return int(e.code or 0)
     except (EOFError, KeyboardInterrupt):

@@ -36,6 +36,9 @@ def run_check(files: list[str], fmt: str, streams: Streams) -> int:
     else:
         print_diagnostics(all_diags, sources, streams.err)
         if not errors:
-            streams.out.write(f"ok: {len(files)} file{'s' if len(files) != 1 else ''} checked" + (
-                f" ({summary(all_diags)})" if all_diags else "") + "\n")
+            streams.out.write(
+                f"ok: {len(files)} file{'s' if len(files) != 1 else ''} checked"
+                + (f" ({summary(all_diags)})" if all_diags else "")
+                + "\n"
+            )
     return EXIT_INPUT if errors else EXIT_OK

@@ -78,7 +78,9 @@ def freeze_heap(streams: Streams) -> None:
         gc.freeze()
 
 
-def print_diagnostics(diags: list[Diagnostic], sources: Sources, err: IO[str], show_summary: bool = True) -> None:
+def print_diagnostics(
+    diags: list[Diagnostic], sources: Sources, err: IO[str], show_summary: bool = True
+) -> None:
     for d in sorted(diags, key=sort_key):
         err.write(render(d, sources) + "\n\n")
     if diags and show_summary:

@@ -46,8 +46,12 @@ def run_verify(
         with collector_paused(streams):
             lc = load_contract(f, sources)
         if lc.diagnostics:
-            print_diagnostics([d for d in lc.diagnostics if d.is_error or not lc.ok], sources, streams.err,
-                              show_summary=not lc.ok)
+            print_diagnostics(
+                [d for d in lc.diagnostics if d.is_error or not lc.ok],
+                sources,
+                streams.err,
+                show_summary=not lc.ok,
+            )
         if not lc.ok:
             bad = True
             continue
@@ -62,8 +66,12 @@ def run_verify(
         from verifier.report import report_format as _report_format
 
         report_format = _report_format(report, report_format)
-        problem = report_target_error(report, report_format, input_files(
-            [lc.contract for lc in loaded if lc.contract is not None], files), output)
+        problem = report_target_error(
+            report,
+            report_format,
+            input_files([lc.contract for lc in loaded if lc.contract is not None], files),
+            output,
+        )
         if problem:
             streams.err.write(problem + "\n")
             return EXIT_INPUT
@@ -72,7 +80,9 @@ def run_verify(
         unknown_checks = [x for x in checks if not any(x in (c.id, c.title) for c in lc.contract.checks)]
         if unknown_checks:
             ids = ", ".join(c.id for c in lc.contract.checks)
-            streams.err.write(f"error: no check named {', '.join(unknown_checks)} in {lc.contract.file} (checks: {ids})\n")
+            streams.err.write(
+                f"error: no check named {', '.join(unknown_checks)} in {lc.contract.file} (checks: {ids})\n"
+            )
             return EXIT_INPUT
     if before_solving is not None:
         before_solving()
@@ -83,8 +93,15 @@ def run_verify(
     verified = []
     for lc in loaded:
         assert lc.contract is not None
-        v = verify_contract(lc.contract, lc.sha256, bound=bound, only=checks or None, analyses=analyses, jobs=jobs,
-                            timelines=report is not None or fmt == "sarif")
+        v = verify_contract(
+            lc.contract,
+            lc.sha256,
+            bound=bound,
+            only=checks or None,
+            analyses=analyses,
+            jobs=jobs,
+            timelines=report is not None or fmt == "sarif",
+        )
         verified.append(v)
         codes.append(exit_code(v))
         if fmt == "json":
@@ -116,9 +133,18 @@ def run_verify(
     return 0
 
 
-def run_what_if(base: str, amendment: str, fmt: str, output: str | None, bound: int, streams: Streams,
-                direct: bool = False, report: str | None = None, report_format: str | None = None,
-                jobs: int | None = None) -> int:
+def run_what_if(
+    base: str,
+    amendment: str,
+    fmt: str,
+    output: str | None,
+    bound: int,
+    streams: Streams,
+    direct: bool = False,
+    report: str | None = None,
+    report_format: str | None = None,
+    jobs: int | None = None,
+) -> int:
     """``verify BASE --what-if AMENDMENT`` and ``whereas diff BASE OTHER``.
     ``direct``: OTHER may be a whole contract instead of an amendment of BASE.
     ``jobs``: as for ``run_verify``."""
@@ -156,13 +182,16 @@ def run_what_if(base: str, amendment: str, fmt: str, output: str | None, bound: 
         from verifier.report import report_format as _report_format
 
         report_format = _report_format(report, report_format)
-        problem = report_target_error(report, report_format, input_files([lb.contract, la.contract], [base, amendment]),
-                                      output)
+        problem = report_target_error(
+            report, report_format, input_files([lb.contract, la.contract], [base, amendment]), output
+        )
         if problem:
             streams.err.write(problem + "\n")
             return EXIT_INPUT
     freeze_heap(streams)
-    cmp = compare(lb.contract, la.contract, lb.sha256, la.sha256, bound=bound, amendment_file=amendment, jobs=jobs)
+    cmp = compare(
+        lb.contract, la.contract, lb.sha256, la.sha256, bound=bound, amendment_file=amendment, jobs=jobs
+    )
     if fmt == "json":
         import json
 

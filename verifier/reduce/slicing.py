@@ -38,7 +38,9 @@ class Index:
         self.trees: dict[str, list[str]] = {}
         for cid, r in self.roots.items():
             self.trees.setdefault(r, []).append(cid)
-        self.terminators = [cl.id for cl in c.clauses.values() if any(q.effect == "terminates" for q in cl.consequences)]
+        self.terminators = [
+            cl.id for cl in c.clauses.values() if any(q.effect == "terminates" for q in cl.consequences)
+        ]
         self.powers: dict[str, list[str]] = {}
         self.changers: dict[str, list[str]] = {}
         self.duties: dict[str | None, list[str]] = {}  # party -> clauses that party can violate
@@ -192,8 +194,12 @@ def restrict(c: m.Contract, sl: Slice) -> m.Contract:
     if order is None or order[0] is not c:
         if len(_ORDERS) > 64:
             _ORDERS.pop(next(iter(_ORDERS)))
-        order = _ORDERS[id(c)] = (c, {n: i for i, n in enumerate(c.events)}, {n: i for i, n in enumerate(c.states)},
-                                  {n: i for i, n in enumerate(c.clauses)})
+        order = _ORDERS[id(c)] = (
+            c,
+            {n: i for i, n in enumerate(c.events)},
+            {n: i for i, n in enumerate(c.states)},
+            {n: i for i, n in enumerate(c.clauses)},
+        )
     _, ev, st, cl = order
     return attrs.evolve(
         c,
@@ -355,13 +361,26 @@ def amended(a: m.Contract, b: m.Contract) -> set[Node] | None:
     def clause_key(cl: m.Clause) -> m.Clause:  # title, source tags and prose are read by no rule
         return attrs.evolve(cl, title="", facts=(), text=())
 
-    differ("clause", {k: clause_key(v) for k, v in a.clauses.items()}, {k: clause_key(v) for k, v in b.clauses.items()})
-    differ("event", {k: attrs.evolve(v, description=None) for k, v in a.events.items()},
-           {k: attrs.evolve(v, description=None) for k, v in b.events.items()})
-    differ("state", {k: attrs.evolve(v, description=None) for k, v in a.states.items()},
-           {k: attrs.evolve(v, description=None) for k, v in b.states.items()})
-    differ("fact", {k: attrs.evolve(v, description=None) for k, v in a.facts.items()},
-           {k: attrs.evolve(v, description=None) for k, v in b.facts.items()})
+    differ(
+        "clause",
+        {k: clause_key(v) for k, v in a.clauses.items()},
+        {k: clause_key(v) for k, v in b.clauses.items()},
+    )
+    differ(
+        "event",
+        {k: attrs.evolve(v, description=None) for k, v in a.events.items()},
+        {k: attrs.evolve(v, description=None) for k, v in b.events.items()},
+    )
+    differ(
+        "state",
+        {k: attrs.evolve(v, description=None) for k, v in a.states.items()},
+        {k: attrs.evolve(v, description=None) for k, v in b.states.items()},
+    )
+    differ(
+        "fact",
+        {k: attrs.evolve(v, description=None) for k, v in a.facts.items()},
+        {k: attrs.evolve(v, description=None) for k, v in b.facts.items()},
+    )
     # an exception tree rules in the contract's order (the first of agreeing
     # exceptions decides): a clause whose exceptions come in another order rules anew
     ka, kb = _children(a), _children(b)
@@ -375,8 +394,11 @@ def amended(a: m.Contract, b: m.Contract) -> set[Node] | None:
     parties_changed = a.parties != b.parties
 
     def touched(t: m.Type) -> bool:
-        return (t.name == "kind" and t.kind in kinds) or (parties_changed and t.name == "party") or (
-            t.name == "symbol" and (bool(t.candidates & kinds) or parties_changed))
+        return (
+            (t.name == "kind" and t.kind in kinds)
+            or (parties_changed and t.name == "party")
+            or (t.name == "symbol" and (bool(t.candidates & kinds) or parties_changed))
+        )
 
     for c in (a, b):
         for e in c.events.values():

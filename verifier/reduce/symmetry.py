@@ -49,7 +49,9 @@ class Plain:
                 mentions[ev] = mentions.get(ev, 0) + 1
 
         for cl in c.clauses.values():
-            for ev in {n.event for n in cl.norms} | {q.trigger.event for q in cl.consequences if q.trigger.event}:
+            for ev in {n.event for n in cl.norms} | {
+                q.trigger.event for q in cl.consequences if q.trigger.event
+            }:
                 mention(ev)  # once per clause
             for t in cl.guards.until_events:
                 mention(t.event)

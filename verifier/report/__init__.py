@@ -21,8 +21,16 @@ from verifier.report.view import RunInfo, source_files
 from verifier.verify.results import Verification
 from verifier.verify.whatif import Comparison
 
-__all__ = ["HUMAN_FORMATS", "MACHINE_FORMATS", "RunInfo", "human_report", "input_files", "machine_report",
-           "report_format", "report_target_error"]
+__all__ = [
+    "HUMAN_FORMATS",
+    "MACHINE_FORMATS",
+    "RunInfo",
+    "human_report",
+    "input_files",
+    "machine_report",
+    "report_format",
+    "report_target_error",
+]
 
 HUMAN_FORMATS = {".html": "html", ".htm": "html", ".md": "md", ".markdown": "md"}
 MACHINE_FORMATS = ("sarif", "junit")
@@ -59,8 +67,10 @@ def report_target_error(path: str, fmt: str | None, inputs: Sequence[str], outpu
             return f"error: refusing to write the report over the input file {f}"
     if fmt is None:
         ext = os.path.splitext(path)[1] or "no extension"
-        return (f"error: cannot tell the report format of {path} from its extension ({ext}); "
-                "name it .html or .md, or add --report-format html|md")
+        return (
+            f"error: cannot tell the report format of {path} from its extension ({ext}); "
+            "name it .html or .md, or add --report-format html|md"
+        )
     if output is not None and _same(path, output):
         return f"error: the report and the output (-o) would be the same file {path}"
     folder = os.path.dirname(os.path.abspath(path))
@@ -73,8 +83,12 @@ def report_target_error(path: str, fmt: str | None, inputs: Sequence[str], outpu
     return None
 
 
-def human_report(fmt: str, verifications: Sequence[Verification] = (), comparison: Comparison | None = None,
-                 run: RunInfo | None = None) -> str:
+def human_report(
+    fmt: str,
+    verifications: Sequence[Verification] = (),
+    comparison: Comparison | None = None,
+    run: RunInfo | None = None,
+) -> str:
     """The Markdown (``md``) or HTML (``html``) report of a run or of a what-if."""
     from verifier.report.human import render_html, render_markdown
     from verifier.report.view import comparison_report, report_view
@@ -84,8 +98,12 @@ def human_report(fmt: str, verifications: Sequence[Verification] = (), compariso
     return render_html(view) if fmt == "html" else render_markdown(view)
 
 
-def machine_report(fmt: str, verifications: Sequence[Verification], comparison: Comparison | None = None,
-                   run: RunInfo | None = None) -> str:
+def machine_report(
+    fmt: str,
+    verifications: Sequence[Verification],
+    comparison: Comparison | None = None,
+    run: RunInfo | None = None,
+) -> str:
     """SARIF (``sarif``) or JUnit XML (``junit``). For a what-if, the amended
     contract's results, with the verdicts before and after noted."""
     run = run or RunInfo.now()

@@ -13,8 +13,22 @@ from dsl import model as m
 from dsl.literals import format_date, format_duration, format_value
 
 # binding strength: a lower number binds more loosely
-_PREC = {"implies": 1, "or": 2, "and": 3, "not": 4, "==": 5, "!=": 5, "<": 5, "<=": 5, ">": 5, ">=": 5,
-         "+": 6, "-": 6, "*": 7, "neg": 8}
+_PREC = {
+    "implies": 1,
+    "or": 2,
+    "and": 3,
+    "not": 4,
+    "==": 5,
+    "!=": 5,
+    "<": 5,
+    "<=": 5,
+    ">": 5,
+    ">=": 5,
+    "+": 6,
+    "-": 6,
+    "*": 7,
+    "neg": 8,
+}
 
 
 class _Printer:

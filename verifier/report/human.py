@@ -86,13 +86,18 @@ def md_list(items: Sequence[str]) -> MdSafe:
 
 def html_line(line: Line) -> Markup:
     return Markup("").join(
-        Markup('<a href="{}">{}</a>').format(p.href, p.text) if p.href else Markup.escape(p.text) for p in line
+        Markup('<a href="{}">{}</a>').format(p.href, p.text) if p.href else Markup.escape(p.text)
+        for p in line
     )
 
 
 VERDICT_WORD = {"holds": "HOLDS", "fails": "FAILS", "unknown": "UNKNOWN", "absent": "absent"}
-VERDICT_MD = {"holds": MdSafe("✅ **HOLDS**"), "fails": MdSafe("❌ **FAILS**"), "unknown": MdSafe("❓ **UNKNOWN**"),
-              "absent": MdSafe("— absent")}
+VERDICT_MD = {
+    "holds": MdSafe("✅ **HOLDS**"),
+    "fails": MdSafe("❌ **FAILS**"),
+    "unknown": MdSafe("❓ **UNKNOWN**"),
+    "absent": MdSafe("— absent"),
+}
 VERDICT_ICON = {"holds": "✓", "fails": "✗", "unknown": "?", "absent": "–"}
 SEVERITY_MD = {"error": MdSafe("❌ **error**"), "warning": MdSafe("⚠️ **warning**")}
 
@@ -112,8 +117,9 @@ def _markdown_env() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(md_line=md_line, md_pre=md_pre, md_cell=md_cell, md_list=md_list, md=md_escape,
-                       raw=MdSafe)
+    env.filters.update(
+        md_line=md_line, md_pre=md_pre, md_cell=md_cell, md_list=md_list, md=md_escape, raw=MdSafe
+    )
     env.globals.update(VERDICT_MD=VERDICT_MD, SEVERITY_MD=SEVERITY_MD)
     return _common(env)
 
@@ -140,7 +146,9 @@ def _squeeze(text: str) -> str:
     """One blank line between blocks: templates leave runs of them where
     optional parts are absent. Source text in ``<pre>`` is left as it is."""
     parts = re.split(r"(<pre>.*?</pre>)", text, flags=re.DOTALL)
-    return "".join(p if i % 2 else re.sub(r"\n{3,}", "\n\n", p) for i, p in enumerate(parts)).rstrip("\n") + "\n"
+    return (
+        "".join(p if i % 2 else re.sub(r"\n{3,}", "\n\n", p) for i, p in enumerate(parts)).rstrip("\n") + "\n"
+    )
 
 
 def render_markdown(report: Report, **extra: Any) -> str:

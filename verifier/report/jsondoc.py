@@ -101,7 +101,9 @@ def comparison_json(cmp: Comparison) -> dict[str, Any]:
         "base": cmp.base_file,
         "amendment": cmp.amendment_file,
         "checks": [{"id": i, "before": b, "after": a, "changed": ch} for i, b, a, ch in cmp.rows],
-        "difference": None if d is None else {
+        "difference": None
+        if d is None
+        else {
             "scenario": scenario_json(cmp.amended.contract, d.scenario)
             if all(o.event in cmp.amended.contract.events for o in d.scenario.events)
             else scenario_json(cmp.base.contract, d.scenario),

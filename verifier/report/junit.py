@@ -43,8 +43,10 @@ def _details(v: Verification, r: CheckResult) -> str:
         lines.append("")
         lines.append("Scenario" + (" (replayed in the interpreter):" if r.replayed else ":"))
         lines += [f"  {describe_event(c, o)}" for o in r.scenario.events] or ["  (no events)"]
-        lines += [f"  fact {k} = {format_value(val, c.facts[k].type if k in c.facts else None)}"
-                  for k, val in sorted(r.scenario.facts.items())]
+        lines += [
+            f"  fact {k} = {format_value(val, c.facts[k].type if k in c.facts else None)}"
+            for k, val in sorted(r.scenario.facts.items())
+        ]
     if r.reason:
         lines += ["", f"Note: {r.reason}"]
     return _x("\n".join(lines))
@@ -59,14 +61,17 @@ def testsuite(v: Verification, run: RunInfo, comparison: Comparison | None = Non
     fails = sum(r.verdict == Verdict.FAILS for r in v.results)
     errors = sum(r.verdict == Verdict.UNKNOWN and _is_internal(r) for r in v.results)
     skipped = sum(r.verdict == Verdict.UNKNOWN and not _is_internal(r) for r in v.results)
-    suite = ET.Element("testsuite", {
-        "name": _x(c.file),
-        "tests": str(len(v.results)),
-        "failures": str(fails),
-        "errors": str(errors),
-        "skipped": str(skipped),
-        "timestamp": run.started.strftime("%Y-%m-%dT%H:%M:%S"),
-    })
+    suite = ET.Element(
+        "testsuite",
+        {
+            "name": _x(c.file),
+            "tests": str(len(v.results)),
+            "failures": str(fails),
+            "errors": str(errors),
+            "skipped": str(skipped),
+            "timestamp": run.started.strftime("%Y-%m-%dT%H:%M:%S"),
+        },
+    )
     props = ET.SubElement(suite, "properties")
     values = [
         ("title", c.title),
@@ -85,10 +90,14 @@ def testsuite(v: Verification, run: RunInfo, comparison: Comparison | None = Non
     for r in v.results:
         case = ET.SubElement(suite, "testcase", {"classname": _x(c.file), "name": r.id})
         if r.verdict == Verdict.FAILS:
-            el = ET.SubElement(case, "failure", {"message": _x(r.explanation), "type": f"{r.kind} check fails"})
+            el = ET.SubElement(
+                case, "failure", {"message": _x(r.explanation), "type": f"{r.kind} check fails"}
+            )
             el.text = _details(v, r)
         elif r.verdict == Verdict.UNKNOWN and _is_internal(r):
-            el = ET.SubElement(case, "error", {"message": _x(r.reason or r.explanation), "type": "internal-error"})
+            el = ET.SubElement(
+                case, "error", {"message": _x(r.reason or r.explanation), "type": "internal-error"}
+            )
             el.text = _details(v, r)
         elif r.verdict == Verdict.UNKNOWN:
             ET.SubElement(case, "skipped", {"message": _x(r.reason or r.explanation)})
@@ -98,7 +107,9 @@ def testsuite(v: Verification, run: RunInfo, comparison: Comparison | None = Non
     return suite
 
 
-def junit_xml(verifications: Sequence[Verification], run: RunInfo, comparison: Comparison | None = None) -> ET.Element:
+def junit_xml(
+    verifications: Sequence[Verification], run: RunInfo, comparison: Comparison | None = None
+) -> ET.Element:
     root = ET.Element("testsuites", {"name": "whereas"})
     suites = [testsuite(v, run, comparison) for v in verifications]
     for key in ("tests", "failures", "errors", "skipped"):
@@ -107,7 +118,9 @@ def junit_xml(verifications: Sequence[Verification], run: RunInfo, comparison: C
     return root
 
 
-def junit_text(verifications: Sequence[Verification], run: RunInfo, comparison: Comparison | None = None) -> str:
+def junit_text(
+    verifications: Sequence[Verification], run: RunInfo, comparison: Comparison | None = None
+) -> str:
     root = junit_xml(verifications, run, comparison)
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"

@@ -60,7 +60,9 @@ class _Artifacts:
             self.files.append(path)
         return self.files.index(path)
 
-    def location(self, path: str, line: int, message: str | None = None, ident: int | None = None) -> dict[str, Any]:
+    def location(
+        self, path: str, line: int, message: str | None = None, ident: int | None = None
+    ) -> dict[str, Any]:
         loc: dict[str, Any] = {}
         if ident is not None:
             loc["id"] = ident
@@ -118,8 +120,9 @@ def relevant_clause(c: m.Contract, tl: Timeline | None, i: int, event: str) -> s
     return None
 
 
-def code_flow(c: m.Contract, sc: Scenario, tl: Timeline | None, story: str, fallback: tuple[str, int],
-              arts: _Artifacts) -> dict[str, Any]:
+def code_flow(
+    c: m.Contract, sc: Scenario, tl: Timeline | None, story: str, fallback: tuple[str, int], arts: _Artifacts
+) -> dict[str, Any]:
     locations = []
     events = list(tl.scenario.events) if tl is not None else list(sc.events)
     # the timeline keeps the scenario's order; list its events by date, as they happen
@@ -138,7 +141,9 @@ def code_flow(c: m.Contract, sc: Scenario, tl: Timeline | None, story: str, fall
     return {"message": {"text": story}, "threadFlows": [{"locations": locations}]}
 
 
-def _clause_locations(c: m.Contract, clauses: Sequence[str], arts: _Artifacts, start: int = 1) -> list[dict[str, Any]]:
+def _clause_locations(
+    c: m.Contract, clauses: Sequence[str], arts: _Artifacts, start: int = 1
+) -> list[dict[str, Any]]:
     out = []
     for k, cid in enumerate(x for x in clauses if x in c.clauses):
         span = c.clauses[cid].head_span
@@ -198,7 +203,9 @@ def _finding_result(v: Verification, f: Finding, rule: int, arts: _Artifacts) ->
     return res
 
 
-def sarif_log(verifications: Sequence[Verification], run: RunInfo, comparison: Comparison | None = None) -> dict[str, Any]:
+def sarif_log(
+    verifications: Sequence[Verification], run: RunInfo, comparison: Comparison | None = None
+) -> dict[str, Any]:
     arts = _Artifacts()
     rules: list[dict[str, Any]] = []
     index: dict[str, int] = {}
@@ -212,24 +219,28 @@ def sarif_log(verifications: Sequence[Verification], run: RunInfo, comparison: C
             if rid in index:
                 continue
             index[rid] = len(rules)
-            rules.append({
-                "id": rid,
-                "name": ch.id,
-                "shortDescription": {"text": ch.title},
-                "fullDescription": {"text": f"{ch.title} (a `{ch.mode}` check, {ch.id})"},
-                "defaultConfiguration": {"level": "error"},
-                "properties": {"tags": ["whereas-check", ch.mode]},
-            })
+            rules.append(
+                {
+                    "id": rid,
+                    "name": ch.id,
+                    "shortDescription": {"text": ch.title},
+                    "fullDescription": {"text": f"{ch.title} (a `{ch.mode}` check, {ch.id})"},
+                    "defaultConfiguration": {"level": "error"},
+                    "properties": {"tags": ["whereas-check", ch.mode]},
+                }
+            )
     for code, (severity, what) in FINDING_CODES.items():
         rid = f"whereas/finding/{code}"
         index[rid] = len(rules)
-        rules.append({
-            "id": rid,
-            "name": code,
-            "shortDescription": {"text": what[:1].upper() + what[1:]},
-            "defaultConfiguration": {"level": severity},
-            "properties": {"tags": ["whereas-analysis"]},
-        })
+        rules.append(
+            {
+                "id": rid,
+                "name": code,
+                "shortDescription": {"text": what[:1].upper() + what[1:]},
+                "defaultConfiguration": {"level": severity},
+                "properties": {"tags": ["whereas-analysis"]},
+            }
+        )
     results: list[dict[str, Any]] = []
     contracts: list[dict[str, Any]] = []
     for v in verifications:
@@ -239,15 +250,22 @@ def sarif_log(verifications: Sequence[Verification], run: RunInfo, comparison: C
                 results.append(_check_result(v, r, index[f"whereas/check/{r.id}"], arts))
         for f in v.findings:
             results.append(_finding_result(v, f, index[f"whereas/finding/{f.code}"], arts))
-        contracts.append({
-            "file": c.file,
-            "title": c.title,
-            "effective": m.date_of(c.effective).isoformat(),
-            "horizon": m.date_of(c.horizon).isoformat(),
-            "bounds": {"occurrences": v.bound, "rechecked_at": v.bound + 1},
-            "summary": v.summary(),
-        })
-    proved = [{"file": v.contract.file, "check": r.id} for v in verifications for r in v.results if r.verdict == Verdict.HOLDS]
+        contracts.append(
+            {
+                "file": c.file,
+                "title": c.title,
+                "effective": m.date_of(c.effective).isoformat(),
+                "horizon": m.date_of(c.horizon).isoformat(),
+                "bounds": {"occurrences": v.bound, "rechecked_at": v.bound + 1},
+                "summary": v.summary(),
+            }
+        )
+    proved = [
+        {"file": v.contract.file, "check": r.id}
+        for v in verifications
+        for r in v.results
+        if r.verdict == Verdict.HOLDS
+    ]
     props: dict[str, Any] = {"whereas/contracts": contracts, "whereas/proved": proved, "python": run.python}
     if comparison is not None:
         props["whereas/what-if"] = {
@@ -257,27 +275,32 @@ def sarif_log(verifications: Sequence[Verification], run: RunInfo, comparison: C
             "difference": comparison.diff_status,
         }
     internal = any(f.code == FindingCode.INTERNAL_ERROR for v in verifications for f in v.findings) or any(
-        (r.reason or "").startswith("internal error") for v in verifications for r in v.results)
+        (r.reason or "").startswith("internal error") for v in verifications for r in v.results
+    )
     return {
         "$schema": SCHEMA,
         "version": "2.1.0",
-        "runs": [{
-            "tool": {
-                "driver": {
-                    "name": "whereas",
-                    "version": run.tool,
-                    "semanticVersion": run.tool,
-                    "rules": rules,
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "whereas",
+                        "version": run.tool,
+                        "semanticVersion": run.tool,
+                        "rules": rules,
+                    },
+                    "extensions": [{"name": "z3", "version": run.z3}],
                 },
-                "extensions": [{"name": "z3", "version": run.z3}],
-            },
-            "invocations": [{"executionSuccessful": not internal, "startTimeUtc": run.iso}],
-            "artifacts": arts.json(),
-            "results": results,
-            "properties": props,
-        }],
+                "invocations": [{"executionSuccessful": not internal, "startTimeUtc": run.iso}],
+                "artifacts": arts.json(),
+                "results": results,
+                "properties": props,
+            }
+        ],
     }
 
 
-def sarif_text(verifications: Sequence[Verification], run: RunInfo, comparison: Comparison | None = None) -> str:
+def sarif_text(
+    verifications: Sequence[Verification], run: RunInfo, comparison: Comparison | None = None
+) -> str:
     return json.dumps(sarif_log(verifications, run, comparison), indent=2, ensure_ascii=False) + "\n"

@@ -85,8 +85,9 @@ class Entry:
     body: tuple[str, ...]
 
 
-def layout(entries: Sequence[Entry], lanes: Sequence[str], holds: Callable[[str, int], bool],
-           width: int = 920) -> Drawing | None:
+def layout(
+    entries: Sequence[Entry], lanes: Sequence[str], holds: Callable[[str, int], bool], width: int = 920
+) -> Drawing | None:
     if not entries:
         return None
     lane_x0 = DATE_W + 10
@@ -115,7 +116,9 @@ def layout(entries: Sequence[Entry], lanes: Sequence[str], holds: Callable[[str,
         for b in e.body:
             style = "bad" if ("violates" in b or b.startswith("conflict")) else "body"
             lines += [TextLine(x, style) for x in textwrap.wrap(b, chars - 2)]
-        items.append(Item(e.kind, y + 8, tuple(lines), f"{e.date} {e.head}" + "".join(f"; {b}" for b in e.body)))
+        items.append(
+            Item(e.kind, y + 8, tuple(lines), f"{e.date} {e.head}" + "".join(f"; {b}" for b in e.body))
+        )
         y += LINE_H * len(lines) + 10
     groups[-1] = (groups[-1][0], groups[-1][1], y)
     bottom = y + 6
@@ -131,8 +134,18 @@ def layout(entries: Sequence[Entry], lanes: Sequence[str], holds: Callable[[str,
         segs[-1] = attrs.evolve(segs[-1], y2=bottom)
         lane_objs.append(Lane(name, lane_x0 + i * (LANE_W + LANE_GAP), tuple(_merge(segs))))
     description = "; ".join(f"{e.date} {e.head}" for e in entries)
-    return Drawing(width, int(bottom + 8), header, axis_x, text_x, tuple(lane_objs), tuple(items), tuple(dates),
-                   tuple(gaps), description)
+    return Drawing(
+        width,
+        int(bottom + 8),
+        header,
+        axis_x,
+        text_x,
+        tuple(lane_objs),
+        tuple(items),
+        tuple(dates),
+        tuple(gaps),
+        description,
+    )
 
 
 def _merge(segs: list[Segment]) -> list[Segment]:

@@ -27,8 +27,14 @@ def to_text(v: Verification, timings: bool = False) -> str:
         if timings:
             head += f"  ({r.seconds:.3f}s)"
         lines.append(head)
-        lines += textwrap.wrap(f"{r.kind}: {r.explanation}", width=100, initial_indent="  ", subsequent_indent="    ",
-                               break_on_hyphens=False, break_long_words=False)
+        lines += textwrap.wrap(
+            f"{r.kind}: {r.explanation}",
+            width=100,
+            initial_indent="  ",
+            subsequent_indent="    ",
+            break_on_hyphens=False,
+            break_long_words=False,
+        )
         if r.clauses:
             lines.append("  clauses:")
             for cid in r.clauses:
@@ -76,11 +82,18 @@ def comparison_text(cmp: Comparison, full: bool = True) -> str:
     lines.append("")
     d = cmp.difference
     if d is None:
-        label = {DiffStatus.NONE: "No difference", DiffStatus.UNKNOWN: "Unknown",
-                 DiffStatus.INTERNAL_ERROR: "INTERNAL ERROR"}[cmp.diff_status]
+        label = {
+            DiffStatus.NONE: "No difference",
+            DiffStatus.UNKNOWN: "Unknown",
+            DiffStatus.INTERNAL_ERROR: "INTERNAL ERROR",
+        }[cmp.diff_status]
         lines.append(f"Semantic diff: {label}: {cmp.diff_note}")
     else:
-        c = cmp.amended.contract if all(o.event in cmp.amended.contract.events for o in d.scenario.events) else cmp.base.contract
+        c = (
+            cmp.amended.contract
+            if all(o.event in cmp.amended.contract.events for o in d.scenario.events)
+            else cmp.base.contract
+        )
         lines.append(f"Semantic diff: the versions differ in {'; '.join(d.what)}. A scenario:")
         for o in d.scenario.events:
             lines.append(f"    {describe_event(c, o)}")

@@ -312,7 +312,7 @@ class Anchors:
             if anchor is None:
                 continue
             if mt.start() > pos:
-                out.append(Piece(text[pos:mt.start()]))
+                out.append(Piece(text[pos : mt.start()]))
             out.append(Piece(mt.group(), "#" + anchor))
             pos = mt.end()
         if pos < len(text) or not out:
@@ -358,7 +358,12 @@ def source_files(c: m.Contract) -> list[str]:
 def clause_view(c: m.Contract, cid: str, anchors: Anchors, sources: SourceTexts) -> ClauseView:
     cl = c.clauses[cid]
     return ClauseView(
-        cid, cl.title, "#" + anchors.clauses[cid], cl.text, tuple(clause_reading(cl)), cl.span.file,
+        cid,
+        cl.title,
+        "#" + anchors.clauses[cid],
+        cl.text,
+        tuple(clause_reading(cl)),
+        cl.span.file,
         sources.span(cl.span.file, cl.span.line, cl.span.end_line),
     )
 
@@ -390,10 +395,18 @@ def timeline_rows(tl: Timeline, anchors: Anchors) -> list[Row]:
                 out.append(f"conflict: {', '.join(decider.split(','))} disagree within {root}")
                 kind = "forbidden"
             elif value == "permitted":
-                out.append(f"permitted by {decider}" + (f", an exception within {root}" if decider != root else ""))
+                out.append(
+                    f"permitted by {decider}" + (f", an exception within {root}" if decider != root else "")
+                )
             else:
-                v = next((v for v in tl.violations if v.occurrence == i and v.kind == "prohibition" and v.root == root),
-                         None)
+                v = next(
+                    (
+                        v
+                        for v in tl.violations
+                        if v.occurrence == i and v.kind == "prohibition" and v.root == root
+                    ),
+                    None,
+                )
                 out.append(f"{v.message}: {v.party} violates {v.clause}" if v else f"forbidden by {decider}")
                 kind = "forbidden"
         for clause, ti, j in tl.fulfilled:
@@ -408,8 +421,15 @@ def timeline_rows(tl: Timeline, anchors: Anchors) -> list[Row]:
             if start == o.day and k not in told and _sets_off(c, cid, o.event):
                 out.append(f"sets off {cid}; still open at the horizon (due by {format_date(last)})")
                 told.add(k)
-        row = Row(o.day, format_date(o.day), kind, o.event, o.actor, _args(c, o.event, o.args),
-                  tuple(anchors.link(x) for x in out))
+        row = Row(
+            o.day,
+            format_date(o.day),
+            kind,
+            o.event,
+            o.actor,
+            _args(c, o.event, o.args),
+            tuple(anchors.link(x) for x in out),
+        )
         keyed.append(((o.day, 0, i), row))
     for k, v in enumerate(tl.violations):
         if v.kind != "obligation":
@@ -418,25 +438,62 @@ def timeline_rows(tl: Timeline, anchors: Anchors) -> list[Row]:
         if v.trigger_violation is not None:
             tv = tl.violations[v.trigger_violation]
             why += f" (owed because of the violation of {tv.clause} on {format_date(tv.day)})"
-        row = Row(v.day, format_date(v.day), "violation", "breach", v.party, "",
-                  (anchors.link(why), anchors.link(f"{v.party} violates {v.clause}")))
+        row = Row(
+            v.day,
+            format_date(v.day),
+            "violation",
+            "breach",
+            v.party,
+            "",
+            (anchors.link(why), anchors.link(f"{v.party} violates {v.clause}")),
+        )
         keyed.append(((v.day, 1, k), row))
     for k, (cid, start, last) in enumerate(tl.open_at_horizon):
         if k in told:
             continue
-        owed = next((n for n in c.clauses[cid].norms if n.modality == "must"), None) if cid in c.clauses else None
+        owed = (
+            next((n for n in c.clauses[cid].norms if n.modality == "must"), None)
+            if cid in c.clauses
+            else None
+        )
         what = f"{owed.event} by {owed.actor}" if owed is not None else "an obligation"
-        row = Row(start, format_date(start), "open", "obligation open", owed.actor if owed is not None else "", "",
-                  (anchors.link(f"{what} is owed under {cid} until {format_date(last)}, after the horizon: "
-                                "no breach within the bounds"),))
+        row = Row(
+            start,
+            format_date(start),
+            "open",
+            "obligation open",
+            owed.actor if owed is not None else "",
+            "",
+            (
+                anchors.link(
+                    f"{what} is owed under {cid} until {format_date(last)}, after the horizon: "
+                    "no breach within the bounds"
+                ),
+            ),
+        )
         keyed.append(((start, 1, len(tl.violations)), row))
     for k, e in enumerate(tl.changes()):
         if e.state is None:
             what, kind = "the contract ends", "end"
         else:
-            what, kind = f"{e.state} {'starts' if e.start else 'ends'}", "state-start" if e.start else "state-end"
-        keyed.append(((e.day, 2, k), Row(e.day, format_date(e.day), kind, what, "", "",
-                                         (anchors.link(f"from this day, because of {e.cause}"),))))
+            what, kind = (
+                f"{e.state} {'starts' if e.start else 'ends'}",
+                "state-start" if e.start else "state-end",
+            )
+        keyed.append(
+            (
+                (e.day, 2, k),
+                Row(
+                    e.day,
+                    format_date(e.day),
+                    kind,
+                    what,
+                    "",
+                    "",
+                    (anchors.link(f"from this day, because of {e.cause}"),),
+                ),
+            )
+        )
     return [row for _, row in sorted(keyed, key=lambda x: x[0])]
 
 
@@ -447,8 +504,10 @@ def _sets_off(c: m.Contract, cid: str, event: str) -> bool:
 
 def scenario_rows(c: m.Contract, sc: Scenario) -> list[Row]:
     """A scenario that was not replayed: its events, and nothing made of them."""
-    return [Row(o.day, format_date(o.day), "event", o.event, o.actor, _args(c, o.event, o.args), ())
-            for o in sorted(sc.events, key=lambda o: (o.day, o.seq))]
+    return [
+        Row(o.day, format_date(o.day), "event", o.event, o.actor, _args(c, o.event, o.args), ())
+        for o in sorted(sc.events, key=lambda o: (o.day, o.seq))
+    ]
 
 
 def drawing(rows: Sequence[Row], tl: Timeline | None, width: int = 920) -> svg.Drawing | None:
@@ -463,20 +522,35 @@ def drawing(rows: Sequence[Row], tl: Timeline | None, width: int = 920) -> svg.D
         assert tl is not None
         return tl.in_force(day) if name == "in force" else tl.holds(name, day)
 
-    entries = [svg.Entry(r.day, r.date, r.kind, " ".join(x for x in (r.event, f"by {r.by}" if r.by else "",
-                                                                     f"({r.args})" if r.args else "") if x),
-                         r.outcome_text) for r in rows]
+    entries = [
+        svg.Entry(
+            r.day,
+            r.date,
+            r.kind,
+            " ".join(
+                x for x in (r.event, f"by {r.by}" if r.by else "", f"({r.args})" if r.args else "") if x
+            ),
+            r.outcome_text,
+        )
+        for r in rows
+    ]
     return svg.layout(entries, lanes, holds, width)
 
 
-def scenario_view(c: m.Contract, sc: Scenario | None, tl: Timeline | None, label: str, replayed: bool,
-                  anchors: Anchors) -> ScenarioView | None:
+def scenario_view(
+    c: m.Contract, sc: Scenario | None, tl: Timeline | None, label: str, replayed: bool, anchors: Anchors
+) -> ScenarioView | None:
     if sc is None:
         return None
     rows = timeline_rows(tl, anchors) if tl is not None else scenario_rows(c, sc)
-    facts = tuple((k, format_value(v, c.facts[k].type if k in c.facts else None)) for k, v in sorted(sc.facts.items()))
-    note = "replayed in the reference interpreter" if replayed and tl is not None else \
-        "not replayed: shown as the solver gave it"
+    facts = tuple(
+        (k, format_value(v, c.facts[k].type if k in c.facts else None)) for k, v in sorted(sc.facts.items())
+    )
+    note = (
+        "replayed in the reference interpreter"
+        if replayed and tl is not None
+        else "not replayed: shown as the solver gave it"
+    )
     return ScenarioView(label, note, tuple(rows), facts, drawing(rows, tl))
 
 
@@ -494,8 +568,17 @@ def check_view(c: m.Contract, r: CheckResult, anchors: Anchors, sources: SourceT
     written = sources.span(file, check.span.line, check.span.end_line) if check is not None else ()
     file_id = anchors.files.get(file)
     return CheckView(
-        r.id, anchors.checks.get(r.id, f"check-{slug(r.id)}"), r.title, r.kind, r.verdict, anchors.link(r.explanation),
-        r.reason, file, r.line, f"#{file_id}-L{r.line}" if file_id else None, written,
+        r.id,
+        anchors.checks.get(r.id, f"check-{slug(r.id)}"),
+        r.title,
+        r.kind,
+        r.verdict,
+        anchors.link(r.explanation),
+        r.reason,
+        file,
+        r.line,
+        f"#{file_id}-L{r.line}" if file_id else None,
+        written,
         tuple(clause_view(c, x, anchors, sources) for x in r.clauses if x in c.clauses),
         scenario_view(c, r.scenario, r.timeline, _label(r), r.replayed, anchors),
     )
@@ -503,14 +586,18 @@ def check_view(c: m.Contract, r: CheckResult, anchors: Anchors, sources: SourceT
 
 def finding_view(c: m.Contract, f: Finding, anchors: Anchors, sources: SourceTexts) -> FindingView:
     return FindingView(
-        f.code, f.severity, FINDING_CODES[f.code][1], anchors.link(f.message),
+        f.code,
+        f.severity,
+        FINDING_CODES[f.code][1],
+        anchors.link(f.message),
         tuple(clause_view(c, x, anchors, sources) for x in f.clauses if x in c.clauses),
         scenario_view(c, f.scenario, f.timeline, "Scenario", f.timeline is not None, anchors),
     )
 
 
-def appendix(c: m.Contract, anchors: Anchors, sources: SourceTexts,
-             more: Sequence[tuple[m.Clause, str]] = ()) -> tuple[SourceFile, ...]:
+def appendix(
+    c: m.Contract, anchors: Anchors, sources: SourceTexts, more: Sequence[tuple[m.Clause, str]] = ()
+) -> tuple[SourceFile, ...]:
     """Every file of the contract's text, cut into clauses that verdicts link
     to; ``more``: other clauses in those files (a base version an amendment
     replaced) and their anchors."""
@@ -540,13 +627,24 @@ def appendix(c: m.Contract, anchors: Anchors, sources: SourceTexts,
     return tuple(out)
 
 
-def contract_view(v: Verification, prefix: str = "", sources: SourceTexts | None = None,
-                  more: Sequence[tuple[m.Clause, str]] = ()) -> ContractView:
+def contract_view(
+    v: Verification,
+    prefix: str = "",
+    sources: SourceTexts | None = None,
+    more: Sequence[tuple[m.Clause, str]] = (),
+) -> ContractView:
     c = v.contract
     sources = sources or SourceTexts()
     anchors = Anchors(c, prefix)
     return ContractView(
-        c.title, c.file, v.sha256, format_date(c.effective), format_date(c.horizon), v.bound, v.bound + 1, v.summary(),
+        c.title,
+        c.file,
+        v.sha256,
+        format_date(c.effective),
+        format_date(c.horizon),
+        v.bound,
+        v.bound + 1,
+        v.summary(),
         tuple(check_view(c, r, anchors, sources) for r in v.results),
         tuple(finding_view(c, f, anchors, sources) for f in v.findings),
         appendix(c, anchors, sources, more),
@@ -556,7 +654,9 @@ def contract_view(v: Verification, prefix: str = "", sources: SourceTexts | None
 def report_view(verifications: Sequence[Verification], run: RunInfo) -> Report:
     many = len(verifications) > 1
     sources = SourceTexts()
-    views = tuple(contract_view(v, f"c{i + 1}-" if many else "", sources) for i, v in enumerate(verifications))
+    views = tuple(
+        contract_view(v, f"c{i + 1}-" if many else "", sources) for i, v in enumerate(verifications)
+    )
     title = views[0].title if len(views) == 1 else f"{len(views)} contracts"
     return Report(title, run, views)
 
@@ -568,8 +668,12 @@ def _tidy(items: Sequence[str]) -> tuple[str, ...]:
     return tuple(" ".join(x.split()) for x in items)
 
 
-_STATUS = {DiffStatus.DIFFERENCE: "The versions differ", DiffStatus.NONE: "No difference",
-           DiffStatus.UNKNOWN: "Unknown", DiffStatus.INTERNAL_ERROR: "INTERNAL ERROR"}
+_STATUS = {
+    DiffStatus.DIFFERENCE: "The versions differ",
+    DiffStatus.NONE: "No difference",
+    DiffStatus.UNKNOWN: "Unknown",
+    DiffStatus.INTERNAL_ERROR: "INTERNAL ERROR",
+}
 
 
 def comparison_report(cmp: Comparison, run: RunInfo) -> Report:
@@ -600,10 +704,18 @@ def comparison_report(cmp: Comparison, run: RunInfo) -> Report:
     facts: tuple[tuple[str, str], ...] = ()
     if d is not None:
         readings = tuple(
-            ReadingRow(label, _tidy(getattr(d.before, name)), _tidy(getattr(d.after, name)),
-                       getattr(d.before, name) != getattr(d.after, name))
-            for label, name in (("Breach by", "breach"), ("Violations", "violations"),
-                                ("Ineffective acts", "ineffective"), ("State changes", "changes"))
+            ReadingRow(
+                label,
+                _tidy(getattr(d.before, name)),
+                _tidy(getattr(d.after, name)),
+                getattr(d.before, name) != getattr(d.after, name),
+            )
+            for label, name in (
+                ("Breach by", "breach"),
+                ("Violations", "violations"),
+                ("Ineffective acts", "ineffective"),
+                ("State changes", "changes"),
+            )
         )
         if "when states hold" in d.what:  # the versions differ only in when a state holds
             readings += (ReadingRow("States holding", _tidy(d.before.held), _tidy(d.after.held), True),)
@@ -617,10 +729,23 @@ def comparison_report(cmp: Comparison, run: RunInfo) -> Report:
             built.append(Side(title, tuple(rs), drawing(rs, tl, width=600)))
         sides = tuple(built)
         known = {**cmp.base.contract.facts, **amended.facts}
-        facts = tuple((k, format_value(v, known[k].type if k in known else None)) for k, v in sorted(d.scenario.facts.items()))
+        facts = tuple(
+            (k, format_value(v, known[k].type if k in known else None))
+            for k, v in sorted(d.scenario.facts.items())
+        )
     view = ComparisonView(
-        cmp.base_file, cmp.base.sha256, cmp.amendment_file, cmp.amended.sha256, rows,
-        sum(1 for r in rows if r.changed), cmp.diff_status, _STATUS[cmp.diff_status],
-        cmp.diff_note, d.what if d is not None else (), readings, sides, facts,
+        cmp.base_file,
+        cmp.base.sha256,
+        cmp.amendment_file,
+        cmp.amended.sha256,
+        rows,
+        sum(1 for r in rows if r.changed),
+        cmp.diff_status,
+        _STATUS[cmp.diff_status],
+        cmp.diff_note,
+        d.what if d is not None else (),
+        readings,
+        sides,
+        facts,
     )
     return Report(cv.title, run, (cv,), view)

@@ -86,7 +86,9 @@ class Timeline:
     conflicts: list[Conflict] = attrs.field(factory=list)
     effects: list[Effect] = attrs.field(factory=list)
     fulfilled: list[tuple[str, int, int]] = attrs.field(factory=list)  # (clause, trigger idx, fulfilling idx)
-    runner: _Run | None = attrs.field(default=None, repr=False, eq=False)  # evaluates conditions on this timeline
+    runner: _Run | None = attrs.field(
+        default=None, repr=False, eq=False
+    )  # evaluates conditions on this timeline
     # obligations set off whose window closes after the horizon: (clause, start day, last day)
     open_at_horizon: list[tuple[str, int, int]] = attrs.field(factory=list)
 
@@ -197,10 +199,21 @@ class _Index:
             elif any(n.modality in ("must_not", "may") for n in cl.norms):
                 for ev in dict.fromkeys(n.event for n in cl.norms if n.modality in ("must_not", "may")):
                     roots_on.setdefault(ev, []).append(cl)
-        ix = _Index(frozenset(powers), powers, owed_on, dated, effects_of, on_violation,
-                    {cid: i for i, cid in enumerate(c.clauses)}, roots_on, {k: tuple(v) for k, v in kids.items()},
-                    due_on)
-        if len(_INDEXES) > 256:  # the oldest goes (the whole contract's is used again and again: keep it fresh)
+        ix = _Index(
+            frozenset(powers),
+            powers,
+            owed_on,
+            dated,
+            effects_of,
+            on_violation,
+            {cid: i for i, cid in enumerate(c.clauses)},
+            roots_on,
+            {k: tuple(v) for k, v in kids.items()},
+            due_on,
+        )
+        if (
+            len(_INDEXES) > 256
+        ):  # the oldest goes (the whole contract's is used again and again: keep it fresh)
             _INDEXES.pop(next(iter(_INDEXES)))
         _INDEXES[id(c)] = (c, ix)
         return ix
@@ -353,7 +366,9 @@ class _Run:
             # 3. obligations with a fixed deadline: owed if the clause applies on its last day
             for cl, n in self.ix.due_on.get(day, ()):
                 if self.applies(cl, day):
-                    self.pending.setdefault(day, []).append(_Pending(day, cl, n, c.effective, None, None, None))
+                    self.pending.setdefault(day, []).append(
+                        _Pending(day, cl, n, c.effective, None, None, None)
+                    )
             # 4. windows closing today; violations and what they set off (repeat:
             #    a violation can set off an obligation due the same day)
             reacted = first_new
@@ -391,8 +406,15 @@ class _Run:
             if value == "forbidden":
                 assert norm is not None
                 self.tl.violations.append(
-                    Violation(decider, root.id, m.party_of(norm.actor), o.day, "prohibition", i,
-                              message=self._why_forbidden(root, decider, o))
+                    Violation(
+                        decider,
+                        root.id,
+                        m.party_of(norm.actor),
+                        o.day,
+                        "prohibition",
+                        i,
+                        message=self._why_forbidden(root, decider, o),
+                    )
                 )
         return EventResult(o, eff, power, tuple(decisions))
 
@@ -411,8 +433,16 @@ class _Run:
             if self.trigger_matches(t, o) and self.applies(cl, o.day):
                 self._instance(cl, n, o.day, o, i, None, agenda)
 
-    def _instance(self, cl: m.Clause, n: m.Norm, start: int, trig: Occurrence | None, ti: int | None,
-                  tv: int | None, agenda: list[int]) -> None:
+    def _instance(
+        self,
+        cl: m.Clause,
+        n: m.Norm,
+        start: int,
+        trig: Occurrence | None,
+        ti: int | None,
+        tv: int | None,
+        agenda: list[int],
+    ) -> None:
         if n.within is not None:
             deadline = start + n.within
         else:
@@ -437,8 +467,16 @@ class _Run:
                     return
         what = f"{n.event} by {n.actor}"
         self.tl.violations.append(
-            Violation(p.clause.id, p.clause.id, m.party_of(n.actor), p.deadline, "obligation", p.ti, p.tv,
-                      message=f"{what} was due by {m.date_of(p.deadline)} and did not happen")
+            Violation(
+                p.clause.id,
+                p.clause.id,
+                m.party_of(n.actor),
+                p.deadline,
+                "obligation",
+                p.ti,
+                p.tv,
+                message=f"{what} was due by {m.date_of(p.deadline)} and did not happen",
+            )
         )
 
     def _reactions_to_violation(self, idx: int, agenda: list[int]) -> None:
@@ -451,7 +489,11 @@ class _Run:
                 if q.trigger.violation_of in (v.clause, v.root):
                     self._effect(q, v.day + 1, f"violation of {v.clause} ({cl.id})", cl.id)
             for n in cl.norms:
-                if n.modality == "must" and n.trigger is not None and n.trigger.violation_of in (v.clause, v.root):
+                if (
+                    n.modality == "must"
+                    and n.trigger is not None
+                    and n.trigger.violation_of in (v.clause, v.root)
+                ):
                     self._instance(cl, n, v.day, None, None, idx, agenda)
 
     def _consequences_of_event(self, o: Occurrence, day: int) -> None:
@@ -534,8 +576,16 @@ def evaluate(tl: Timeline, e: m.Expr, day: int | None = None) -> bool:
     return bool(tl.runner.ev(e, day if day is not None else c.effective, None, None))
 
 
-def _happens(tl: Timeline, event: str, cond: m.Expr | None, actor: str | None, effective: bool,
-             lo: int | None, hi: int | None, r: EventResult) -> bool:
+def _happens(
+    tl: Timeline,
+    event: str,
+    cond: m.Expr | None,
+    actor: str | None,
+    effective: bool,
+    lo: int | None,
+    hi: int | None,
+    r: EventResult,
+) -> bool:
     o = r.occ
     if o.event != event or (effective and not r.effective):
         return False

@@ -111,12 +111,17 @@ def _lemmas(ea: Encoding, eb: Encoding, ia: Index, ib: Index, reach: Reach) -> l
 
 def everything(a: m.Contract, b: m.Contract) -> Reach:
     """The whole of both versions: the unsliced miter."""
-    return Reach(frozenset(a.clauses) | frozenset(b.clauses), frozenset(a.states) | frozenset(b.states),
-                 frozenset(a.events) | frozenset(b.events), a.terminable or b.terminable)
+    return Reach(
+        frozenset(a.clauses) | frozenset(b.clauses),
+        frozenset(a.states) | frozenset(b.states),
+        frozenset(a.events) | frozenset(b.events),
+        a.terminable or b.terminable,
+    )
 
 
-def find_difference(a: m.Contract, b: m.Contract, k: int, rlimit: int = DEFAULT_RLIMIT,
-                    sliced: bool = True) -> DiffOutcome:
+def find_difference(
+    a: m.Contract, b: m.Contract, k: int, rlimit: int = DEFAULT_RLIMIT, sliced: bool = True
+) -> DiffOutcome:
     u = Universe.of(a, b)
     seeds = amended(a, b) if sliced else None
     ia: Index | None = None
@@ -169,19 +174,31 @@ def _minimise(solver: Any, q: Any, slots: list[Slot], events: dict[str, m.Event]
         (z3.Sum([z3.If(s.occ, 1, 0) for s in slots]), True),
         (z3.Sum([z3.If(s.occ, s.day - lo, 0) for s in slots]), True),
     ]
-    amounts = [z3.If(s.occ, s.args[p], 0) for s in slots for p, t in events[s.event].params
-               if t.name in ("money", "duration")]
+    amounts = [
+        z3.If(s.occ, s.args[p], 0)
+        for s in slots
+        for p, t in events[s.event].params
+        if t.name in ("money", "duration")
+    ]
     if amounts:
         measures.append((z3.Sum(amounts), False))
-    flags = [z3.If(z3.And(s.occ, s.args[p]), 1, 0) for s in slots for p, t in events[s.event].params
-             if t.name == "bool"]
+    flags = [
+        z3.If(z3.And(s.occ, s.args[p]), 1, 0)
+        for s in slots
+        for p, t in events[s.event].params
+        if t.name == "bool"
+    ]
     if flags:
         measures.append((z3.Sum(flags), False))
     # and names (kind members, parties) early in their lists where either way
     # works: arguments the difference does not depend on then read the same from
     # one run to the next, as they did with the former optimiser
-    names = [z3.If(s.occ, s.args[p], 0) for s in slots for p, t in events[s.event].params
-             if t.name in ("kind", "party")]
+    names = [
+        z3.If(s.occ, s.args[p], 0)
+        for s in slots
+        for p, t in events[s.event].params
+        if t.name in ("kind", "party")
+    ]
     if names:
         measures.append((z3.Sum(names), True))
     kept: list[Any] = []
@@ -213,7 +230,8 @@ def _minimise(solver: Any, q: Any, slots: list[Slot], events: dict[str, m.Event]
             # amounts, not every slot's (a choice among witnesses, so still one)
             n += 1
             lit = z3.Bool(f"diff.slots#{n}")
-            solver.add(z3.Implies(lit, z3.And([s.occ == best.eval(s.occ, model_completion=True) for s in slots])))
+            solver.add(
+                z3.Implies(lit, z3.And([s.occ == best.eval(s.occ, model_completion=True) for s in slots]))
+            )
             kept.append(lit)
     return best
-

@@ -92,8 +92,9 @@ class ViolationInst:
 
 
 class Encoding:
-    def __init__(self, c: m.Contract, k: int, prefix: str = "", universe: Universe | None = None,
-                 ctx: Any = None) -> None:
+    def __init__(
+        self, c: m.Contract, k: int, prefix: str = "", universe: Universe | None = None, ctx: Any = None
+    ) -> None:
         """``prefix`` names this encoding's derived terms apart from another's,
         so two contracts can share one scenario (slots and facts keep their
         names) in one solver: the semantic diff's miter. ``ctx``: the Z3 context
@@ -150,7 +151,6 @@ class Encoding:
     def all_slots(self) -> list[Slot]:
         return [s for ss in self.slots.values() for s in ss]
 
-
     def define(self, cid: str | None, name: str, definition: Callable[[], Any]) -> Any:
         """A named boolean, defined once every effect and violation is known
         (definitions read states, and states read every effect)."""
@@ -200,7 +200,11 @@ class Encoding:
                 actor = self.t.intvar(f"actor.{tag}")
                 args = {p: self._var(f"{p}.{tag}", t) for p, t in e.params}
                 mk = self.t
-                self.base += [mk.ge(day, c.effective), mk.le(day, c.horizon), mk.or_([mk.eq(actor, a) for a in allowed] or [self.F])]
+                self.base += [
+                    mk.ge(day, c.effective),
+                    mk.le(day, c.horizon),
+                    mk.or_([mk.eq(actor, a) for a in allowed] or [self.F]),
+                ]
                 for p, t in e.params:
                     self.base += self._sort_domain(t, args[p])
                 if ss:
@@ -239,7 +243,9 @@ class Encoding:
         raise AssertionError(f"no index for {name} as {t}")
 
     def acts_for(self, actor: Any, holder: str) -> Any:
-        return self.t.or_([self.t.eq(actor, i) for i, a in enumerate(self.actors) if m.acts_for(a, holder)] or [self.F])
+        return self.t.or_(
+            [self.t.eq(actor, i) for i, a in enumerate(self.actors) if m.acts_for(a, holder)] or [self.F]
+        )
 
     def party_of_actor(self, actor: Any) -> Any:
         term: Any = z3.IntVal(0, self.ctx)
@@ -247,7 +253,9 @@ class Encoding:
             term = self.t.ite(self.t.eq(actor, i), self.parties.index(m.party_of(a)), term)
         return term
 
-    def term(self, e: m.Expr, day: Any, me: Slot | None, trig: Slot | None, t_hint: m.Type | None = None) -> Any:
+    def term(
+        self, e: m.Expr, day: Any, me: Slot | None, trig: Slot | None, t_hint: m.Type | None = None
+    ) -> Any:
         """A condition or value at ``day``; ``me``/``trig`` give ArgRef's slots."""
         if isinstance(e, m.Const):
             t = e.type
@@ -311,12 +319,18 @@ class Encoding:
         if not ends:
             return t.ge(day, self.c.effective)
         if not self._final:
-            return t.and_([t.ge(day, self.c.effective)] + [t.not_(t.and_(p.active, t.le(p.day, day))) for p in ends])
+            return t.and_(
+                [t.ge(day, self.c.effective)] + [t.not_(t.and_(p.active, t.le(p.day, day))) for p in ends]
+            )
         end = z3.Int(f"{self.prefix}contract.end", self.ctx)
         never = self.c.horizon + 1
         self.base.append(t.and_([t.implies(p.active, t.le(end, p.day)) for p in ends]))
-        self.base.append(t.or_([t.and_(t.eq(end, never), *[t.not_(p.active) for p in ends])]
-                               + [t.and_(p.active, t.eq(end, p.day)) for p in ends]))
+        self.base.append(
+            t.or_(
+                [t.and_(t.eq(end, never), *[t.not_(p.active) for p in ends])]
+                + [t.and_(p.active, t.eq(end, p.day)) for p in ends]
+            )
+        )
         self._end = end
         return t.and_(t.ge(day, self.c.effective), t.lt(day, self._end))
 
@@ -364,14 +378,25 @@ class Encoding:
         for trig in g.until_events:
             assert trig.event is not None
             for s in self.slots[trig.event]:
-                conds.append(t_.not_(t_.and_(s.occ, self.eff[(s.event, s.index)], t_.lt(s.day, day), self.trigger_match(trig, s))))
+                conds.append(
+                    t_.not_(
+                        t_.and_(
+                            s.occ,
+                            self.eff[(s.event, s.index)],
+                            t_.lt(s.day, day),
+                            self.trigger_match(trig, s),
+                        )
+                    )
+                )
         return self.t.and_(conds)
 
     def applies_at(self, cl: m.Clause, s: Slot) -> Any:
         """Whether ``cl`` applies on slot ``s``'s day, as a named boolean."""
         key = (cl.id, s.event, s.index)
         if key not in self._applies:
-            self._applies[key] = self.define(cl.id, f"applies[{cl.id}@{s.event}{s.index}]", lambda: self.applies(cl, s.day))
+            self._applies[key] = self.define(
+                cl.id, f"applies[{cl.id}@{s.event}{s.index}]", lambda: self.applies(cl, s.day)
+            )
         return self._applies[key]
 
     def trigger_match(self, t: m.Trigger, s: Slot) -> Any:
@@ -388,7 +413,11 @@ class Encoding:
         # define the names first: applicability below may refer to any slot's effectiveness
         for e, ss in self.slots.items():
             for s in ss:
-                self.eff[(e, s.index)] = z3.Bool(f"{self.prefix}eff.{e}[{s.index}]", self.ctx) if e in powered else z3.BoolVal(True, self.ctx)
+                self.eff[(e, s.index)] = (
+                    z3.Bool(f"{self.prefix}eff.{e}[{s.index}]", self.ctx)
+                    if e in powered
+                    else z3.BoolVal(True, self.ctx)
+                )
         for e in powered:
             for s in self.slots[e]:
                 uses = []
@@ -409,7 +438,8 @@ class Encoding:
                 # with every power over the act struck out, it is an ordinary act again
                 any_power = self.t.or_([self.lits[n.clause] for n, _, _ in uses] or [self.F])
                 self.base.append(
-                    self.eff[(e, s.index)] == z3.If(any_power, self.t.or_([u for _, _, u in uses] or [self.F]), True)
+                    self.eff[(e, s.index)]
+                    == z3.If(any_power, self.t.or_([u for _, _, u in uses] or [self.F]), True)
                 )
 
     # ------------------------------------------------------------ effects
@@ -420,7 +450,11 @@ class Encoding:
             for evs, start in ((st.start_events, True), (st.end_events, False)):
                 for ev in evs:
                     for s in self.slots[ev]:
-                        self.effects.append(EffectPoint(st.name, start, self.t.and_(s.occ, self.eff[(ev, s.index)]), s.day + 1))
+                        self.effects.append(
+                            EffectPoint(
+                                st.name, start, self.t.and_(s.occ, self.eff[(ev, s.index)]), s.day + 1
+                            )
+                        )
         # consequences of events (violation-triggered ones are added with the violations)
         for cl in c.clauses.values():
             for q in cl.consequences:
@@ -431,7 +465,10 @@ class Encoding:
                         cl.id,
                         f"effect[{cl.id}@{s.event}{s.index}]",
                         lambda cl=cl, q=q, s=s: self.t.and_(
-                            s.occ, self.eff[(s.event, s.index)], self.trigger_match(q.trigger, s), self.applies_at(cl, s)
+                            s.occ,
+                            self.eff[(s.event, s.index)],
+                            self.trigger_match(q.trigger, s),
+                            self.applies_at(cl, s),
                         ),
                     )
                     self.consequence_fires.setdefault(cl.id, []).append(active)
@@ -440,19 +477,31 @@ class Encoding:
     # ------------------------------------------------------------ prohibitions and permissions
     def _prohibitions(self) -> None:
         c = self.c
-        roots = [cl for cl in c.clauses.values() if cl.exception_to is None and any(n.modality in ("must_not", "may") for n in cl.norms)]
+        roots = [
+            cl
+            for cl in c.clauses.values()
+            if cl.exception_to is None and any(n.modality in ("must_not", "may") for n in cl.norms)
+        ]
         for root in roots:
             events = {n.event for n in root.norms if n.modality in ("must_not", "may")}
             for ev in sorted(events):
                 for s in self.slots[ev]:
                     d, f, x, decs = self._node(root, s)
-                    if not any(n.modality == "must_not" for cl in self._tree(root) for n in cl.norms if n.event == ev):
+                    if not any(
+                        n.modality == "must_not" for cl in self._tree(root) for n in cl.norms if n.event == ev
+                    ):
                         continue  # a tree of permissions alone forbids nothing
                     party = self.party_of_actor(s.actor)
                     self.conflicts.append((root.id, s, self.t.and_(s.occ, x)))
                     for cid, t in decs:
-                        active = self.define(root.id, f"viol[{cid}@{ev}{s.index}]", lambda s=s, x=x, t=t: self.t.and_(s.occ, self.t.not_(x), t))
-                        self.violations.append(ViolationInst(cid, root.id, party, s.day, active, "prohibition", s))
+                        active = self.define(
+                            root.id,
+                            f"viol[{cid}@{ev}{s.index}]",
+                            lambda s=s, x=x, t=t: self.t.and_(s.occ, self.t.not_(x), t),
+                        )
+                        self.violations.append(
+                            ViolationInst(cid, root.id, party, s.day, active, "prohibition", s)
+                        )
                     del d, f
 
     def exceptions_to(self, cid: str) -> tuple[str, ...]:
@@ -477,7 +526,10 @@ class Encoding:
             self.define(
                 cl.id,
                 f"matches[{cl.id}.{i}@{s.event}{s.index}]",
-                lambda n=n: self.t.and_(self.acts_for(s.actor, n.actor), self.term(n.cond, s.day, s, None) if n.cond is not None else True),
+                lambda n=n: self.t.and_(
+                    self.acts_for(s.actor, n.actor),
+                    self.term(n.cond, s.day, s, None) if n.cond is not None else True,
+                ),
             )
             for i, n in enumerate(norms)
         ]
@@ -487,7 +539,9 @@ class Encoding:
         for n, mt in reversed(list(zip(norms, matches, strict=True))):
             own_forb = self.t.ite(mt, n.modality == "must_not", own_forb)
         kids = [self.c.clauses[cid] for cid in self.exceptions_to(cl.id)]
-        kids = [k for k in kids if any(n.event == s.event and n.modality in ("must_not", "may") for n in k.norms)]
+        kids = [
+            k for k in kids if any(n.event == s.event and n.modality in ("must_not", "may") for n in k.norms)
+        ]
         results = {k.id: self._node(k, s) for k in kids}
         live = {}
         for k in kids:
@@ -495,7 +549,9 @@ class Encoding:
             live[k.id] = self.t.and_(results[k.id][0], *[self.t.not_(b) for b in beaten_by])
         any_live = self.t.or_([live[k.id] for k in kids] or [self.F])
         some_forb = self.t.or_([self.t.and_(live[k.id], results[k.id][1]) for k in kids] or [self.F])
-        some_perm = self.t.or_([self.t.and_(live[k.id], self.t.not_(results[k.id][1])) for k in kids] or [self.F])
+        some_perm = self.t.or_(
+            [self.t.and_(live[k.id], self.t.not_(results[k.id][1])) for k in kids] or [self.F]
+        )
         kid_conf = self.t.or_([self.t.and_(live[k.id], results[k.id][2]) for k in kids] or [self.F])
         conflict = self.t.and_(own_def, self.t.or_(kid_conf, self.t.and_(some_forb, some_perm)))
         forbidden = self.t.and_(own_def, z3.If(any_live, some_forb, own_forb))
@@ -523,13 +579,18 @@ class Encoding:
                         cl.id,
                         f"owed[{cl.id}@{s.event}{s.index}]",
                         lambda cl=cl, n=n, s=s: self.t.and_(
-                            s.occ, self.eff[(s.event, s.index)], self.trigger_match(n.trigger, s), self.applies_at(cl, s)
+                            s.occ,
+                            self.eff[(s.event, s.index)],
+                            self.trigger_match(n.trigger, s),
+                            self.applies_at(cl, s),
                         ),
                     )
                     self._owe(cl, n, inst, s.day, s)
             elif n.trigger is None and n.before is not None:
                 due = n.before - 1
-                inst = self.define(cl.id, f"owed[{cl.id}]", lambda cl=cl, due=due: self.applies(cl, z3.IntVal(due, self.ctx)))
+                inst = self.define(
+                    cl.id, f"owed[{cl.id}]", lambda cl=cl, due=due: self.applies(cl, z3.IntVal(due, self.ctx))
+                )
                 self._owe(cl, n, inst, z3.IntVal(c.effective, self.ctx), None)
         # violation-triggered consequences and obligations: each violation in
         # turn (new ones are appended as obligations are owed, and taken in
@@ -555,7 +616,9 @@ class Encoding:
                         continue
                     done_violation_triggered.add((f"{cl.id}/q{i}", vi))
                     active = self.define(
-                        cl.id, f"effect[{cl.id}@viol{vi}]", lambda cl=cl, v=v: self.t.and_(v.active, self.applies(cl, v.day))
+                        cl.id,
+                        f"effect[{cl.id}@viol{vi}]",
+                        lambda cl=cl, v=v: self.t.and_(v.active, self.applies(cl, v.day)),
                     )
                     self.consequence_fires.setdefault(cl.id, []).append(active)
                     self.effects.append(EffectPoint(q.state, q.effect == "starts", active, v.day + 1))
@@ -566,7 +629,9 @@ class Encoding:
                         continue
                     done_violation_triggered.add(key)
                     inst = self.define(
-                        cl.id, f"owed[{cl.id}@viol{vi}]", lambda cl=cl, v=v: self.t.and_(v.active, self.applies(cl, v.day))
+                        cl.id,
+                        f"owed[{cl.id}@viol{vi}]",
+                        lambda cl=cl, v=v: self.t.and_(v.active, self.applies(cl, v.day)),
                     )
                     self._owe(cl, n, inst, v.day, None)
             vi += 1
@@ -632,7 +697,9 @@ class Encoding:
                 out.append(v.day)
         for name in sorted(states):
             st = self.c.states[name]
-            out += [z3.IntVal(d, self.ctx) for d in st.start_days] + [z3.IntVal(d + 1, self.ctx) for d in st.end_days]
+            out += [z3.IntVal(d, self.ctx) for d in st.start_days] + [
+                z3.IntVal(d + 1, self.ctx) for d in st.end_days
+            ]
         seen: set[int] = set()
         unique = []
         for t in out:
@@ -644,9 +711,14 @@ class Encoding:
     def formula(self, e: m.Expr, day: Any = None) -> Any:
         if isinstance(e, m.Op) and e.op in ("and", "or", "not", "implies"):
             args = [self.formula(a, day) for a in e.args]
-            return {"and": self.t.and_, "or": self.t.or_, "implies": self.t.implies, "not": self.t.not_}[e.op](*args)
+            return {"and": self.t.and_, "or": self.t.or_, "implies": self.t.implies, "not": self.t.not_}[
+                e.op
+            ](*args)
         if isinstance(e, m.Happens):
-            return self.t.or_([self.happens(s, e.cond, e.actor, e.effective, e.lo, e.hi) for s in self.slots[e.event]] or [self.F])
+            return self.t.or_(
+                [self.happens(s, e.cond, e.actor, e.effective, e.lo, e.hi) for s in self.slots[e.event]]
+                or [self.F]
+            )
         if isinstance(e, m.BreachAtom):
             hi = day if day is not None else (z3.IntVal(e.hi, self.ctx) if e.hi is not None else None)
             terms = []
@@ -671,15 +743,24 @@ class Encoding:
             for s in self.slots[e.event]:
                 trig = self.happens(s, e.cond, e.actor, True, None, None)
                 cands = [s.day + 1] + points
-                body = self.t.and_([self.t.implies(self.t.and_(t > s.day, t <= self.c.horizon), self.formula(e.body, t)) for t in cands])
+                body = self.t.and_(
+                    [
+                        self.t.implies(self.t.and_(t > s.day, t <= self.c.horizon), self.formula(e.body, t))
+                        for t in cands
+                    ]
+                )
                 out.append(self.t.implies(trig, body))
             return self.t.and_(out or [self.T])
         if isinstance(e, m.During):
             cands = [z3.IntVal(e.lo, self.ctx)] + self.change_days(e.body)
-            return self.t.and_([self.t.implies(self.t.and_(t >= e.lo, t <= e.hi), self.formula(e.body, t)) for t in cands])
+            return self.t.and_(
+                [self.t.implies(self.t.and_(t >= e.lo, t <= e.hi), self.formula(e.body, t)) for t in cands]
+            )
         return self.term(e, day if day is not None else z3.IntVal(self.c.effective, self.ctx), None, None)
 
-    def happens(self, s: Slot, cond: m.Expr | None, actor: str | None, effective: bool, lo: int | None, hi: int | None) -> Any:
+    def happens(
+        self, s: Slot, cond: m.Expr | None, actor: str | None, effective: bool, lo: int | None, hi: int | None
+    ) -> Any:
         conds = [s.occ]
         if effective:
             conds.append(self.eff[(s.event, s.index)])

@@ -29,8 +29,14 @@ __all__ = ["Outcome", "Prover", "SolveStatus", "scenario_of"]
 class Prover:
     """Questions about one contract at one bound ``k``."""
 
-    def __init__(self, c: m.Contract, k: int, rlimit: int = DEFAULT_RLIMIT, encoding: type[Encoding] = Encoding,
-                 ctx: Any = None) -> None:
+    def __init__(
+        self,
+        c: m.Contract,
+        k: int,
+        rlimit: int = DEFAULT_RLIMIT,
+        encoding: type[Encoding] = Encoding,
+        ctx: Any = None,
+    ) -> None:
         """``ctx``: the Z3 context of every term (default: Z3's main context; a
         context per prover was tried and costs ~1.4 ms each, see bench/README.md)."""
         self.c = c
@@ -61,7 +67,9 @@ class Prover:
             return z3.And(*givens, z3.Not(body))
         return z3.And(*givens, body)
 
-    def ask(self, query: Any, minimise: bool = True, want_core: bool = True, events_only: bool = False) -> Outcome:
+    def ask(
+        self, query: Any, minimise: bool = True, want_core: bool = True, events_only: bool = False
+    ) -> Outcome:
         """Whether ``query`` has a scenario. ``minimise``: the scenario has the
         fewest events; unless ``events_only``, also the earliest dates and
         smallest amounts by the solver (the caller may instead improve those
@@ -112,7 +120,9 @@ class Prover:
             return best
         # (measure, bisect?): dates are bisected; amounts and flags only tried
         # at their floor, which is cheap and usually reachable
-        measures: list[tuple[Any, bool]] = [(z3.Sum([z3.If(s.occ, s.day - self.c.effective, 0) for s in slots]), True)]
+        measures: list[tuple[Any, bool]] = [
+            (z3.Sum([z3.If(s.occ, s.day - self.c.effective, 0) for s in slots]), True)
+        ]
         amounts = [
             z3.If(s.occ, s.args[p], 0)
             for s in slots
@@ -121,8 +131,12 @@ class Prover:
         ]
         if amounts:
             measures.append((z3.Sum(amounts), False))
-        flags = [z3.If(z3.And(s.occ, s.args[p]), 1, 0) for s in slots for p, t in self.c.events[s.event].params
-                 if t.name == "bool"]
+        flags = [
+            z3.If(z3.And(s.occ, s.args[p]), 1, 0)
+            for s in slots
+            for p, t in self.c.events[s.event].params
+            if t.name == "bool"
+        ]
         if flags:  # and flags false where either way works, so witnesses do not flip between runs
             measures.append((z3.Sum(flags), False))
         return self._descend(q, best, measures)
@@ -198,7 +212,9 @@ class Prover:
         return z3.Or(terms) if terms else None
 
     def power_query(self, cid: str) -> Any | None:
-        terms = [z3.And(s.occ, u) for uses in self.enc.power_uses.values() for n, s, u in uses if n.clause == cid]
+        terms = [
+            z3.And(s.occ, u) for uses in self.enc.power_uses.values() for n, s, u in uses if n.clause == cid
+        ]
         return z3.Or(terms) if terms else None
 
     def fulfilment_query(self, cid: str) -> Any | None:
@@ -224,7 +240,9 @@ def scenario_of(model: Any, encs: list[Encoding]) -> Scenario:
                     continue
                 day = model.eval(s.day, model_completion=True).as_long()
                 actor = enc.actors[model.eval(s.actor, model_completion=True).as_long()]
-                args = tuple((p, _value(enc, model.eval(s.args[p], model_completion=True), t)) for p, t in ev.params)
+                args = tuple(
+                    (p, _value(enc, model.eval(s.args[p], model_completion=True), t)) for p, t in ev.params
+                )
                 occs.append((day, ei, s.index, Occurrence(day, name, actor, args)))
         for f in c.facts.values():
             if f.value is None and f.name not in facts:

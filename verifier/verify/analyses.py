@@ -48,17 +48,30 @@ def run_analyses(c: m.Contract, prover_for: Any) -> list[Finding]:
         if res.status == SolveStatus.SAT and res.scenario is not None:
             tl, _ = replay(c, res.scenario)
             if tl is None or not tl.conflicts:
-                out.append(Finding(FindingCode.INTERNAL_ERROR, Severity.ERROR, f"a conflict in the tree of {root.id} found by the solver "
-                                   "does not replay in the interpreter", (root.id,), res.scenario))
+                out.append(
+                    Finding(
+                        FindingCode.INTERNAL_ERROR,
+                        Severity.ERROR,
+                        f"a conflict in the tree of {root.id} found by the solver "
+                        "does not replay in the interpreter",
+                        (root.id,),
+                        res.scenario,
+                    )
+                )
                 continue
             x = tl.conflicts[0]
-            out.append(Finding(
-                FindingCode.CONFLICT, Severity.ERROR,
-                f"{join_and([clause_label(c, k) for k in x.clauses])} are exceptions within {clause_label(c, root.id)} "
-                f"that disagree on one act ({tl.events[x.occurrence].occ.event} on {m.date_of(x.day)}), and neither "
-                "prevails over the other",
-                tuple(x.clauses), res.scenario, tl,
-            ))
+            out.append(
+                Finding(
+                    FindingCode.CONFLICT,
+                    Severity.ERROR,
+                    f"{join_and([clause_label(c, k) for k in x.clauses])} are exceptions within {clause_label(c, root.id)} "
+                    f"that disagree on one act ({tl.events[x.occurrence].occ.event} on {m.date_of(x.day)}), and neither "
+                    "prevails over the other",
+                    tuple(x.clauses),
+                    res.scenario,
+                    tl,
+                )
+            )
     # (code, the message when the question has no answer), in the order of the
     # questions below; a dead clause is not also reported for its power or its
     # obligation

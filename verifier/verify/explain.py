@@ -40,8 +40,11 @@ def timeline_clauses(tl: Timeline) -> tuple[str, ...]:
         if r.power:
             out.append(r.power)
         elif not r.effective:  # the powers it lacked decide that it changed nothing
-            out += [cl.id for cl in tl.contract.clauses.values()
-                    if any(n.modality == "power" and n.event == r.occ.event for n in cl.norms)]
+            out += [
+                cl.id
+                for cl in tl.contract.clauses.values()
+                if any(n.modality == "power" and n.event == r.occ.event for n in cl.norms)
+            ]
         for root, decider, _ in r.decisions:
             out += [root] + decider.split(",")
     out += [v.clause for v in tl.violations]
@@ -91,7 +94,9 @@ def outcome_story(tl: Timeline) -> str:
         bits.append(f"{join_and(list(x.clauses))} conflict on {format_date(x.day)}")
     for cid, _ti, j in tl.fulfilled:
         o = tl.events[j].occ
-        bits.append(f"the obligation under {clause_label(c, cid)} is met by {o.event} on {format_date(o.day)}")
+        bits.append(
+            f"the obligation under {clause_label(c, cid)} is met by {o.event} on {format_date(o.day)}"
+        )
     for cid, start, last in tl.open_at_horizon:
         bits.append(
             f"an obligation under {clause_label(c, cid)} set off on {format_date(start)} is still open at the horizon "
@@ -106,13 +111,26 @@ def scenario_story(c: m.Contract, sc: Scenario) -> str:
     else:
         what = "; ".join(describe_event(c, o).replace("  ", " ") for o in sc.events)
     if sc.facts:
-        what += " (with " + ", ".join(f"{k} = {format_value(v, c.facts[k].type)}" for k, v in sc.facts.items()) + ")"
+        what += (
+            " (with "
+            + ", ".join(f"{k} = {format_value(v, c.facts[k].type)}" for k, v in sc.facts.items())
+            + ")"
+        )
     return what
 
 
-def explain(c: m.Contract, check: m.Check, verdict: Verdict, clauses: tuple[str, ...], sc: Scenario | None,
-            tl: Timeline | None, bound: int) -> str:
-    bounds = f"within the bounds (at most {bound} occurrences of each event, dates up to {format_date(c.horizon)})"
+def explain(
+    c: m.Contract,
+    check: m.Check,
+    verdict: Verdict,
+    clauses: tuple[str, ...],
+    sc: Scenario | None,
+    tl: Timeline | None,
+    bound: int,
+) -> str:
+    bounds = (
+        f"within the bounds (at most {bound} occurrences of each event, dates up to {format_date(c.horizon)})"
+    )
     given = " in which the givens hold" if check.givens else ""
     cited = join_and([clause_label(c, x) for x in clauses]) or "the contract's declarations alone"
     if verdict == Verdict.UNKNOWN:
@@ -127,7 +145,9 @@ def explain(c: m.Contract, check: m.Check, verdict: Verdict, clauses: tuple[str,
             return f"No, not always. A counterexample{given}: {story}"
         return f"No, this can happen. A scenario{given}: {story}"
     if check.mode == "possible":
-        return f"No, this is not possible: no scenario {bounds}{given} satisfies it. This follows from {cited}."
+        return (
+            f"No, this is not possible: no scenario {bounds}{given} satisfies it. This follows from {cited}."
+        )
     if check.mode == "always":
         return f"Yes, always: every scenario {bounds}{given} satisfies it. This follows from {cited}."
     return f"Yes, never: no scenario {bounds}{given} satisfies it. This follows from {cited}."

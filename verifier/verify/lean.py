@@ -46,8 +46,12 @@ def lean_parties(check: m.Check) -> set[str | None]:
         if isinstance(e, m.Op) and e.op == "and":
             for a in e.args:
                 walk(a)
-        elif (isinstance(e, m.Op) and e.op == "not" and isinstance(e.args[0], m.BreachAtom)
-              and e.args[0].clause is None):
+        elif (
+            isinstance(e, m.Op)
+            and e.op == "not"
+            and isinstance(e.args[0], m.BreachAtom)
+            and e.args[0].clause is None
+        ):
             out.add(e.args[0].party)
 
     if check.mode in ("possible", "never"):
@@ -70,16 +74,22 @@ def lean_exprs(check: m.Check) -> list[m.Expr] | None:
     ``always`` body, which it negates."""
 
     def drop(e: m.Expr) -> bool:
-        return (isinstance(e, m.Op) and e.op == "not" and isinstance(e.args[0], m.BreachAtom)
-                and e.args[0].clause is None)
+        return (
+            isinstance(e, m.Op)
+            and e.op == "not"
+            and isinstance(e.args[0], m.BreachAtom)
+            and e.args[0].clause is None
+        )
 
     def conjuncts(e: m.Expr) -> list[m.Expr]:
         if isinstance(e, m.Op) and e.op == "and":
             return [x for a in e.args for x in conjuncts(a)]
         return [e]
 
-    parts = [*(conjuncts(check.body) if check.mode in ("possible", "never") else []),
-             *(x for g in check.givens for x in conjuncts(g))]
+    parts = [
+        *(conjuncts(check.body) if check.mode in ("possible", "never") else []),
+        *(x for g in check.givens for x in conjuncts(g)),
+    ]
     kept = [x for x in parts if not drop(x)]
     if len(kept) == len(parts):
         return None

@@ -80,20 +80,30 @@ def verify_contract(
     if n > 1:
         solved = _in_workers(c, bound, limit, work, n, (index, plain))
     else:
-        solved = [r for sl, idx, ln in work for r in _solve_slice(c, bound, limit, sl, idx, ln, (index, plain))]
+        solved = [
+            r for sl, idx, ln in work for r in _solve_slice(c, bound, limit, sl, idx, ln, (index, plain))
+        ]
     by_index = dict(solved)
     results = [by_index[i] for i in sorted(by_index)]
     if n > 1 and timelines:  # the interpreter's timelines stay in the workers: replay here, for the reports
-        results = [attrs.evolve(r, timeline=replay(c, r.scenario)[0]) if r.replayed and r.scenario else r
-                   for r in results]
+        results = [
+            attrs.evolve(r, timeline=replay(c, r.scenario)[0]) if r.replayed and r.scenario else r
+            for r in results
+        ]
     findings = []
     if analyses:
         findings = run_analyses(c, analysis_provers(c, index, bound, limit))
     return Verification(c, sha256, bound, tuple(results), tuple(findings), time.perf_counter() - start)
 
 
-def _in_workers(c: m.Contract, bound: int, limit: int, work: list[tuple[Any, list[int], dict[int, Lean]]],
-                n: int, grow: Any) -> list[tuple[int, CheckResult]]:
+def _in_workers(
+    c: m.Contract,
+    bound: int,
+    limit: int,
+    work: list[tuple[Any, list[int], dict[int, Lean]]],
+    n: int,
+    grow: Any,
+) -> list[tuple[int, CheckResult]]:
     """The slices of ``work`` solved in ``n`` forked workers. What every worker
     needs is made here first, once, and inherited: the solver's modules and
     the whole contract's interpreter index."""
@@ -102,13 +112,20 @@ def _in_workers(c: m.Contract, bound: int, limit: int, work: list[tuple[Any, lis
     from verifier.semantics.interpret import index_of
 
     index_of(c)
-    return in_processes([len(w[0].clauses) for w in work], n,
-                        lambda j: _solve_slice(c, bound, limit, *work[j], grow))
+    return in_processes(
+        [len(w[0].clauses) for w in work], n, lambda j: _solve_slice(c, bound, limit, *work[j], grow)
+    )
 
 
-def _solve_slice(c: m.Contract, bound: int, limit: int, sl: Any, indices: list[int],
-                 leans: dict[int, Lean] | None = None,
-                 grow: tuple[Any, Any] | None = None) -> list[tuple[int, CheckResult]]:
+def _solve_slice(
+    c: m.Contract,
+    bound: int,
+    limit: int,
+    sl: Any,
+    indices: list[int],
+    leans: dict[int, Lean] | None = None,
+    grow: tuple[Any, Any] | None = None,
+) -> list[tuple[int, CheckResult]]:
     """The checks ``indices`` of ``c``, which share slice ``sl``: one prover at
     ``bound``, another at ``bound + 1`` made only if some answer needs a re-check.
     A check in ``leans`` has a lean ``sl`` (see ``lean_exprs``): a scenario found
@@ -156,7 +173,9 @@ def _solve_slice(c: m.Contract, bound: int, limit: int, sl: Any, indices: list[i
             if isinstance(res, Spoiled):
                 assert grow is not None
                 index, plain = grow
-                res = run_check(c, check, *provers(plain.reduce(cone(index, ln.whole_exprs), ln.events)), bound)
+                res = run_check(
+                    c, check, *provers(plain.reduce(cone(index, ln.whole_exprs), ln.events)), bound
+                )
         assert isinstance(res, CheckResult), "only a lean slice's scenario can be spoiled"
         out.append((i, attrs.evolve(res, seconds=time.perf_counter() - t0)))
         t0 = time.perf_counter()
@@ -183,13 +202,17 @@ def _spoilers(c: m.Contract, spoiled: Spoiled, sl: Any, parties: set[str | None]
         tl, _ = replay(c, spoiled.scenario)
     if tl is None:
         return set()
-    outside = sorted((v.day, v.clause) for v in tl.violations
-                     if v.clause not in sl.clauses and (None in parties or v.party in parties))
+    outside = sorted(
+        (v.day, v.clause)
+        for v in tl.violations
+        if v.clause not in sl.clauses and (None in parties or v.party in parties)
+    )
     return {outside[0][1]} if outside else set()
 
 
-def run_check(c: m.Contract, check: m.Check, prover: Prover, bigger: Any, bound: int,
-              lean: bool = False) -> CheckResult | Spoiled:
+def run_check(
+    c: m.Contract, check: m.Check, prover: Prover, bigger: Any, bound: int, lean: bool = False
+) -> CheckResult | Spoiled:
     """The check answered by ``prover`` (and ``bigger()`` at k+1 to re-check a
     proof). ``lean``: the prover's slice is lean, and a scenario must also answer
     the check on the whole contract ``c``; if it does not, the answer is
@@ -214,8 +237,9 @@ def run_check(c: m.Contract, check: m.Check, prover: Prover, bigger: Any, bound:
     return _result(c, check, out, bound, note, replayed)
 
 
-def _ask(check: m.Check, prover: Prover, want_core: bool = True,
-         whole: m.Contract | None = None) -> tuple[Outcome, Timeline | None] | Spoiled:
+def _ask(
+    check: m.Check, prover: Prover, want_core: bool = True, whole: m.Contract | None = None
+) -> tuple[Outcome, Timeline | None] | Spoiled:
     """The solver's answer; a scenario has the fewest events (by the solver),
     then dates and amounts lowered by replaying it on the prover's slice
     (``verifier.verify.witness``: no proofs over the slice, which at scale cost more
@@ -248,18 +272,43 @@ def _ask(check: m.Check, prover: Prover, want_core: bool = True,
     return Spoiled(found, first)  # and what spoiled it
 
 
-def _result(c: m.Contract, check: m.Check, out: Outcome, bound: int, note: str | None,
-            replayed: Timeline | None = None) -> CheckResult:
+def _result(
+    c: m.Contract,
+    check: m.Check,
+    out: Outcome,
+    bound: int,
+    note: str | None,
+    replayed: Timeline | None = None,
+) -> CheckResult:
     """The result; ``replayed``: the scenario's timeline on ``c``, if at hand."""
     line = check.span.line
     if out.status == SolveStatus.UNKNOWN:
-        return CheckResult(check.id, check.title, check.mode, Verdict.UNKNOWN,
-                           explain(c, check, Verdict.UNKNOWN, (), None, None, bound),
-                           (), None, False, f"the solver gave up: {out.reason}", line)
+        return CheckResult(
+            check.id,
+            check.title,
+            check.mode,
+            Verdict.UNKNOWN,
+            explain(c, check, Verdict.UNKNOWN, (), None, None, bound),
+            (),
+            None,
+            False,
+            f"the solver gave up: {out.reason}",
+            line,
+        )
     if out.status == SolveStatus.UNSAT:
         verdict = Verdict.FAILS if check.mode == "possible" else Verdict.HOLDS
-        return CheckResult(check.id, check.title, check.mode, verdict,
-                           explain(c, check, verdict, out.core, None, None, bound), out.core, None, False, note, line)
+        return CheckResult(
+            check.id,
+            check.title,
+            check.mode,
+            verdict,
+            explain(c, check, verdict, out.core, None, None, bound),
+            out.core,
+            None,
+            False,
+            note,
+            line,
+        )
     sc = out.scenario
     assert sc is not None
     tl, err = (replayed, None) if replayed is not None else replay(c, sc)
@@ -269,21 +318,41 @@ def _result(c: m.Contract, check: m.Check, out: Outcome, bound: int, note: str |
     expected_body = check.mode != "always"
     if not givens_ok or body != expected_body:
         return _internal(
-            c, check, sc,
+            c,
+            check,
+            sc,
             f"the solver's scenario gives givens={givens_ok}, property={body} in the interpreter; "
             f"expected givens=True, property={expected_body}",
             line,
         )
     verdict = Verdict.HOLDS if check.mode == "possible" else Verdict.FAILS
     clauses = timeline_clauses(tl)
-    return CheckResult(check.id, check.title, check.mode, verdict, explain(c, check, verdict, clauses, sc, tl, bound),
-                       clauses, sc, True, note, line, timeline=tl)
+    return CheckResult(
+        check.id,
+        check.title,
+        check.mode,
+        verdict,
+        explain(c, check, verdict, clauses, sc, tl, bound),
+        clauses,
+        sc,
+        True,
+        note,
+        line,
+        timeline=tl,
+    )
 
 
 def _internal(c: m.Contract, check: m.Check, sc: Scenario, why: str, line: int) -> CheckResult:
     return CheckResult(
-        check.id, check.title, check.mode, Verdict.UNKNOWN,
+        check.id,
+        check.title,
+        check.mode,
+        Verdict.UNKNOWN,
         "INTERNAL ERROR: the solver and the interpreter disagree on this scenario; no verdict is given. "
         "Please report it with the contract.",
-        (), sc, False, f"internal error: {why}", line,
+        (),
+        sc,
+        False,
+        f"internal error: {why}",
+        line,
     )

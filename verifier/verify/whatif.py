@@ -59,8 +59,12 @@ class Reading:
         return out
 
     def to_json(self) -> dict[str, Any]:
-        return {"breach": list(self.breach), "violations": list(self.violations),
-                "ineffective": list(self.ineffective), "state_changes": list(self.changes)}
+        return {
+            "breach": list(self.breach),
+            "violations": list(self.violations),
+            "ineffective": list(self.ineffective),
+            "state_changes": list(self.changes),
+        }
 
 
 @attrs.frozen
@@ -87,8 +91,11 @@ def restrict(sc: Scenario, c: m.Contract) -> Scenario:
     """The part of a scenario a version can see: an event it does not declare
     does not exist for it. (A scenario from the semantic diff gives every fact
     either version leaves open: the slices it is found on keep all the facts.)"""
-    return Scenario(sc.title, {k: v for k, v in sc.facts.items() if k in c.facts and c.facts[k].value is None},
-                    tuple(o for o in sc.events if o.event in c.events))
+    return Scenario(
+        sc.title,
+        {k: v for k, v in sc.facts.items() if k in c.facts and c.facts[k].value is None},
+        tuple(o for o in sc.events if o.event in c.events),
+    )
 
 
 def reading(tl: Timeline) -> Reading:
@@ -97,7 +104,10 @@ def reading(tl: Timeline) -> Reading:
     breach = tuple(sorted({v.party for v in tl.violations}))
     ineff = tuple(describe_event(c, r.occ) for r in tl.events if not r.effective)
     changes = tuple(
-        sorted(f"{m.date_of(e.day)} {e.state or 'the contract'} {'starts' if e.start else 'ends'}" for e in tl.changes())
+        sorted(
+            f"{m.date_of(e.day)} {e.state or 'the contract'} {'starts' if e.start else 'ends'}"
+            for e in tl.changes()
+        )
     )
     return Reading(viols, breach, ineff, changes, _held(tl))
 
@@ -122,7 +132,9 @@ def _held(tl: Timeline) -> tuple[str, ...]:
 def _what_differs(a: Reading, b: Reading) -> tuple[str, ...]:
     out = []
     if a.breach != b.breach:
-        out.append(f"who is in breach: {', '.join(a.breach) or 'nobody'} before, {', '.join(b.breach) or 'nobody'} after")
+        out.append(
+            f"who is in breach: {', '.join(a.breach) or 'nobody'} before, {', '.join(b.breach) or 'nobody'} after"
+        )
     elif a.violations != b.violations:
         out.append("which clauses are violated")
     if a.ineffective != b.ineffective:
@@ -134,8 +146,15 @@ def _what_differs(a: Reading, b: Reading) -> tuple[str, ...]:
     return tuple(out)
 
 
-def compare(base: m.Contract, amended: m.Contract, base_sha: str = "", amended_sha: str = "",
-            bound: int = DEFAULT_BOUND, amendment_file: str = "", jobs: int | None = 1) -> Comparison:
+def compare(
+    base: m.Contract,
+    amended: m.Contract,
+    base_sha: str = "",
+    amended_sha: str = "",
+    bound: int = DEFAULT_BOUND,
+    amendment_file: str = "",
+    jobs: int | None = 1,
+) -> Comparison:
     """Both versions verified (the base without the analyses; ``jobs`` as for
     ``verify_contract``), their verdicts side by side, and the semantic diff."""
     vb = verify_contract(base, base_sha, bound=bound, analyses=False, jobs=jobs)
@@ -149,8 +168,9 @@ def compare(base: m.Contract, amended: m.Contract, base_sha: str = "", amended_s
     return Comparison(vb, va, base.file, amendment_file or amended.file, rows, diff, status, note)
 
 
-def semantic_diff(base: m.Contract, amended: m.Contract, bound: int = DEFAULT_BOUND,
-                  sliced: bool = True) -> tuple[Difference | None, DiffStatus, str]:
+def semantic_diff(
+    base: m.Contract, amended: m.Contract, bound: int = DEFAULT_BOUND, sliced: bool = True
+) -> tuple[Difference | None, DiffStatus, str]:
     """``sliced``: encode only what the amendment can reach (``verifier.smt.diff``);
     False runs the miter over both whole versions (the tests compare the two)."""
     from verifier.smt.diff import find_difference
@@ -159,10 +179,14 @@ def semantic_diff(base: m.Contract, amended: m.Contract, bound: int = DEFAULT_BO
     if out.status == SolveStatus.UNSAT:
         out2 = find_difference(base, amended, bound + 1, sliced=sliced)
         if out2.status != SolveStatus.SAT:
-            return None, DiffStatus.NONE, (
-                f"no scenario with at most {bound} occurrences of each event (re-checked at {bound + 1}), dates "
-                f"{m.date_of(max(base.effective, amended.effective))} to {m.date_of(min(base.horizon, amended.horizon))}, "
-                "tells the two versions apart"
+            return (
+                None,
+                DiffStatus.NONE,
+                (
+                    f"no scenario with at most {bound} occurrences of each event (re-checked at {bound + 1}), dates "
+                    f"{m.date_of(max(base.effective, amended.effective))} to {m.date_of(min(base.horizon, amended.horizon))}, "
+                    "tells the two versions apart"
+                ),
             )
         out = out2
     if out.status == SolveStatus.UNKNOWN:
@@ -176,9 +200,13 @@ def semantic_diff(base: m.Contract, amended: m.Contract, bound: int = DEFAULT_BO
     ra, rb = reading(ta), reading(tb)
     what = _what_differs(ra, rb)
     if not what:
-        return None, DiffStatus.INTERNAL_ERROR, (
-            "INTERNAL ERROR: the solver found a scenario on which the versions differ, but the interpreter reads "
-            "it the same under both; please report it"
+        return (
+            None,
+            DiffStatus.INTERNAL_ERROR,
+            (
+                "INTERNAL ERROR: the solver found a scenario on which the versions differ, but the interpreter reads "
+                "it the same under both; please report it"
+            ),
         )
     return Difference(out.scenario, ra, rb, what), DiffStatus.DIFFERENCE, ""
 

@@ -51,8 +51,9 @@ def _moved(events: list[Occurrence], i: int, tail: int, day: int) -> list[Occurr
     return events[:i] + [attrs.evolve(o, day=o.day - shift) for o in events[i:tail]] + events[tail:]
 
 
-def _earliest(c: m.Contract, best: Scenario, events: list[Occurrence], i: int, tail: int, lower: int,
-              accept: Accept) -> tuple[list[Occurrence], Scenario]:
+def _earliest(
+    c: m.Contract, best: Scenario, events: list[Occurrence], i: int, tail: int, lower: int, accept: Accept
+) -> tuple[list[Occurrence], Scenario]:
     """The earliest day from ``lower`` for event ``i`` (with events up to ``tail``)
     that ``accept`` takes: ``lower`` itself, else a bisection below today's day."""
     cand = _with(c, best, _moved(events, i, tail, lower))
@@ -71,8 +72,9 @@ def _earliest(c: m.Contract, best: Scenario, events: list[Occurrence], i: int, t
     return _moved(events, i, tail, hi), best
 
 
-def _with_arg(c: m.Contract, best: Scenario, events: list[Occurrence], i: int, p: str, v: m.ConstValue,
-              accept: Accept) -> tuple[list[Occurrence], Scenario] | None:
+def _with_arg(
+    c: m.Contract, best: Scenario, events: list[Occurrence], i: int, p: str, v: m.ConstValue, accept: Accept
+) -> tuple[list[Occurrence], Scenario] | None:
     """(the events, the scenario) with event ``i``'s argument ``p`` set to ``v``,
     if ``accept`` takes it."""
     args = tuple((n, v if n == p else old) for n, old in events[i].args)
@@ -123,8 +125,15 @@ def simplify(c: m.Contract, sc: Scenario, accept: Accept) -> Scenario:
                 while lo < hi and steps < _MAX_AMOUNT_STEPS:
                     steps += 1
                     mid = (lo + hi) // 2
-                    trial_got = _with_arg(c, best, events, i, p, Money(mid, value.currency)
-                                          if isinstance(value, Money) else mid, accept)
+                    trial_got = _with_arg(
+                        c,
+                        best,
+                        events,
+                        i,
+                        p,
+                        Money(mid, value.currency) if isinstance(value, Money) else mid,
+                        accept,
+                    )
                     if trial_got is not None:
                         hi, got = mid, trial_got
                     else:

@@ -85,8 +85,9 @@ def test_a_slice_keeps_one_right_of_each_shape() -> None:
     assert plain.reduce(full, {"L2"}).clauses >= full.clauses & {"§7", "§8"}
 
 
-@settings(max_examples=15 if CI else 15, deadline=None, derandomize=CI,
-          suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=15 if CI else 15, deadline=None, derandomize=CI, suppress_health_check=[HealthCheck.too_slow]
+)
 @given(st.randoms(use_true_random=False))
 def test_reduced_slices_answer_as_full_ones(r: random.Random) -> None:
     c = load(_with_rights(generate(r)))
@@ -106,7 +107,9 @@ def test_reduced_slices_answer_as_full_ones(r: random.Random) -> None:
         assert answers[0] == answers[1], (check.id, answers)
     # and the verifier's scenarios (found on reduced slices) replay on the whole contract
     v = verify_contract(c, analyses=False)
-    assert all(res.replayed for res in v.results if res.scenario is not None), [res.reason for res in v.results]
+    assert all(res.replayed for res in v.results if res.scenario is not None), [
+        res.reason for res in v.results
+    ]
 
 
 def test_lean_keeps_an_always_body() -> None:
@@ -116,8 +119,9 @@ def test_lean_keeps_an_always_body() -> None:
     _lean_agrees(random.Random(5))
 
 
-@settings(max_examples=25 if CI else 25, deadline=None, derandomize=CI,
-          suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=25 if CI else 25, deadline=None, derandomize=CI, suppress_health_check=[HealthCheck.too_slow]
+)
 @given(st.randoms(use_true_random=False))
 def test_lean_slices_answer_as_whole_ones(r: random.Random) -> None:
     _lean_agrees(r)

@@ -49,7 +49,7 @@ SARIF_SCHEMA = json.loads(SARIF_SCHEMA_FILE.read_text(encoding="utf-8"))
 SARIF_SCHEMA_SHA256 = "c3b4bb2d6093897483348925aaa73af03b3e3f4bd4ca38cef26dcb4212a2682e"
 VERIFY_SCHEMA = json.loads((ROOT / "verifier/report/schemas/verify.schema.json").read_text())
 
-EVIL = '''contract "Evil <script>alert(1)</script> | * _ # [x](y)"
+EVIL = """contract "Evil <script>alert(1)</script> | * _ # [x](y)"
   effective 2024-01-01
   horizon 2024-12-31
   currency USD
@@ -69,7 +69,7 @@ check never_late "<script>alert(1)</script> | * _ # [x](y)":
 
 check can_order "Ordering | is * possible":
   possible Order
-'''
+"""
 
 
 def verify(*args: str) -> tuple[int, str, str]:
@@ -84,8 +84,11 @@ def normalise(text: str) -> str:
 
     text = re.sub(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC", "<RUN-DATE>", text)
     text = re.sub(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z?", "<RUN-DATE>", text)
-    for value, name in ((z3_version(), "<Z3-VERSION>"), (platform.python_version(), "<PYTHON-VERSION>"),
-                        (__version__, "<WHEREAS-VERSION>")):
+    for value, name in (
+        (z3_version(), "<Z3-VERSION>"),
+        (platform.python_version(), "<PYTHON-VERSION>"),
+        (__version__, "<WHEREAS-VERSION>"),
+    ):
         text = re.sub(rf"(?<![\w.]){re.escape(value)}(?![\w.])", name, text)
     return text
 
@@ -149,7 +152,10 @@ def validate_sarif(text: str) -> dict[str, Any]:
 
 def test_sarif_schema_is_the_official_one_unmodified() -> None:
     assert hashlib.sha256(SARIF_SCHEMA_FILE.read_bytes()).hexdigest() == SARIF_SCHEMA_SHA256
-    assert SARIF_SCHEMA["id"] == "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+    assert (
+        SARIF_SCHEMA["id"]
+        == "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+    )
     assert SARIF_SCHEMA["title"] == "Static Analysis Results Format (SARIF) Version 2.1.0 JSON Schema"
     assert SARIF_SCHEMA["$schema"] == "http://json-schema.org/draft-04/schema#"
     assert jsonschema.validators.validator_for(SARIF_SCHEMA) is jsonschema.Draft4Validator
@@ -162,14 +168,31 @@ def test_sarif_schema_is_the_official_one_unmodified() -> None:
 def test_sarif_schema_rejects_what_it_should() -> None:
     """The vendored schema is not vacuous: a result without a message, a bad level, a property the
     format does not have are refused."""
-    good = {"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "whereas"}},
-                                           "results": [{"message": {"text": "x"}, "level": "error"}]}]}
+    good = {
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {"driver": {"name": "whereas"}},
+                "results": [{"message": {"text": "x"}, "level": "error"}],
+            }
+        ],
+    }
     validate_sarif(json.dumps(good))
     for bad in (
         {**good, "version": "2.2"},
-        {"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "whereas"}}, "results": [{"level": "error"}]}]},
-        {"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "whereas"}},
-                                       "results": [{"message": {"text": "x"}, "level": "fatal"}]}]},
+        {
+            "version": "2.1.0",
+            "runs": [{"tool": {"driver": {"name": "whereas"}}, "results": [{"level": "error"}]}],
+        },
+        {
+            "version": "2.1.0",
+            "runs": [
+                {
+                    "tool": {"driver": {"name": "whereas"}},
+                    "results": [{"message": {"text": "x"}, "level": "fatal"}],
+                }
+            ],
+        },
         {"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "whereas", "information_uri": "x"}}}]},
     ):
         with pytest.raises(jsonschema.ValidationError):
@@ -187,9 +210,12 @@ def test_sarif_seed_has_stable_rules_and_no_results(at_root: Path) -> None:
     lc = load_contract(SEED, Sources())
     assert lc.contract is not None
     assert ids[: len(lc.contract.checks)] == [f"whereas/check/{c.id}" for c in lc.contract.checks]
-    assert ids[len(lc.contract.checks):] == [
-        "whereas/finding/conflict", "whereas/finding/dead-clause", "whereas/finding/power-never-effective",
-        "whereas/finding/unfulfillable-obligation", "whereas/finding/internal-error",
+    assert ids[len(lc.contract.checks) :] == [
+        "whereas/finding/conflict",
+        "whereas/finding/dead-clause",
+        "whereas/finding/power-never-effective",
+        "whereas/finding/unfulfillable-obligation",
+        "whereas/finding/internal-error",
     ]
     # every check holds: nothing to alert on; the proofs are listed in the run's properties
     assert run["results"] == []
@@ -212,7 +238,10 @@ def test_sarif_failing_check_has_location_and_code_flow(at_root: Path) -> None:
     where = step["location"]["physicalLocation"]
     assert where["artifactLocation"]["uri"] == AMENDMENT and where["region"]["startLine"] == 13
     assert [c["id"] for c in run["properties"]["whereas/what-if"]["checks"] if c["changed"]] == [
-        "access_after_declaration", "ip_through_2032", "board_alone_cannot"]
+        "access_after_declaration",
+        "ip_through_2032",
+        "board_alone_cannot",
+    ]
 
 
 def evil_verification(tmp_path: Path) -> Verification:
@@ -226,8 +255,13 @@ def evil_verification(tmp_path: Path) -> Verification:
 def test_sarif_unknown_is_a_warning_and_events_are_dated(tmp_path: Path) -> None:
     v = evil_verification(tmp_path)
     assert [r.verdict for r in v.results] == ["fails", "holds"]
-    unknown = attrs.evolve(v.results[1], verdict=Verdict.UNKNOWN, reason="the solver gave up: canceled", scenario=None,
-                           timeline=None)
+    unknown = attrs.evolve(
+        v.results[1],
+        verdict=Verdict.UNKNOWN,
+        reason="the solver gave up: canceled",
+        scenario=None,
+        timeline=None,
+    )
     v = attrs.evolve(v, results=(v.results[0], unknown))
     doc = validate_sarif(machine_report("sarif", [v]))
     fails, unk = doc["runs"][0]["results"]
@@ -249,7 +283,12 @@ def test_junit_seed_parses_back(at_root: Path) -> None:
     root = ET.fromstring(out)
     [suite] = root.findall("testsuite")
     cases = suite.findall("testcase")
-    assert (root.get("tests"), root.get("failures"), root.get("skipped"), root.get("errors")) == ("10", "0", "0", "0")
+    assert (root.get("tests"), root.get("failures"), root.get("skipped"), root.get("errors")) == (
+        "10",
+        "0",
+        "0",
+        "0",
+    )
     assert suite.get("tests") == "10" and suite.get("name") == SEED
     assert {c.get("classname") for c in cases} == {SEED}
     assert [c.get("name") for c in cases][:2] == ["oracle_within_waiver", "oracle_above_cap"]
@@ -258,12 +297,19 @@ def test_junit_seed_parses_back(at_root: Path) -> None:
 
 def test_junit_failure_and_skipped(tmp_path: Path) -> None:
     v = evil_verification(tmp_path)
-    unknown = attrs.evolve(v.results[1], verdict=Verdict.UNKNOWN, reason="the solver gave up: canceled", scenario=None)
+    unknown = attrs.evolve(
+        v.results[1], verdict=Verdict.UNKNOWN, reason="the solver gave up: canceled", scenario=None
+    )
     v = attrs.evolve(v, results=(v.results[0], unknown))
     root = ET.fromstring(machine_report("junit", [v]))
     suite = root.find("testsuite")
     assert suite is not None
-    assert (suite.get("tests"), suite.get("failures"), suite.get("skipped"), suite.get("errors")) == ("2", "1", "1", "0")
+    assert (suite.get("tests"), suite.get("failures"), suite.get("skipped"), suite.get("errors")) == (
+        "2",
+        "1",
+        "1",
+        "0",
+    )
     failing, skipped = suite.findall("testcase")
     assert failing.get("classname") == v.contract.file and failing.get("name") == "never_late"
     failure = failing.find("failure")
@@ -375,10 +421,15 @@ def test_formal_reading_of_the_seed(at_root: Path) -> None:
     assert lc.contract is not None
     read = {cid: clause_reading(cl) for cid, cl in lc.contract.clauses.items()}
     assert read["§2"] == ["OpenAI must not BuyCompute where from != Microsoft"]
-    assert read["§2.1"] == ["exception to §2", "applies from 2024-06-01",
-                            "OpenAI may BuyCompute where from == Oracle and amount <= $10B and software == Microsoft"]
-    assert read["§3"] == ["when RequestCompute by OpenAI: Microsoft must SupplyCompute where "
-                          "amount >= the amount of RequestCompute within 90 days"]
+    assert read["§2.1"] == [
+        "exception to §2",
+        "applies from 2024-06-01",
+        "OpenAI may BuyCompute where from == Oracle and amount <= $10B and software == Microsoft",
+    ]
+    assert read["§3"] == [
+        "when RequestCompute by OpenAI: Microsoft must SupplyCompute where "
+        "amount >= the amount of RequestCompute within 90 days"
+    ]
     assert read["§7"] == ["DeclareAGI ends MicrosoftAccess"]
     assert read["§7.1"] == ["OpenAI.Board has power to DeclareAGI"]
 
@@ -417,8 +468,9 @@ def test_report_never_overwrites_an_input(tmp_path: Path) -> None:
     amendment.write_text('amendment "x"\n  to "evil.contract"\n\nremove check can_order\n', encoding="utf-8")
     code, _, err = verify(str(amendment), "--report", str(contract), "--report-format", "md")
     assert code == 2 and "refusing" in err, err
-    code, _, err = verify(str(contract), "--what-if", str(amendment), "--report", str(amendment),
-                          "--report-format", "md")
+    code, _, err = verify(
+        str(contract), "--what-if", str(amendment), "--report", str(amendment), "--report-format", "md"
+    )
     assert code == 2 and "refusing" in err
     assert contract.read_bytes() == before
 
@@ -438,18 +490,37 @@ def _png_size(data: bytes) -> tuple[int, int]:
     return width, height
 
 
-@pytest.mark.skipif(shutil.which("chromium") is None, reason="Debian's chromium is not installed "
-                    "(apt-get install chromium); the HTML report is not opened in a browser")
+@pytest.mark.skipif(
+    shutil.which("chromium") is None,
+    reason="Debian's chromium is not installed "
+    "(apt-get install chromium); the HTML report is not opened in a browser",
+)
 def test_html_report_renders_in_headless_chromium(at_root: Path, tmp_path: Path) -> None:
     report = tmp_path / "seed.html"
     assert verify(SEED, "--report", str(report))[0] == 0
     shot = tmp_path / "report.png"
-    base = ["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync",
-            f"--user-data-dir={tmp_path / 'profile'}", "--enable-logging=stderr", "--v=0"]
+    base = [
+        "chromium",
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={tmp_path / 'profile'}",
+        "--enable-logging=stderr",
+        "--v=0",
+    ]
     env = {**os.environ, "HOME": str(tmp_path)}
-    r = subprocess.run(base + [f"--screenshot={shot}", "--window-size=1280,2000", report.as_uri()],
-                       capture_output=True, text=True, timeout=180, env=env)
+    r = subprocess.run(
+        base + [f"--screenshot={shot}", "--window-size=1280,2000", report.as_uri()],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        env=env,
+    )
     assert shot.exists(), r.stderr[-2000:]
     data = shot.read_bytes()
     assert _png_size(data) == (1280, 2000)
@@ -459,7 +530,8 @@ def test_html_report_renders_in_headless_chromium(at_root: Path, tmp_path: Path)
     # script, so any such line means something went wrong.
     console = [ln for ln in r.stderr.splitlines() if "CONSOLE" in ln or "Uncaught" in ln]
     assert not console, console
-    dom = subprocess.run(base + ["--dump-dom", report.as_uri()], capture_output=True, text=True, timeout=180,
-                         env=env)
+    dom = subprocess.run(
+        base + ["--dump-dom", report.as_uri()], capture_output=True, text=True, timeout=180, env=env
+    )
     assert "<svg" in dom.stdout and "Microsoft–OpenAI partnership" in dom.stdout
     assert 'id="clause-2-1"' in dom.stdout

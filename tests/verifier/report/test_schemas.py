@@ -43,7 +43,9 @@ SCHEMAS: dict[str, dict[str, Any]] = {
     for p in sorted(SCHEMA_DIR.glob("*.json"))
 }
 # the schemas refer to each other by $id (verify-many and diff to verify)
-REGISTRY: Registry = Registry().with_resources((sc["$id"], Resource.from_contents(sc)) for sc in SCHEMAS.values())
+REGISTRY: Registry = Registry().with_resources(
+    (sc["$id"], Resource.from_contents(sc)) for sc in SCHEMAS.values()
+)
 
 GOLDEN_DIAGNOSTICS = ROOT / "tests" / "golden" / "diagnostics"
 ANALYSES = "tests/data/analyses.contract"
@@ -57,7 +59,11 @@ def rel(p: Path) -> str:
 CONTRACTS = [rel(p) for p in sorted((ROOT / "contracts").glob("*.contract"))]
 SCENARIOS = [rel(p) for p in sorted((ROOT / "examples" / "scenarios").glob("*.scenario"))]
 AMENDMENTS = [rel(p) for p in sorted((ROOT / "examples" / "amendments").glob("*.amendment"))]
-BAD_INPUTS = [rel(p) for p in sorted(GOLDEN_DIAGNOSTICS.glob("*.*")) if p.suffix in (".contract", ".scenario", ".amendment")]
+BAD_INPUTS = [
+    rel(p)
+    for p in sorted(GOLDEN_DIAGNOSTICS.glob("*.*"))
+    if p.suffix in (".contract", ".scenario", ".amendment")
+]
 
 
 def validator(name: str) -> jsonschema.protocols.Validator:
@@ -110,7 +116,9 @@ def test_schema_is_valid_for_its_draft(name: str) -> None:
 def test_check_schema_lists_every_diagnostic_code_with_its_severity() -> None:
     diag = SCHEMAS["check"]["$defs"]["diagnostic"]
     assert diag["properties"]["code"]["enum"] == list(CODES)
-    assert diag["if"]["properties"]["code"]["enum"] == [c for c, (sev, _) in CODES.items() if sev == "warning"]
+    assert diag["if"]["properties"]["code"]["enum"] == [
+        c for c, (sev, _) in CODES.items() if sev == "warning"
+    ]
 
 
 def test_verify_schema_lists_every_finding_code() -> None:
@@ -158,18 +166,25 @@ def test_simulate_json_with_a_conflict(tmp_path: Path) -> None:
     """No shipped scenario has a conflict: two exceptions of equal priority that disagree."""
     shutil.copy(ROOT / ANALYSES, tmp_path / "analyses.contract")
     sc = tmp_path / "conflict.scenario"
-    sc.write_text('scenario "Office sublet in July"\n  for "analyses.contract"\n\n'
-                  "2024-07-01 Sublet(use: Office) by Tenant\n", encoding="utf-8")
+    sc.write_text(
+        'scenario "Office sublet in July"\n  for "analyses.contract"\n\n'
+        "2024-07-01 Sublet(use: Office) by Tenant\n",
+        encoding="utf-8",
+    )
     code, doc = run("whereas", "simulate", str(sc), "--format", "json")
     assert code == 0
     validate("simulate", doc)
     [conflict] = doc["conflicts"]
     assert conflict["clauses"] == ["§1.1", "§1.2"]
-    assert doc["events"][conflict["event"]]["decisions"] == [{"rule": "§1", "decided_by": None, "value": "conflict"}]
+    assert doc["events"][conflict["event"]]["decisions"] == [
+        {"rule": "§1", "decided_by": None, "value": "conflict"}
+    ]
 
 
 def test_simulate_json_of_bad_input_is_a_check_document() -> None:
-    code, doc = run("whereas", "simulate", "tests/golden/diagnostics/missing-argument.scenario", "--format", "json")
+    code, doc = run(
+        "whereas", "simulate", "tests/golden/diagnostics/missing-argument.scenario", "--format", "json"
+    )
     assert code == 2
     validate("check", doc)
     assert doc["summary"]["errors"] >= 1
@@ -184,8 +199,10 @@ def test_check_json_with_errors() -> None:
     codes = {d["code"] for d in doc["diagnostics"]}
     assert codes == set(CODES) - {"wrong-contract", "not-a-file"}
     assert any(d["labels"] for d in doc["diagnostics"])
-    assert doc["summary"] == {"errors": sum(d["severity"] == "error" for d in doc["diagnostics"]),
-                              "warnings": sum(d["severity"] == "warning" for d in doc["diagnostics"])}
+    assert doc["summary"] == {
+        "errors": sum(d["severity"] == "error" for d in doc["diagnostics"]),
+        "warnings": sum(d["severity"] == "warning" for d in doc["diagnostics"]),
+    }
 
 
 def test_check_json_of_clean_files() -> None:
@@ -207,8 +224,14 @@ def test_what_if_json(amendment: str) -> None:
 
 
 def test_diff_json_of_two_contracts() -> None:
-    code, doc = run("whereas", "diff", "contracts/mutual_nda.contract", "contracts/software_licence.contract",
-                    "--format", "json")
+    code, doc = run(
+        "whereas",
+        "diff",
+        "contracts/mutual_nda.contract",
+        "contracts/software_licence.contract",
+        "--format",
+        "json",
+    )
     assert code == 1
     validate("diff", doc)
     assert doc["comparison"]["status"] == "difference"
@@ -246,16 +269,20 @@ def _check_doc() -> Any:
 
 
 def _diff_doc() -> Any:
-    return run("verify", SEED, "--what-if", "examples/amendments/expert_panel.amendment", "--format", "json")[1]
+    return run("verify", SEED, "--what-if", "examples/amendments/expert_panel.amendment", "--format", "json")[
+        1
+    ]
 
 
 def _set(path: str, value: Any) -> Callable[[Any], None]:
     """Set the value at a dotted path (numbers index lists)."""
+
     def mutate(doc: Any) -> None:
         *parents, last = path.split(".")
         for k in parents:
             doc = doc[int(k)] if k.isdigit() else doc[k]
         doc[int(last) if last.isdigit() else last] = value
+
     return mutate
 
 
@@ -265,12 +292,14 @@ def _drop(path: str) -> Callable[[Any], None]:
         for k in parents:
             doc = doc[int(k)] if k.isdigit() else doc[k]
         del doc[last]
+
     return mutate
 
 
 def _first_error_diagnostic(field: str, value: Any) -> Callable[[Any], None]:
     def mutate(doc: Any) -> None:
         next(d for d in doc["diagnostics"] if d["severity"] == "error")[field] = value
+
     return mutate
 
 
@@ -281,16 +310,31 @@ BROKEN: dict[str, tuple[str, Callable[[], Any], Callable[[Any], None]]] = {
     "verify: an unknown finding code": ("verify", _findings_doc, _set("findings.0.code", "typo")),
     "verify-many: the tag of one contract": ("verify-many", _many_doc, _set("schema", "whereas.verify/1")),
     "verify-many: one contract only": ("verify-many", _many_doc, lambda d: d["contracts"].pop()),
-    "verify-many: a verdict in an item": ("verify-many", _many_doc, _set("contracts.1.results.0.verdict", "yes")),
+    "verify-many: a verdict in an item": (
+        "verify-many",
+        _many_doc,
+        _set("contracts.1.results.0.verdict", "yes"),
+    ),
     "verify-many: a field it does not have": ("verify-many", _many_doc, _set("count", 2)),
-    "simulate: a decision that is not one": ("simulate", _simulate_doc, _set("events.0.decisions.0.value", "allowed")),
+    "simulate: a decision that is not one": (
+        "simulate",
+        _simulate_doc,
+        _set("events.0.decisions.0.value", "allowed"),
+    ),
     "simulate: no breach": ("simulate", _simulate_doc, _drop("breach")),
     "simulate: a violation of no kind": ("simulate", _simulate_doc, _set("violations.0.kind", "breach")),
-    "simulate: an ineffective act by a power": ("simulate", _simulate_doc,
-                                                lambda d: d["events"][0].update(effective=False, power="§7.1")),
+    "simulate: an ineffective act by a power": (
+        "simulate",
+        _simulate_doc,
+        lambda d: d["events"][0].update(effective=False, power="§7.1"),
+    ),
     "simulate: a date that is not one": ("simulate", _simulate_doc, _set("events.0.date", "2024-13-01")),
     "check: an unregistered code": ("check", _check_doc, _first_error_diagnostic("code", "no-such-code")),
-    "check: an error code as a warning": ("check", _check_doc, _first_error_diagnostic("severity", "warning")),
+    "check: an error code as a warning": (
+        "check",
+        _check_doc,
+        _first_error_diagnostic("severity", "warning"),
+    ),
     "check: line 0": ("check", _check_doc, _first_error_diagnostic("line", 0)),
     "check: no labels": ("check", _check_doc, lambda d: d["diagnostics"][0].pop("labels")),
     "check: no summary": ("check", _check_doc, _drop("summary")),

@@ -296,7 +296,7 @@ def mutate(r: random.Random, text: str) -> str | None:
     part = r.choice(sorted({i for i, _, _ in options}))
     _, p, s = r.choice([o for o in options if o[0] == part])
     hit = r.choice(list(re.finditer(p, parts[part])))
-    parts[part] = parts[part][: hit.start()] + hit.expand(s) + parts[part][hit.end():]
+    parts[part] = parts[part][: hit.start()] + hit.expand(s) + parts[part][hit.end() :]
     return "".join(parts)
 
 
@@ -305,7 +305,7 @@ def single_edits(text: str) -> list[tuple[str, str]]:
     out = []
     for p, s in MUTATIONS:
         for hit in re.finditer(p, text):
-            new = text[: hit.start()] + hit.expand(s) + text[hit.end():]
+            new = text[: hit.start()] + hit.expand(s) + text[hit.end() :]
             out.append((f"{p!r}@{hit.start()}", new))
     return out
 
@@ -324,8 +324,9 @@ def test_every_single_edit_of_the_base(name: str, new: str) -> None:
         assert semantic_diff(a, b, 1)[1] == "difference"
 
 
-@settings(max_examples=12 if CI else 12, deadline=None, derandomize=CI,
-          suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=12 if CI else 12, deadline=None, derandomize=CI, suppress_health_check=[HealthCheck.too_slow]
+)
 @given(st.randoms(use_true_random=False))
 def test_random_amendments_agree(r: random.Random) -> None:
     text = generate(r)

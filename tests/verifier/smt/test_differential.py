@@ -61,17 +61,22 @@ def disagreements(text: str, prover_cls: type[Prover] = Prover) -> list[str]:
         expected = brute_force(c, check, scenarios)
         got = solver_verdict(prover, check)
         if expected != got:
-            out.append(f"{check.id} ({check.mode}): interpreter says {'holds' if expected else 'fails'}, solver "
-                       f"says {'holds' if got else 'fails'}")
+            out.append(
+                f"{check.id} ({check.mode}): interpreter says {'holds' if expected else 'fails'}, solver "
+                f"says {'holds' if got else 'fails'}"
+            )
         if prover_cls is Prover:  # the check's slice of the contract must give the same answer
             sliced = solver_verdict(Prover(restrict(c, cone(index, [check.body, *check.givens])), 1), check)
             if sliced != expected:
-                out.append(f"{check.id} ({check.mode}): on its slice the solver says {'holds' if sliced else 'fails'}")
+                out.append(
+                    f"{check.id} ({check.mode}): on its slice the solver says {'holds' if sliced else 'fails'}"
+                )
     return out
 
 
-@settings(max_examples=25 if CI else 25, deadline=None, derandomize=CI,
-          suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=25 if CI else 25, deadline=None, derandomize=CI, suppress_health_check=[HealthCheck.too_slow]
+)
 @given(st.randoms(use_true_random=False))
 def test_solver_agrees_with_brute_force(r: random.Random) -> None:
     text = generate(r)
@@ -79,8 +84,7 @@ def test_solver_agrees_with_brute_force(r: random.Random) -> None:
     assert not problems, "\n".join(problems) + "\n\n" + text
 
 
-@settings(max_examples=20, deadline=None, derandomize=CI,
-          suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=20, deadline=None, derandomize=CI, suppress_health_check=[HealthCheck.too_slow])
 @given(st.randoms(use_true_random=False))
 def test_every_solver_scenario_replays(r: random.Random) -> None:
     c = load(generate(r))
@@ -93,7 +97,9 @@ def test_every_solver_scenario_replays(r: random.Random) -> None:
     assert not [f for f in v.findings if f.code == "internal-error"]
 
 
-FIXED = HEADER + """
+FIXED = (
+    HEADER
+    + """
 
 §1 Rule
   A must not E1(k: k) where k == X
@@ -112,6 +118,7 @@ check c0 "A can do E1(X) without breach":
 check c1 "E1(X) on the first day is a breach":
   never E1(k: X) by A before 2020-01-02 and not breach by A
 """
+)
 
 
 def test_fixed_contract_agrees() -> None:

@@ -43,8 +43,13 @@ def test_findings_of_the_analyses() -> None:
 
 
 def test_priority_resolves_the_conflict(tmp_path: Path) -> None:
-    text = (DATA / "analyses.contract").read_text().replace(
-        "  exception to §1\n  from 2024-06-01", "  exception to §1\n  prevailing over §1.1\n  from 2024-06-01"
+    text = (
+        (DATA / "analyses.contract")
+        .read_text()
+        .replace(
+            "  exception to §1\n  from 2024-06-01",
+            "  exception to §1\n  prevailing over §1.1\n  from 2024-06-01",
+        )
     )
     p = tmp_path / "p.contract"
     p.write_text(text)
@@ -69,7 +74,9 @@ def test_unknown_never_exits_0(monkeypatch) -> None:  # type: ignore[no-untyped-
 
     monkeypatch.setattr(solver, "DEFAULT_RLIMIT", 1)
     out, err = io.StringIO(), io.StringIO()
-    code = run_verify([str(DATA / "analyses.contract")], [], "text", None, 2, False, Streams(out, err), analyses=False)
+    code = run_verify(
+        [str(DATA / "analyses.contract")], [], "text", None, 2, False, Streams(out, err), analyses=False
+    )
     assert code == 3
     assert "UNKNOWN c: x" in out.getvalue()
 

@@ -48,7 +48,12 @@ def events(c: m.Contract, r: CheckResult | Any) -> list[Event] | None:
     if r.scenario is None:
         return None
     return [
-        (m.date_of(o.day).isoformat(), o.event, o.actor, {n: format_value(v, c.events[o.event].param_type(n)) for n, v in o.args})
+        (
+            m.date_of(o.day).isoformat(),
+            o.event,
+            o.actor,
+            {n: format_value(v, c.events[o.event].param_type(n)) for n, v in o.args},
+        )
         for o in r.scenario.events
     ]
 
@@ -90,7 +95,9 @@ DECLS_ALONE = "the contract's declarations alone"
 
 
 def test_prohibition(tmp_path: Path) -> None:
-    v = verify(tmp_path, """
+    v = verify(
+        tmp_path,
+        """
         party A with body Board
         event Use(amount: money) by A
         event Sign by A or A.Board
@@ -112,7 +119,8 @@ def test_prohibition(tmp_path: Path) -> None:
           never Sign by A.Board and not breach of §2 by A
         check party_votes "A itself may vote":
           possible Vote by A and not breach by A
-    """)
+    """,
+    )
     got = seen(v)
     # §1 has no value for a use of $10 (its condition fails): nothing rules on it
     assert got["small"] == ("holds", (), [("2024-01-01", "Use", "A", {"amount": "$10"})])
@@ -146,7 +154,10 @@ TREE = """
 
 
 def test_permission_as_an_exception(tmp_path: Path) -> None:
-    v = verify(tmp_path, TREE + """
+    v = verify(
+        tmp_path,
+        TREE
+        + """
         §2.1 Waiver for O
           exception to §2
           A may Buy(from: O, amount <= $10)
@@ -157,10 +168,15 @@ def test_permission_as_an_exception(tmp_path: Path) -> None:
           never Buy(from: O, amount > $10) and not breach of §2 by A
         check all_o "Every purchase from O is free of breach":
           always Buy(from: O) implies not breach by A
-    """)
+    """,
+    )
     got = seen(v)
     # §2 applies, its exception §2.1 rules and permits: §2.1 decides within the tree of §2
-    assert got["waiver"] == ("holds", ("§2", "§2.1"), [("2024-01-01", "Buy", "A", {"from": "O", "amount": "$0"})])
+    assert got["waiver"] == (
+        "holds",
+        ("§2", "§2.1"),
+        [("2024-01-01", "Buy", "A", {"from": "O", "amount": "$0"})],
+    )
     assert got["capped"] == ("holds", ("§2",), None)
     # the exception does not rule above $10, so §2 decides: forbidden
     assert got["all_o"] == ("fails", ("§2",), [("2024-01-01", "Buy", "A", {"from": "O", "amount": "$10.01"})])
@@ -171,7 +187,10 @@ def test_permission_as_an_exception(tmp_path: Path) -> None:
 
 
 def test_exception_to_an_exception(tmp_path: Path) -> None:
-    v = verify(tmp_path, TREE + """
+    v = verify(
+        tmp_path,
+        TREE
+        + """
         §2.1 Waiver for O
           exception to §2
           A may Buy(from: O, amount <= $10)
@@ -189,23 +208,38 @@ def test_exception_to_an_exception(tmp_path: Path) -> None:
           always Buy(from: O, amount > $5) implies breach of §2.1.1
         check skipped "§2.1 itself is never violated":
           never violation of §2.1
-    """)
+    """,
+    )
     got = seen(v)
     # $5.01: §2 forbids, §2.1 permits, §2.1.1 forbids: the most specific decides
-    assert got["nested"] == ("holds", ("§2", "§2.1.1"), [("2024-01-01", "Buy", "A", {"from": "O", "amount": "$5.01"})])
+    assert got["nested"] == (
+        "holds",
+        ("§2", "§2.1.1"),
+        [("2024-01-01", "Buy", "A", {"from": "O", "amount": "$5.01"})],
+    )
     assert "Then A violates §2.1.1 Not above $5 after all on 2024-01-01." in result(v, "nested").explanation
-    assert got["small"] == ("holds", ("§2", "§2.1"), [("2024-01-01", "Buy", "A", {"from": "O", "amount": "$5"})])
+    assert got["small"] == (
+        "holds",
+        ("§2", "§2.1"),
+        [("2024-01-01", "Buy", "A", {"from": "O", "amount": "$5"})],
+    )
     # without §2.1 the root forbids anyway; without §2.1.1 $5.01 is permitted; without §2 nothing is
     assert got["mid"] == ("holds", ("§2", "§2.1.1"), None)
     # above $10, §2.1 has no value, so its exception is not consulted: §2 decides
-    assert got["only_nested"] == ("fails", ("§2",), [("2024-01-01", "Buy", "A", {"from": "O", "amount": "$10.01"})])
+    assert got["only_nested"] == (
+        "fails",
+        ("§2",),
+        [("2024-01-01", "Buy", "A", {"from": "O", "amount": "$10.01"})],
+    )
     assert "Then A violates §2 Exclusive on 2024-01-01." in result(v, "only_nested").explanation
     # a `may` decides no violation; a violation decided by §2.1.1 is of §2.1.1 and §2, not §2.1 (open question 6)
     assert got["skipped"] == ("holds", (), None)
     assert result(v, "skipped").explanation == proof("never", DECLS_ALONE)
 
 
-CONFLICT = TREE + """
+CONFLICT = (
+    TREE
+    + """
     §2.2 Small purchases
       exception to §2
       A may Buy(amount <= $1)
@@ -213,15 +247,21 @@ CONFLICT = TREE + """
       exception to §2{prio}
       A must not Buy(from: X, amount <= $1)
 """
+)
 
 
 def test_conflict_between_equal_exceptions(tmp_path: Path) -> None:
-    v = verify(tmp_path, CONFLICT.format(prio="") + """
+    v = verify(
+        tmp_path,
+        CONFLICT.format(prio="")
+        + """
         check no_breach "A conflicting act is no breach":
           possible Buy(from: X) and not breach by A
         check breach "Small purchases from X are a breach":
           always Buy(from: X, amount <= $1) implies breach by A
-    """, analyses=True)
+    """,
+        analyses=True,
+    )
     got = seen(v)
     x0: list[Event] = [("2024-01-01", "Buy", "A", {"from": "X", "amount": "$0"})]
     # §2.2 permits and §2.3 forbids, neither prevails: a conflict, reported, never resolved (§11)
@@ -243,25 +283,36 @@ def test_conflict_between_equal_exceptions(tmp_path: Path) -> None:
 
 
 def test_prevailing_over(tmp_path: Path) -> None:
-    v = verify(tmp_path, CONFLICT.format(prio=" prevailing over §2.2") + """
+    v = verify(
+        tmp_path,
+        CONFLICT.format(prio=" prevailing over §2.2")
+        + """
         check clean "§2.3 is never breached":
           never breach of §2.3 by A
         check decides "A small purchase from X always breaches §2.3":
           never Buy(from: X, amount <= $1) and not breach of §2.3 by A
         check small_o "Small purchases from O are permitted":
           possible Buy(from: O, amount <= $1) and not breach by A
-    """, analyses=True)
+    """,
+        analyses=True,
+    )
     got = seen(v)
     x0: list[Event] = [("2024-01-01", "Buy", "A", {"from": "X", "amount": "$0"})]
     # §2.2 is set aside where §2.3 rules: §2.3 decides, a violation of §2.3 within the tree of §2
     assert got["clean"] == ("fails", ("§2", "§2.3"), x0)
     assert "Then A violates §2.3 No small purchases from X on 2024-01-01." in result(v, "clean").explanation
     assert got["decides"] == ("holds", ("§2", "§2.3"), None)
-    assert got["small_o"] == ("holds", ("§2", "§2.2"), [("2024-01-01", "Buy", "A", {"from": "O", "amount": "$0"})])
+    assert got["small_o"] == (
+        "holds",
+        ("§2", "§2.2"),
+        [("2024-01-01", "Buy", "A", {"from": "O", "amount": "$0"})],
+    )
     assert v.findings == ()
 
 
-AGREEING = TREE + """
+AGREEING = (
+    TREE
+    + """
     §2.1 Big from X
       exception to §2
       A must not Buy(from: X, amount > $5)
@@ -269,13 +320,18 @@ AGREEING = TREE + """
       exception to §2
       A must not Buy(from: X, amount > $3)
 """
+)
 
 
 def test_agreeing_exceptions_the_first_decides(tmp_path: Path) -> None:
-    v = verify(tmp_path, AGREEING + """
+    v = verify(
+        tmp_path,
+        AGREEING
+        + """
         check first "Above $5 only §2.1 is violated":
           never breach of §2.2 and not Buy(amount <= $5)
-    """)
+    """,
+    )
     # semantics §7: exceptions that agree give the value and deciding clause of the first in
     # the contract's order; a purchase above $5 from X is a violation of §2.1, never of §2.2.
     # Without §2.1, §2.2 would decide it: §2.1 is what the proof rests on.
@@ -286,7 +342,9 @@ def test_agreeing_exceptions_the_first_decides(tmp_path: Path) -> None:
 
 
 def test_obligation_within_days_after_a_trigger(tmp_path: Path) -> None:
-    v = verify(tmp_path, """
+    v = verify(
+        tmp_path,
+        """
         party A
         party B
         event Ask(amount: money) by A or B
@@ -309,7 +367,8 @@ def test_obligation_within_days_after_a_trigger(tmp_path: Path) -> None:
           always breach of §3 by B
         check by_b "A request by B sets off nothing":
           possible Ask by B and not breach by B
-    """)
+    """,
+    )
     got = seen(v)
     # window d .. d+10: an ask on 01-01 unmet is a violation on 01-11
     assert got["unmet"] == ("fails", ("§3",), [("2024-01-01", "Ask", "A", {"amount": "$0"})])
@@ -318,19 +377,30 @@ def test_obligation_within_days_after_a_trigger(tmp_path: Path) -> None:
         "Then B violates §3 Supply on 2024-01-11." + MINIMAL
     )
     # the bound `a` is the request's $5; $4 does not meet it
-    assert got["short"] == ("fails", ("§3",), [
-        ("2024-03-01", "Ask", "A", {"amount": "$5"}),
-        ("2024-03-05", "Give", "B", {"amount": "$4"}),
-    ])
+    assert got["short"] == (
+        "fails",
+        ("§3",),
+        [
+            ("2024-03-01", "Ask", "A", {"amount": "$5"}),
+            ("2024-03-05", "Give", "B", {"amount": "$4"}),
+        ],
+    )
     assert result(v, "short").explanation == (
         "No, not always. A counterexample in which the givens hold: 2024-03-01 Ask(amount: $5) by A; "
         "2024-03-05 Give(amount: $4) by B. Then B violates §3 Supply on 2024-03-11." + MINIMAL
     )
-    assert got["last_day"] == ("holds", ("§3",), [
-        ("2024-03-01", "Ask", "A", {"amount": "$5"}),
-        ("2024-03-11", "Give", "B", {"amount": "$5"}),
-    ])
-    assert "Then the obligation under §3 Supply is met by Give on 2024-03-11." in result(v, "last_day").explanation
+    assert got["last_day"] == (
+        "holds",
+        ("§3",),
+        [
+            ("2024-03-01", "Ask", "A", {"amount": "$5"}),
+            ("2024-03-11", "Give", "B", {"amount": "$5"}),
+        ],
+    )
+    assert (
+        "Then the obligation under §3 Supply is met by Give on 2024-03-11."
+        in result(v, "last_day").explanation
+    )
     assert got["too_late"] == ("holds", ("§3",), None)
     assert result(v, "too_late").explanation == proof("always", "§3 Supply", given=True)
     # the trigger says `by A`: B's request owes nothing
@@ -338,7 +408,9 @@ def test_obligation_within_days_after_a_trigger(tmp_path: Path) -> None:
 
 
 def test_obligation_before_a_date(tmp_path: Path) -> None:
-    v = verify(tmp_path, """
+    v = verify(
+        tmp_path,
+        """
         party A
         party B
         event Pay(amount: money) by B
@@ -361,7 +433,8 @@ def test_obligation_before_a_date(tmp_path: Path) -> None:
         check order_late "An order on the deadline owes nothing":
           given Order on 2024-06-01 and not Order before 2024-06-01
           always not breach of §5
-    """)
+    """,
+    )
     got = seen(v)
     # a fixed deadline is owed from the effective date; the window ends on 2024-02-29 (a leap year)
     assert got["unpaid"] == ("fails", ("§4",), [])
@@ -369,7 +442,10 @@ def test_obligation_before_a_date(tmp_path: Path) -> None:
         "No, this can happen. A scenario: no event at all. Then B violates §4 Payment on 2024-02-29."
     )
     assert got["paid_last_day"] == ("holds", ("§4",), [("2024-02-29", "Pay", "B", {"amount": "$100"})])
-    assert "Then the obligation under §4 Payment is met by Pay on 2024-02-29." in result(v, "paid_last_day").explanation
+    assert (
+        "Then the obligation under §4 Payment is met by Pay on 2024-02-29."
+        in result(v, "paid_last_day").explanation
+    )
     assert got["late"] == ("holds", ("§4",), None)
     # window d .. 2024-05-31; the witness is found on §5's slice, replayed on the whole contract,
     # where the unpaid §4 is violated too
@@ -386,7 +462,9 @@ def test_obligation_before_a_date(tmp_path: Path) -> None:
 
 
 def test_power(tmp_path: Path) -> None:
-    v = verify(tmp_path, """
+    v = verify(
+        tmp_path,
+        """
         party A with body Board
         party B
         event Declare by anyone
@@ -412,7 +490,8 @@ def test_power(tmp_path: Path) -> None:
           never Declare by B and not breach of §8 by B
         check attempt_story "B can attempt without effect":
           possible Declare by B and not effective Declare
-    """)
+    """,
+    )
     got = seen(v)
     assert got["b_never"] == ("holds", ("§7.1",), None)
     assert got["b_nothing"] == ("holds", ("§7.1",), None)
@@ -421,7 +500,8 @@ def test_power(tmp_path: Path) -> None:
     assert got["a_nothing"] == ("holds", ("§7.1",), None)
     assert got["keeps"] == ("fails", ("§7", "§7.1"), [("2024-01-01", "Declare", "A.Board", {})])
     assert result(v, "keeps").explanation == (
-        "No, not always. A counterexample: 2024-01-01 Declare by A.Board. Then Access ends from 2024-01-02." + MINIMAL
+        "No, not always. A counterexample: 2024-01-01 Declare by A.Board. Then Access ends from 2024-01-02."
+        + MINIMAL
     )
     # a prohibition applies to the ineffective attempt
     assert got["attempt"] == ("holds", ("§8",), None)
@@ -434,7 +514,9 @@ def test_power(tmp_path: Path) -> None:
 
 
 def test_a_party_s_power_covers_its_body(tmp_path: Path) -> None:
-    v = verify(tmp_path, """
+    v = verify(
+        tmp_path,
+        """
         party A with body Board
         party B
         event Declare by anyone
@@ -447,7 +529,8 @@ def test_a_party_s_power_covers_its_body(tmp_path: Path) -> None:
           never effective Declare by B
         check b_fails "B's declaration counts":
           possible effective Declare by B
-    """)
+    """,
+    )
     got = seen(v)
     assert got["board"] == ("holds", ("§7.1",), [("2024-01-01", "Declare", "A.Board", {})])
     assert got["b_never"] == ("holds", ("§7.1",), None)
@@ -456,7 +539,9 @@ def test_a_party_s_power_covers_its_body(tmp_path: Path) -> None:
 
 
 def test_ineffective_acts_and_lapsed_powers(tmp_path: Path) -> None:
-    v = verify(tmp_path, """
+    v = verify(
+        tmp_path,
+        """
         party A with body Board
         party B
         event Lift by anyone
@@ -476,7 +561,8 @@ def test_ineffective_acts_and_lapsed_powers(tmp_path: Path) -> None:
         check lapse "After the exit the board's power has lapsed":
           given Quit on 2024-01-01
           never effective Lift after 2024-01-01
-    """)
+    """,
+    )
     got = seen(v)
     # an ineffective act does not end a clause's `until E` guard (semantics §3, §6)
     assert got["ineffective_lift"] == ("holds", ("§1", "§4"), None)
@@ -489,7 +575,9 @@ def test_ineffective_acts_and_lapsed_powers(tmp_path: Path) -> None:
 
 
 def test_consequences_and_termination(tmp_path: Path) -> None:
-    v = verify(tmp_path, """
+    v = verify(
+        tmp_path,
+        """
         party A
         party B
         event Open by A
@@ -530,7 +618,8 @@ def test_consequences_and_termination(tmp_path: Path) -> None:
         check survives "The non-compete survives the exit":
           given Quit on 2024-03-01
           possible Compete after 2024-03-01 and breach of §5 by B
-    """)
+    """,
+    )
     got = seen(v)
     assert got["starts"] == ("holds", ("§1",), [("2024-01-01", "Open", "A", {})])
     assert "Then Shop starts from 2024-01-02." in result(v, "starts").explanation
@@ -538,27 +627,39 @@ def test_consequences_and_termination(tmp_path: Path) -> None:
     assert got["not_yet"] == ("holds", (), None)
     assert got["ends"] == ("holds", ("§2",), None)
     # §2 does not survive: after an exit the close changes nothing
-    assert got["ends_after_exit"] == ("fails", ("§3",), [
-        ("2024-01-01", "Quit", "A", {}),
-        ("2024-03-01", "Close", "A", {}),
-    ])
+    assert got["ends_after_exit"] == (
+        "fails",
+        ("§3",),
+        [
+            ("2024-01-01", "Quit", "A", {}),
+            ("2024-03-01", "Close", "A", {}),
+        ],
+    )
     assert result(v, "ends_after_exit").explanation == (
         "No, not always. A counterexample in which the givens hold: 2024-01-01 Quit by A; 2024-03-01 Close by A. "
         "Then the contract ends from 2024-01-02." + MINIMAL
     )
     assert got["terminated"] == ("holds", ("§3",), None)
     # the contract is in force on the day of the exit (ends from d + 1); same-day events keep the declaration order
-    assert got["last_day"] == ("fails", ("§3", "§4"), [
-        ("2024-03-01", "Quit", "A", {}),
-        ("2024-03-01", "Leak", "B", {}),
-    ])
+    assert got["last_day"] == (
+        "fails",
+        ("§3", "§4"),
+        [
+            ("2024-03-01", "Quit", "A", {}),
+            ("2024-03-01", "Leak", "B", {}),
+        ],
+    )
     assert result(v, "last_day").explanation.endswith(
         "Then B violates §4 Confidentiality on 2024-03-01; the contract ends from 2024-03-02." + MINIMAL
     )
-    assert got["survives"] == ("holds", ("§3", "§5"), [
-        ("2024-03-01", "Quit", "A", {}),
-        ("2024-03-02", "Compete", "B", {}),
-    ])
+    assert got["survives"] == (
+        "holds",
+        ("§3", "§5"),
+        [
+            ("2024-03-01", "Quit", "A", {}),
+            ("2024-03-02", "Compete", "B", {}),
+        ],
+    )
     assert result(v, "survives").explanation == (
         "Yes, this is possible. The shortest scenario found in which the givens hold: 2024-03-01 Quit by A; "
         "2024-03-02 Compete by B. Then B violates §5 Non-compete on 2024-03-02; the contract ends from 2024-03-02."
@@ -570,7 +671,9 @@ def test_consequences_and_termination(tmp_path: Path) -> None:
 
 
 def test_contrary_to_duty(tmp_path: Path) -> None:
-    v = verify(tmp_path, """
+    v = verify(
+        tmp_path,
+        """
         party A
         party B
         event Ask by A
@@ -598,11 +701,14 @@ def test_contrary_to_duty(tmp_path: Path) -> None:
         check owed "Without delivery or damages, §10 is breached":
           given Ask on 2024-01-01 and not Give and not PayDamages
           always breach of §10 by B
-    """)
+    """,
+    )
     got = seen(v)
     ask: list[Event] = [("2024-01-01", "Ask", "A", {})]
-    story = ("Then B violates §3 Supply on 2024-01-11; B violates §10 Damages on 2024-02-10; "
-             "Access ends from 2024-01-12.")
+    story = (
+        "Then B violates §3 Supply on 2024-01-11; B violates §10 Damages on 2024-02-10; "
+        "Access ends from 2024-01-12."
+    )
     # violation on 01-11 ends Access from 01-12; damages owed 01-11 .. 02-10
     assert got["loses"] == ("holds", ("§3", "§9", "§10"), ask)
     assert result(v, "loses").explanation == (
@@ -617,16 +723,23 @@ def test_contrary_to_duty(tmp_path: Path) -> None:
         "set off on 2024-12-02 is still open at the horizon (due by 2025-01-01)." + MINIMAL
     )
     # the remedy's window starts on the day of the violation
-    assert got["paid"] == ("holds", ("§3", "§9", "§10"), [
-        ("2024-01-01", "Ask", "A", {}),
-        ("2024-01-11", "PayDamages", "B", {"amount": "$1M"}),
-    ])
+    assert got["paid"] == (
+        "holds",
+        ("§3", "§9", "§10"),
+        [
+            ("2024-01-01", "Ask", "A", {}),
+            ("2024-01-11", "PayDamages", "B", {"amount": "$1M"}),
+        ],
+    )
     assert result(v, "paid").explanation.endswith(
         "Then B violates §3 Supply on 2024-01-11; Access ends from 2024-01-12; "
         "the obligation under §10 Damages is met by PayDamages on 2024-01-11." + MINIMAL
     )
     assert got["unpaid"] == ("fails", ("§3", "§9", "§10"), ask)
-    assert result(v, "unpaid").explanation == "No, this can happen. A scenario: 2024-01-01 Ask by A. " + story + MINIMAL
+    assert (
+        result(v, "unpaid").explanation
+        == "No, this can happen. A scenario: 2024-01-01 Ask by A. " + story + MINIMAL
+    )
     assert got["owed"] == ("holds", ("§3", "§10"), None)
 
 
@@ -657,7 +770,10 @@ GUARDS = """
 
 
 def test_guards_from_and_until_dates(tmp_path: Path) -> None:
-    v = verify(tmp_path, GUARDS + """
+    v = verify(
+        tmp_path,
+        GUARDS
+        + """
         check fish_early "Fishing before the season is free":
           possible Fish and not breach by A
         check fish_from "Fishing on the first day is a breach":
@@ -670,7 +786,8 @@ def test_guards_from_and_until_dates(tmp_path: Path) -> None:
           possible Hunt on 2024-04-01 and not breach by A
         check hunt_never "§2 is never breached":
           never breach of §2
-    """)
+    """,
+    )
     got = seen(v)
     assert got["fish_early"] == ("holds", (), [("2024-01-01", "Fish", "A", {})])
     assert got["fish_from"] == ("holds", ("§1",), None)
@@ -682,7 +799,10 @@ def test_guards_from_and_until_dates(tmp_path: Path) -> None:
 
 
 def test_guards_while_and_until_an_event(tmp_path: Path) -> None:
-    v = verify(tmp_path, GUARDS + """
+    v = verify(
+        tmp_path,
+        GUARDS
+        + """
         check sail_calm "Sailing the day after the storm is free":
           possible Sail on 2024-07-01 and not breach by A
         check sail_storm "Sailing on the storm's last day is a breach":
@@ -697,14 +817,23 @@ def test_guards_while_and_until_an_event(tmp_path: Path) -> None:
         check swim_never "§4 is never breached":
           given Lift on 2024-03-01
           never breach of §4
-    """)
+    """,
+    )
     got = seen(v)
     assert got["sail_calm"] == ("holds", (), [("2024-07-01", "Sail", "A", {})])
     assert got["sail_storm"] == ("holds", ("§3",), None)
     assert got["sail_never"] == ("fails", ("§3",), [("2024-06-01", "Sail", "A", {})])
     assert got["swim_lift_day"] == ("holds", ("§4",), None)
-    assert got["swim_after"] == ("holds", (), [("2024-03-01", "Lift", "B", {}), ("2024-03-02", "Swim", "A", {})])
-    assert got["swim_never"] == ("fails", ("§4",), [("2024-01-01", "Swim", "A", {}), ("2024-03-01", "Lift", "B", {})])
+    assert got["swim_after"] == (
+        "holds",
+        (),
+        [("2024-03-01", "Lift", "B", {}), ("2024-03-02", "Swim", "A", {})],
+    )
+    assert got["swim_never"] == (
+        "fails",
+        ("§4",),
+        [("2024-01-01", "Swim", "A", {}), ("2024-03-01", "Lift", "B", {})],
+    )
     assert result(v, "swim_never").explanation == (
         "No, this can happen. A scenario in which the givens hold: 2024-01-01 Swim by A; 2024-03-01 Lift by B. "
         "Then A violates §4 No swimming until lifted on 2024-01-01." + MINIMAL
@@ -712,7 +841,9 @@ def test_guards_while_and_until_an_event(tmp_path: Path) -> None:
 
 
 def test_several_from_guards_all_hold(tmp_path: Path) -> None:
-    v = verify(tmp_path, """
+    v = verify(
+        tmp_path,
+        """
         party A
         event Dive by A
         §5 Two starts
@@ -722,14 +853,17 @@ def test_several_from_guards_all_hold(tmp_path: Path) -> None:
 
         check dive "Diving in February is free":
           possible Dive on 2024-02-15 and not breach by A
-    """)
+    """,
+    )
     # docs/language.md, Guards: "several combine, and all must hold"; semantics §6: the clause
     # applies when every guard holds, i.e. from 2024-03-01
     assert seen(v)["dive"] == ("holds", (), [("2024-02-15", "Dive", "A", {})])
 
 
 def test_several_until_guards_all_hold(tmp_path: Path) -> None:
-    v = verify(tmp_path, """
+    v = verify(
+        tmp_path,
+        """
         party A
         event Dive by A
         §5 Two ends
@@ -739,7 +873,8 @@ def test_several_until_guards_all_hold(tmp_path: Path) -> None:
 
         check dive "Diving in April is free":
           possible Dive on 2024-04-15 and not breach by A
-    """)
+    """,
+    )
     # all guards must hold: the clause applies up to 2024-03-01 only
     assert seen(v)["dive"] == ("holds", (), [("2024-04-15", "Dive", "A", {})])
 
@@ -748,7 +883,9 @@ def test_several_until_guards_all_hold(tmp_path: Path) -> None:
 
 
 def test_states_from_and_until(tmp_path: Path) -> None:
-    v = verify(tmp_path, """
+    v = verify(
+        tmp_path,
+        """
         party A
         event Start by A
         event Stop by A
@@ -773,7 +910,8 @@ def test_states_from_and_until(tmp_path: Path) -> None:
           always not S4 on 2024-09-30
         check s4_after "S4 never holds after its until date":
           never S4 on 2024-10-01
-    """)
+    """,
+    )
     got = seen(v)
     assert got["s1"] == ("holds", (), None)
     assert got["s2_before"] == ("holds", (), None)
@@ -793,7 +931,9 @@ def test_states_from_and_until(tmp_path: Path) -> None:
 
 
 def test_open_facts(tmp_path: Path) -> None:
-    v = verify(tmp_path, """
+    v = verify(
+        tmp_path,
+        """
         party A
         fact Cap: money
         fact Strict: bool
@@ -813,7 +953,8 @@ def test_open_facts(tmp_path: Path) -> None:
         check lenient "Without Strict, no breach":
           given not Strict
           never breach by A
-    """)
+    """,
+    )
     got = seen(v)
     spend: list[Event] = [("2024-01-01", "Spend", "A", {"amount": "$0.01"})]
     # the solver picks the facts: the smallest amount over the cap is a cent, so Cap is $0
@@ -830,7 +971,9 @@ def test_open_facts(tmp_path: Path) -> None:
 
 
 def test_money_comparisons_and_arithmetic(tmp_path: Path) -> None:
-    v = verify(tmp_path, """
+    v = verify(
+        tmp_path,
+        """
         party A
         fact Price: money = $99.99
         fact Fee: money = $5
@@ -857,7 +1000,8 @@ def test_money_comparisons_and_arithmetic(tmp_path: Path) -> None:
           always Price + Fee * 2 == $109.99
         check over_105 "Price and fee exceed $105":
           always Price + Fee > $105
-    """)
+    """,
+    )
     got = seen(v)
     # floor(x / 10) > 100 cents first holds at x = 1010 cents (exact arithmetic would give $10.01)
     assert got["commission"] == ("holds", ("§1",), [("2024-01-01", "Pay", "A", {"amount": "$10.10"})])
@@ -900,7 +1044,10 @@ FORMS = """
 
 
 def test_check_forms_modes_given_and_scopes(tmp_path: Path) -> None:
-    v = verify(tmp_path, FORMS + """
+    v = verify(
+        tmp_path,
+        FORMS
+        + """
         check possible_ "A can declare effectively":
           possible effective Declare by A
         check after_holds "After a declaration, no access":
@@ -918,7 +1065,8 @@ def test_check_forms_modes_given_and_scopes(tmp_path: Path) -> None:
           always on 2024-01-10: not breach of §1
         check on_fails "No breach of §1 by 01-11":
           always on 2024-01-11: not breach of §1
-    """)
+    """,
+    )
     got = seen(v)
     board: list[Event] = [("2024-01-01", "Declare", "A.Board", {})]
     # `by A` covers A's board, the only effective declarer
@@ -941,7 +1089,10 @@ def test_check_forms_modes_given_and_scopes(tmp_path: Path) -> None:
 
 
 def test_check_forms_dates_breaches_and_acts(tmp_path: Path) -> None:
-    v = verify(tmp_path, FORMS + """
+    v = verify(
+        tmp_path,
+        FORMS
+        + """
         check breach_on "B can be in breach as of 01-11":
           possible breach by B on 2024-01-11 and not Leak
         check event_on "An ask on 05-05 can be met":
@@ -964,12 +1115,17 @@ def test_check_forms_dates_breaches_and_acts(tmp_path: Path) -> None:
           possible Declare by A and not effective Declare
         check not_a "A never breaches §1":
           never breach of §1 by A
-    """)
+    """,
+    )
     got = seen(v)
     ask: list[Event] = [("2024-01-01", "Ask", "A", {})]
     assert got["breach_on"] == ("holds", ("§1",), ask)
     # `E on D` is an event on that day; the delivery is earliest on the same day
-    assert got["event_on"] == ("holds", ("§1",), [("2024-05-05", "Ask", "A", {}), ("2024-05-05", "Give", "B", {})])
+    assert got["event_on"] == (
+        "holds",
+        ("§1",),
+        [("2024-05-05", "Ask", "A", {}), ("2024-05-05", "Give", "B", {})],
+    )
     assert got["before_no"] == ("fails", (), None)
     assert result(v, "before_no").explanation == proof("possible", DECLS_ALONE)
     assert got["before_yes"] == ("holds", ("§1",), ask)

@@ -191,7 +191,10 @@ def test_saas_termination_right_never_lapses() -> None:
     for _, _, _, args in evs[:2]:
         assert args["force_majeure"] is False and args["availability"] < Fraction(995, 1000)
     assert [(c, p) for c, p, _ in violations(r)] == [
-        ("§4", "Provider"), ("§4", "Provider"), ("§5", "Provider"), ("§5", "Provider")
+        ("§4", "Provider"),
+        ("§4", "Provider"),
+        ("§5", "Provider"),
+        ("§5", "Provider"),
     ]
     tl = r.timeline
     assert tl is not None
@@ -210,7 +213,9 @@ def test_distribution_web_shop_carve_out_lets_a_rival_in() -> None:
     ]
     sell, order = evs[0][3], evs[1][3]
     assert {k: sell[k] for k in ("buyer", "territory", "channel")} == {
-        "buyer": "RivalDistributor", "territory": "Iberia", "channel": "WebShop"
+        "buyer": "RivalDistributor",
+        "territory": "Iberia",
+        "channel": "WebShop",
     }
     assert euros(sell["unit_price"]) >= 180  # the most-favoured-customer price still holds
     assert euros(order["amount"]) >= 600_000

@@ -68,10 +68,12 @@ def test_generated_contract_same_in_two_processes() -> None:
     one = verify_contract(c, analyses=False, jobs=1)
     two = verify_contract(c, analyses=False, jobs=2)
     assert [r.verdict for r in one.results].count(Verdict.FAILS) == 4
-    assert [(r.id, r.verdict, r.scenario is None) for r in one.results] == \
-        [(r.id, r.verdict, r.scenario is None) for r in two.results]
-    assert [(r.id, r.clauses) for r in one.results if r.scenario is None] == \
-        [(r.id, r.clauses) for r in two.results if r.scenario is None]
+    assert [(r.id, r.verdict, r.scenario is None) for r in one.results] == [
+        (r.id, r.verdict, r.scenario is None) for r in two.results
+    ]
+    assert [(r.id, r.clauses) for r in one.results if r.scenario is None] == [
+        (r.id, r.clauses) for r in two.results if r.scenario is None
+    ]
     assert all(r.replayed and r.timeline is not None for r in two.results if r.scenario is not None)
 
 
@@ -83,17 +85,27 @@ def test_jobs_option() -> None:
 
     root = CONTRACTS.parent
     saas = str(CONTRACTS / "saas_agreement.contract")
-    runs = [subprocess.run([sys.executable, "-m", "verifier", saas, "--no-analyses", "--jobs", j],
-                           cwd=root, capture_output=True, text=True) for j in ("1", "2")]
+    runs = [
+        subprocess.run(
+            [sys.executable, "-m", "verifier", saas, "--no-analyses", "--jobs", j],
+            cwd=root,
+            capture_output=True,
+            text=True,
+        )
+        for j in ("1", "2")
+    ]
     assert runs[0].returncode == runs[1].returncode == 1  # one check fails, by design
     assert runs[0].stdout == runs[1].stdout
-    bad = subprocess.run([sys.executable, "-m", "verifier", saas, "--jobs", "0"], cwd=root, capture_output=True,
-                         text=True)
+    bad = subprocess.run(
+        [sys.executable, "-m", "verifier", saas, "--jobs", "0"], cwd=root, capture_output=True, text=True
+    )
     assert bad.returncode == 2
     assert "Invalid value for '--jobs': 0 is not in the range 1<=x<=64." in bad.stderr
 
 
-def test_library_default_solves_in_this_process_and_leaves_the_collector(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_library_default_solves_in_this_process_and_leaves_the_collector(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     """``verify_contract``'s default (jobs=1) never forks, even for a big contract,
     and leaves the garbage collector as it found it (the command line, which owns
     its process, is the one that freezes the heap)."""

@@ -24,7 +24,9 @@ SEED = "contracts/openai_microsoft.contract"
 SCHEMA = json.loads((ROOT / "verifier/report/schemas/verify.schema.json").read_text())
 
 
-def run(args: list[str], fmt: str = "text", output: str | None = None, bound: int = 2) -> tuple[int, str, str]:
+def run(
+    args: list[str], fmt: str = "text", output: str | None = None, bound: int = 2
+) -> tuple[int, str, str]:
     out, err = io.StringIO(), io.StringIO()
     files = [a for a in args if not a.startswith("--check=")]
     checks = [a.split("=", 1)[1] for a in args if a.startswith("--check=")]
@@ -73,12 +75,22 @@ def test_seed_witnesses_are_minimal_and_replayed(seed_json: dict[str, Any]) -> N
     oracle = by_id["oracle_within_waiver"]
     assert oracle["replayed"] is True
     assert oracle["scenario"]["events"] == [
-        {"date": "2024-06-01", "event": "BuyCompute", "by": "OpenAI",
-         "args": {"from": "Oracle", "amount": oracle["scenario"]["events"][0]["args"]["amount"], "software": "Microsoft"}}
+        {
+            "date": "2024-06-01",
+            "event": "BuyCompute",
+            "by": "OpenAI",
+            "args": {
+                "from": "Oracle",
+                "amount": oracle["scenario"]["events"][0]["args"]["amount"],
+                "software": "Microsoft",
+            },
+        }
     ]
     assert oracle["scenario"]["events"][0]["args"]["amount"]["cents"] <= 10_000_000_000 * 100
     agi = by_id["exit_via_agi"]
-    assert agi["scenario"]["events"] == [{"date": "2019-07-22", "event": "DeclareAGI", "by": "OpenAI.Board", "args": {}}]
+    assert agi["scenario"]["events"] == [
+        {"date": "2019-07-22", "event": "DeclareAGI", "by": "OpenAI.Board", "args": {}}
+    ]
     supply = by_id["supply_breach"]
     assert [e["event"] for e in supply["scenario"]["events"]] == ["RequestCompute"]
     assert "Microsoft violates §3 Supply of compute on 2019-10-20" in supply["explanation"]
@@ -92,8 +104,12 @@ def test_json_validates_against_schema(seed_json: dict[str, Any]) -> None:
 
 
 def test_json_is_deterministic() -> None:
-    a = subprocess.run([sys.executable, "-m", "verifier", SEED, "--format", "json"], cwd=ROOT, capture_output=True, text=True)
-    b = subprocess.run([sys.executable, "-m", "verifier", SEED, "--format", "json"], cwd=ROOT, capture_output=True, text=True)
+    a = subprocess.run(
+        [sys.executable, "-m", "verifier", SEED, "--format", "json"], cwd=ROOT, capture_output=True, text=True
+    )
+    b = subprocess.run(
+        [sys.executable, "-m", "verifier", SEED, "--format", "json"], cwd=ROOT, capture_output=True, text=True
+    )
     assert a.returncode == 0, a.stderr
     assert a.stdout == b.stdout
 
@@ -110,14 +126,17 @@ def tiny(tmp_path: Path, body: str, name: str = "t.contract") -> str:
 
 
 def test_failing_check_exits_1_with_counterexample(tmp_path: Path) -> None:
-    f = tiny(tmp_path, """
+    f = tiny(
+        tmp_path,
+        """
 §1 Delivery
   when Order by Buyer:
     Seller must Deliver within 30 days
 
 check never_late "The seller is never in breach":
   never breach by Seller
-""")
+""",
+    )
     code, out, _ = run([f])
     assert code == 1
     assert "FAILS   never_late: The seller is never in breach" in out
@@ -126,13 +145,16 @@ check never_late "The seller is never in breach":
 
 
 def test_possible_fails_with_cited_clauses(tmp_path: Path) -> None:
-    f = tiny(tmp_path, """
+    f = tiny(
+        tmp_path,
+        """
 §1 No early payment
   Buyer must not Pay(amount: a) where a > $100
 
 check pay_big "The buyer can pay more than $100 without breach":
   possible Pay(amount > $100) and not breach by Buyer
-""")
+""",
+    )
     c = load_contract(f, Sources()).contract
     assert c is not None
     v = verify_contract(c)
@@ -145,7 +167,7 @@ check pay_big "The buyer can pay more than $100 without breach":
 
 
 def test_unknown_check_name_is_usage_error(tmp_path: Path) -> None:
-    f = tiny(tmp_path, "check c \"x\": possible Order\n")
+    f = tiny(tmp_path, 'check c "x": possible Order\n')
     code, _, err = run([f, "--check=nope"])
     assert code == 2
     assert "no check named nope" in err
@@ -161,7 +183,7 @@ def test_bad_input_exits_2_without_traceback(tmp_path: Path) -> None:
 
 
 def test_output_file_and_refusal_to_overwrite_input(tmp_path: Path) -> None:
-    f = tiny(tmp_path, "check c \"x\": possible Order\n")
+    f = tiny(tmp_path, 'check c "x": possible Order\n')
     out_path = tmp_path / "out.json"
     code, out, _ = run([f], "json", output=str(out_path))
     assert code == 0 and out == ""
@@ -173,11 +195,17 @@ def test_output_file_and_refusal_to_overwrite_input(tmp_path: Path) -> None:
 
 
 def test_help_documents_exit_codes_and_stays_off_z3() -> None:
-    r = subprocess.run([sys.executable, "-X", "importtime", "-m", "verifier", "--help"], cwd=ROOT,
-                       capture_output=True, text=True)
+    r = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "verifier", "--help"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     assert r.returncode == 0
     assert "3  some result is unknown" in r.stdout
-    imported = {line.rsplit("|", 1)[-1].strip() for line in r.stderr.splitlines() if line.startswith("import time:")}
+    imported = {
+        line.rsplit("|", 1)[-1].strip() for line in r.stderr.splitlines() if line.startswith("import time:")
+    }
     assert "click" in imported
     assert not {mod for mod in imported if mod == "z3" or mod.startswith("z3.")}
 
@@ -201,8 +229,12 @@ def test_z3_global_parameters_are_left_alone() -> None:
         sys.stderr.write(z3.get_param("smt.random_seed") + " " + z3.get_param("sat.random_seed"))
     """
     ours = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
-    plain = subprocess.run([sys.executable, "-m", "verifier", "contracts/mutual_nda.contract", "--format", "json"],
-                           cwd=ROOT, capture_output=True, text=True)
+    plain = subprocess.run(
+        [sys.executable, "-m", "verifier", "contracts/mutual_nda.contract", "--format", "json"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     assert ours.returncode == 0, ours.stderr
     assert ours.stderr == "7 7"
     assert ours.stdout == plain.stdout
@@ -220,10 +252,18 @@ def test_console_script_freezes_its_heap_and_cli_from_python_does_not(args: list
     """``verify`` (the console script, ``python -m verifier``) owns its process and freezes
     the loaded heap for the collector, on both paths (without click, and through it);
     ``verifier.cli.verify([...])`` called from a program leaves the collector alone."""
-    script = subprocess.run([sys.executable, "-c", _GC_PROBE + f"    sys.argv = ['verify', *{args!r}]\n"
-                             "    cli.verify_main()\n"], cwd=ROOT, capture_output=True, text=True)
-    called = subprocess.run([sys.executable, "-c", _GC_PROBE + f"    rc = cli.verify({args!r})\n"
-                             "    sys.exit(rc)\n"], cwd=ROOT, capture_output=True, text=True)
+    script = subprocess.run(
+        [sys.executable, "-c", _GC_PROBE + f"    sys.argv = ['verify', *{args!r}]\n    cli.verify_main()\n"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    called = subprocess.run(
+        [sys.executable, "-c", _GC_PROBE + f"    rc = cli.verify({args!r})\n    sys.exit(rc)\n"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     assert script.returncode == called.returncode == 0, script.stderr + called.stderr
     assert script.stdout == called.stdout
     frozen = int(script.stderr.rsplit("frozen=", 1)[1].split()[0])

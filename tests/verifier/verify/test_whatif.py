@@ -108,7 +108,9 @@ def test_rewording_only_changes_nothing() -> None:
     assert cmp.diff_note.startswith("no scenario with at most 2 occurrences of each event (re-checked at 3)")
 
 
-@pytest.mark.parametrize("amendment", sorted(p.name for p in (ROOT / "examples/amendments").glob("*.amendment")))
+@pytest.mark.parametrize(
+    "amendment", sorted(p.name for p in (ROOT / "examples/amendments").glob("*.amendment"))
+)
 def test_sliced_diff_agrees_with_the_whole_miter(amendment: str) -> None:
     """The diff encodes only what the amendment can reach; over both whole
     versions it reaches the same conclusion, and both scenarios replay."""
@@ -133,7 +135,10 @@ def test_what_if_json_validates_and_marks_changes() -> None:
     rows = {r["id"]: (r["before"], r["after"], r["changed"]) for r in doc["comparison"]["checks"]}
     assert rows["access_after_declaration"] == ("holds", "fails", True)
     assert rows["exit_via_agi"] == ("holds", "holds", False)
-    assert doc["comparison"]["difference"]["differs_in"] == ["which acts are effective", "when states start or end"]
+    assert doc["comparison"]["difference"]["differs_in"] == [
+        "which acts are effective",
+        "when states start or end",
+    ]
 
 
 def test_amendment_of_a_missing_clause_is_located(tmp_path: Path) -> None:
@@ -143,15 +148,24 @@ def test_amendment_of_a_missing_clause_is_located(tmp_path: Path) -> None:
     out, err = io.StringIO(), io.StringIO()
     code = run_what_if(SEED, str(bad), "text", None, 2, Streams(out, err))
     assert code == 2
-    assert f"{bad}:2:1: error[amend-missing-target]: the contract has no clause §9 to remove" in err.getvalue()
+    assert (
+        f"{bad}:2:1: error[amend-missing-target]: the contract has no clause §9 to remove" in err.getvalue()
+    )
     assert (ROOT / SEED).read_bytes() == before
 
 
 def test_amendment_for_another_contract_is_refused(tmp_path: Path) -> None:
     other = tmp_path / "other.contract"
-    other.write_text('contract "O" effective 2024-01-01 horizon 2024-12-31\nparty A\nevent E by A\n'
-                     'check c "x": possible E\n')
+    other.write_text(
+        'contract "O" effective 2024-01-01 horizon 2024-12-31\nparty A\nevent E by A\n'
+        'check c "x": possible E\n'
+    )
     out, err = io.StringIO(), io.StringIO()
-    code = run_what_if(str(other), "examples/amendments/oracle_cap_5b.amendment", "text", None, 2, Streams(out, err))
+    code = run_what_if(
+        str(other), "examples/amendments/oracle_cap_5b.amendment", "text", None, 2, Streams(out, err)
+    )
     assert code == 2
-    assert "error[wrong-contract]: this amendment is written for contracts/openai_microsoft.contract" in err.getvalue()
+    assert (
+        "error[wrong-contract]: this amendment is written for contracts/openai_microsoft.contract"
+        in err.getvalue()
+    )

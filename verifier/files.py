@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 import stat
-import tempfile
 
 
 class OutputError(Exception):
@@ -41,7 +41,7 @@ def write_text(path: str, text: str) -> None:
     if not os.path.isdir(folder):
         raise OutputError(f"cannot write {path}: the folder {folder} does not exist")
     try:
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{os.path.basename(target)}.", suffix=".tmp")
+        fd, tmp = _new_temp(folder, os.path.basename(target))
     except OSError as e:
         raise OutputError(f"cannot write {path}: {e.strerror}") from None
     try:
@@ -54,8 +54,6 @@ def write_text(path: str, text: str) -> None:
             if (st.st_uid, st.st_gid) != (os.getuid(), os.getgid()):
                 with contextlib.suppress(OSError):  # only a privileged process may give a file away
                     os.chown(tmp, st.st_uid, st.st_gid)
-        else:
-            os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, target)
     except OSError as e:
         with contextlib.suppress(OSError):
@@ -75,7 +73,14 @@ def _write_stream(path: str, target: str, text: str) -> None:
         raise OutputError(f"cannot write {path}: {e.strerror}") from None
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+def _new_temp(folder: str, name: str) -> tuple[int, str]:
+    """A new file beside the target: an unpredictable name, created exclusively
+    (never through a link planted there), with the mode a new file gets (0666 less
+    the umask, applied by the system: nothing here reads or changes the umask)."""
+    for _ in range(100):
+        tmp = os.path.join(folder, f".{name}.{secrets.token_hex(8)}.tmp")
+        try:
+            return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), tmp
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"no free temporary name in {folder}")

@@ -70,3 +70,14 @@ def test_write_text_says_why_it_cannot_write(tmp_path: Path) -> None:
     with pytest.raises(OutputError, match="it is a folder"):
         write_text(str(tmp_path), "{}")
     assert _leftovers(tmp_path) == []
+
+
+def test_a_new_file_gets_the_mode_of_any_new_file_and_the_umask_is_left_alone(tmp_path: Path) -> None:
+    was = os.umask(0o027)
+    try:
+        write_text(str(tmp_path / "new.json"), "{}")
+        assert stat.S_IMODE((tmp_path / "new.json").stat().st_mode) == 0o640
+        assert os.umask(0o027) == 0o027  # still what the caller set
+    finally:
+        os.umask(was)
+    assert _leftovers(tmp_path) == ["new.json"]

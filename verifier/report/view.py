@@ -25,6 +25,7 @@ from dsl import model as m
 from dsl.literals import format_date, format_value
 from dsl.scenario import Scenario
 from verifier.report import svg
+from verifier.report.clock import run_started
 from verifier.report.formal import clause_reading
 from verifier.semantics.interpret import MissingFact, Timeline, simulate
 from verifier.verify.results import (
@@ -53,11 +54,11 @@ class RunInfo:
 
     @classmethod
     def now(cls) -> RunInfo:
+        """This run: its time is ``SOURCE_DATE_EPOCH`` if set (``verifier.report.clock``)."""
         from verifier import __version__
         from verifier.smt.solver import z3_version
 
-        started = _dt.datetime.now(_dt.UTC).replace(microsecond=0)
-        return cls(started, __version__, platform.python_version(), z3_version())
+        return cls(run_started(), __version__, platform.python_version(), z3_version())
 
     @property
     def when(self) -> str:

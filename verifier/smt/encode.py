@@ -418,7 +418,7 @@ class Encoding:
                     if e in powered
                     else z3.BoolVal(True, self.ctx)
                 )
-        for e in powered:
+        for e in [e for e in self.slots if e in powered]:  # the slots' order: a set's would vary by hash seed
             for s in self.slots[e]:
                 uses = []
                 for cl in self.c.clauses.values():

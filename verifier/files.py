@@ -110,7 +110,7 @@ def guard_outputs(
             key = (st.st_dev, st.st_ino)
             for f, ident in idents:
                 if ident == key:
-                    also = "" if os.path.abspath(f) == os.path.abspath(path) else f" ({path} is that file)"
+                    also = "" if f == path else f" ({path} is that file)"
                     return (
                         f"error: refusing to write {what} over the input file {f}{also}; nothing was written"
                     )

@@ -60,8 +60,6 @@ def run_fmt(files: list[str], write: bool, check: bool, streams: Streams, force:
                 code = _write_back(f, out, force, streams)
                 if code != EXIT_OK:
                     status = max(status, code)
-                    continue
-                streams.err.write(f"reformatted {f}\n")
         else:
             streams.out.write(out)
     return status
@@ -69,7 +67,7 @@ def run_fmt(files: list[str], write: bool, check: bool, streams: Streams, force:
 
 def _write_back(path: str, out: str, force: bool, streams: Streams) -> int:
     """Write the formatted ``out`` over ``path`` with the file's BOM and line
-    endings; the exit code (0: written)."""
+    endings, and say so; the exit code (0: written, or nothing to change)."""
     with collector_paused(streams):
         _, reparsed = parse_text(out, path)
     if any(d.is_error for d in reparsed):
@@ -86,24 +84,28 @@ def _write_back(path: str, out: str, force: bool, streams: Streams) -> int:
     except OSError as e:
         streams.err.write(f"error: cannot write {path}: {e.strerror}\n")
         return EXIT_INPUT
+    newline = line_ending(raw)
+    text = out.replace("\n", newline) if newline != "\n" else out
+    if raw.startswith(BOM.encode("utf-8")):
+        text = BOM + text
+    if text.encode("utf-8") == raw:
+        return EXIT_OK  # only the line endings differed from the formatter's
     if read_only(st) and not force:
         streams.err.write(
             f"error: {path} is read-only (mode {stat.filemode(st.st_mode)}); not rewritten. "
             "Make it writable, or give --force to rewrite it keeping its mode\n"
         )
         return EXIT_INPUT
-    newline = line_ending(raw)
-    text = out.replace("\n", newline) if newline != "\n" else out
-    if raw.startswith(BOM.encode("utf-8")):
-        text = BOM + text
     try:
         write_text(path, text)
     except OutputError as e:
         hint = ""
         if "Operation not permitted" in str(e):
             hint = " (is it immutable, chattr +i, or on a read-only mount?)"
-        streams.err.write(f"error: {e}{hint}; {path} was left as it was\n")
+        kept = "" if "half written" in str(e) else f"; {path} was left as it was"
+        streams.err.write(f"error: {e}{hint}{kept}\n")
         return EXIT_INPUT
+    streams.err.write(f"reformatted {path}\n")
     return EXIT_OK
 
 

@@ -178,8 +178,9 @@ def check_cmd(files: tuple[str, ...], fmt: str) -> None:
 @click.argument("files", nargs=-1, required=True)
 @click.option("--write", is_flag=True, help="rewrite the files in place (atomically)")
 @click.option("--check", is_flag=True, help="exit 1 if a file would change")
-def fmt_cmd(files: tuple[str, ...], write: bool, check: bool) -> None:
-    raise SystemExit(run_fmt(list(files), write, check, _streams()))
+@click.option("--force", is_flag=True, help="with --write: rewrite read-only files too, keeping their mode")
+def fmt_cmd(files: tuple[str, ...], write: bool, check: bool, force: bool) -> None:
+    raise SystemExit(run_fmt(list(files), write, check, _streams(), force=force))
 
 
 @whereas.command(

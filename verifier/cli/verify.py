@@ -9,12 +9,12 @@ parses the options).
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from typing import Any
 
 from dsl.diagnostics import Sources
 from verifier.cli.common import EXIT_INPUT, Streams, collector_paused, deliver, freeze_heap, print_diagnostics
+from verifier.files import InputsRead, guard_outputs
 
 
 def run_verify(
@@ -39,7 +39,7 @@ def run_verify(
     from verifier.verify.results import exit_code
     from verifier.verify.run import verify_contract
 
-    sources = Sources()
+    sources = InputsRead()
     loaded = []
     bad = False
     for f in files:
@@ -56,10 +56,11 @@ def run_verify(
             bad = True
             continue
         loaded.append(lc)
-    if bad:
+    problem = guard_outputs([("the output", output), ("the report", report)], sources, files)
+    if problem:
+        streams.err.write(problem + "\n")
         return EXIT_INPUT
-    if output is not None and any(os.path.abspath(output) == os.path.abspath(f) for f in files):
-        streams.err.write(f"error: refusing to write the output over the input file {output}\n")
+    if bad:
         return EXIT_INPUT
     if report is not None:
         from verifier.report import input_files, report_target_error
@@ -154,7 +155,11 @@ def run_what_if(
     from verifier.report.text import comparison_text
     from verifier.verify.whatif import compare, comparison_exit
 
-    sources = Sources()
+    problem = guard_outputs([("the output", output), ("the report", report)], named=[base, amendment])
+    if problem:
+        streams.err.write(problem + "\n")
+        return EXIT_INPUT
+    sources = InputsRead()
     with collector_paused(streams):
         lb = load_contract(base, sources)
     if not lb.ok:
@@ -170,13 +175,10 @@ def run_what_if(
         print_diagnostics(la.diagnostics, sources, streams.err)
         return EXIT_INPUT
     assert lb.contract is not None and la.contract is not None
-    if output is not None:
-        from dsl.load import same_file
-        from verifier.report import input_files
-
-        if any(same_file(output, f) for f in input_files([lb.contract, la.contract], [base, amendment])):
-            streams.err.write(f"error: refusing to write the output over the input file {output}\n")
-            return EXIT_INPUT
+    problem = guard_outputs([("the output", output), ("the report", report)], sources)
+    if problem:
+        streams.err.write(problem + "\n")
+        return EXIT_INPUT
     if report is not None:
         from verifier.report import input_files, report_target_error
         from verifier.report import report_format as _report_format

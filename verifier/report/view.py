@@ -54,10 +54,10 @@ class RunInfo:
     @classmethod
     def now(cls) -> RunInfo:
         from verifier import __version__
+        from verifier.report.clock import run_started
         from verifier.smt.solver import z3_version
 
-        started = _dt.datetime.now(_dt.UTC).replace(microsecond=0)
-        return cls(started, __version__, platform.python_version(), z3_version())
+        return cls(run_started(), __version__, platform.python_version(), z3_version())
 
     @property
     def when(self) -> str:

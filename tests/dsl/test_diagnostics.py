@@ -312,8 +312,11 @@ def test_binary_exit_codes() -> None:
     assert "Traceback" not in usage.stderr
 
 
-def test_binary_on_a_directory_exits_2_without_traceback() -> None:
-    r = _run(["check", "lib"], GOLDEN)
+def test_binary_on_a_directory_exits_2_without_traceback(tmp_path: Path) -> None:
+    (
+        tmp_path / "lib"
+    ).mkdir()  # a folder recurses (tests/verifier/cli/test_conventions.py); this one is empty
+    r = _run(["check", "lib"], tmp_path)
     assert r.returncode == 2
     assert "Traceback" not in r.stderr
     assert r.stderr.startswith("lib:1:1: error[not-a-file]: lib is not a regular file\n")

@@ -4,8 +4,11 @@
 One module a verb (``check``, ``fmt``, ``simulate``, ``verify``, which also
 holds ``--what-if`` and ``diff``), each a ``run_*`` function that takes its
 streams and returns an exit code; ``common`` holds the streams, the exit codes
-and diagnostics printing, ``commands`` the click options. Only the console
-entry points exit.
+and diagnostics printing, ``commands`` the click options, ``inputs`` what the
+input arguments name (folders, stdin), ``config`` ``[tool.whereas]``, ``style``
+colour, ``progress`` the progress line, ``deadline`` ``simulate --timeout``
+and ``guard`` what becomes of ^C, a closed pipe and any exception (never a
+traceback). Only the console entry points exit.
 
 Start-up: importing this package imports nothing heavy. ``verify FILE...`` with
 nothing but file names, the common case, runs without click at all (with
@@ -23,10 +26,11 @@ from __future__ import annotations
 import os
 import sys
 
-from verifier.cli.common import EXIT_FAIL, EXIT_INPUT, EXIT_OK, Streams
+from verifier.cli.common import EXIT_INPUT, EXIT_OK, Streams
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing before _import_frozen
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from typing import IO
 
     import click
@@ -35,50 +39,94 @@ __all__ = ["main", "verify", "verify_main", "whereas_main"]
 
 
 def _main(group: click.Command, argv: list[str] | None, streams: Streams) -> int:
+    """Run a click command: its exit code; usage errors exit 2, ^C 130. The defaults of
+    ``[tool.whereas]`` (``verifier.cli.config``) are given as click's ``default_map``."""
     import click
 
+    from verifier.cli import config
+    from verifier.cli.commands import default_map
+    from verifier.cli.guard import interrupted
+
+    conf, problem = config.load()
+    if problem is not None:
+        streams.err.write(problem.render())
+        return EXIT_INPUT
     try:
-        group.main(args=argv, standalone_mode=False, obj=streams)
+        group.main(
+            args=argv,
+            standalone_mode=False,
+            obj=streams,
+            default_map=default_map(group, conf.values) if conf.values else None,
+        )
     except SystemExit as e:
-        return int(e.code or 0)
+        return _code(e)
     except click.exceptions.NoArgsIsHelpError as e:
         click.echo(e.ctx.get_help() if e.ctx else str(e), err=True)
         return EXIT_INPUT
     except click.UsageError as e:
         e.show()
         return EXIT_INPUT
-    except click.exceptions.Abort:
-        return EXIT_INPUT
+    except click.exceptions.Abort:  # click's word for ^C while it parses
+        return interrupted(streams.err)
     except click.ClickException as e:
         e.show()
         return EXIT_INPUT
     return EXIT_OK
 
 
+def _code(e: SystemExit) -> int:
+    return e.code if isinstance(e.code, int) else (0 if e.code is None else EXIT_INPUT)
+
+
 def main(argv: list[str] | None = None, stdout: IO[str] | None = None, stderr: IO[str] | None = None) -> int:
     """``whereas ARGS``: the exit code. ``stdout``/``stderr``: where the command's
     results and diagnostics go (default: the process's; click's own usage
     errors and help always go to the process's)."""
-    return _whereas(argv, Streams(stdout or sys.stdout, stderr or sys.stderr))
+    streams = Streams(stdout or sys.stdout, stderr or sys.stderr)
+    return _top(lambda: _whereas(argv, streams), streams)
 
 
 def verify(
     argv: list[str] | None = None, stdout: IO[str] | None = None, stderr: IO[str] | None = None
 ) -> int:
     """``verify ARGS``: the exit code (see ``main``)."""
-    return _verify(
-        sys.argv[1:] if argv is None else list(argv), Streams(stdout or sys.stdout, stderr or sys.stderr)
-    )
+    args = sys.argv[1:] if argv is None else list(argv)
+    streams = Streams(stdout or sys.stdout, stderr or sys.stderr)
+    return _top(lambda: _verify(args, streams), streams)
 
 
 def whereas_main() -> None:
     """The ``whereas`` console script: the process is the command's."""
-    sys.exit(_whereas(None, Streams(sys.stdout, sys.stderr, owns_process=True)))
+    streams = Streams(sys.stdout, sys.stderr, owns_process=True)
+    _own_process()
+    sys.exit(_top(lambda: _whereas(None, streams), streams))
 
 
 def verify_main() -> None:
     """The ``verify`` console script (and ``python -m verifier``): the process is the command's."""
-    sys.exit(_verify(sys.argv[1:], Streams(sys.stdout, sys.stderr, owns_process=True)))
+    streams = Streams(sys.stdout, sys.stderr, owns_process=True)
+    _own_process()
+    sys.exit(_top(lambda: _verify(sys.argv[1:], streams), streams))
+
+
+def _own_process() -> None:
+    from verifier.cli.guard import install_signal_handlers
+
+    install_signal_handlers()
+
+
+def _top(run: Callable[[], int], streams: Streams) -> int:
+    """The top of every command: whatever ``run`` raises becomes a message and an exit
+    code (``verifier.cli.guard``), and stdout is flushed here, so that a closed pipe
+    is said here too and not by the interpreter on its way out."""
+    from verifier.cli.guard import guarded
+
+    def flushed() -> int:
+        code = run()
+        streams.out.flush()
+        return code
+
+    return guarded(flushed, streams.err)
 
 
 def _whereas(argv: list[str] | None, streams: Streams) -> int:
@@ -90,7 +138,11 @@ def _whereas(argv: list[str] | None, streams: Streams) -> int:
 def _verify(args: list[str], streams: Streams) -> int:
     files = _only_files(args)
     if files is not None:
-        return _verify_files(files, streams)
+        from verifier.cli import config
+
+        conf, problem = config.load()
+        if problem is None and not conf.values:  # else click sets the defaults, or says what is wrong
+            return _verify_files(files, streams)
     from verifier.cli.commands import verify_command
 
     return _main(verify_command, args, streams)
@@ -131,45 +183,27 @@ def _import_frozen(streams: Streams, *modules: str) -> None:
 
 def _verify_files(files: list[str], streams: Streams) -> int:
     """``verify FILE...`` with every option at its default, as ``verify_command`` and ``_main``
-    run it through click: the same call, exit code, and handling of ^C and of a closed pipe."""
-    import errno
+    run it through click: the same call and exit code (``_top`` handles ^C, a closed pipe
+    and any exception, as for click)."""
+    from verifier.cli.progress import wanted
+    from verifier.cli.style import want_color
 
-    try:
-        _import_frozen(
-            streams, "dsl.load", "verifier.verify.run", "verifier.cli.verify"
-        )  # what run_verify imports first
-        from verifier.cli.verify import run_verify
+    streams.color = want_color("auto", streams.out, os.environ)
+    streams.err_color = want_color("auto", streams.err, os.environ)
+    streams.progress = wanted(streams.err, False)
+    _import_frozen(
+        streams, "dsl.load", "verifier.verify.run", "verifier.cli.verify"
+    )  # what run_verify imports first
+    from verifier.cli.verify import run_verify
 
-        # z3 only once the input has been found good, as run_verify does
-        return run_verify(
-            files,
-            [],
-            "text",
-            None,
-            2,
-            False,
-            streams,
-            before_solving=lambda: _import_frozen(streams, "verifier.smt.prove"),
-        )
-    except SystemExit as e:
-        return int(e.code or 0)
-    except (EOFError, KeyboardInterrupt):
-        sys.stderr.write("\n")  # as click: a blank line closes the terminal's ^C echo, then abort
-        sys.stderr.flush()
-        return EXIT_INPUT
-    except OSError as e:
-        if e.errno != errno.EPIPE:
-            raise
-        _quiet_closed_pipe()
-        return EXIT_FAIL
-
-
-def _quiet_closed_pipe() -> None:
-    """The reader of stdout went away (``verify ... | head -1``): point stdout at
-    /dev/null so that the interpreter's last flush on exit has nowhere to fail
-    (Python's own advice for SIGPIPE)."""
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError):
-        pass
+    # z3 only once the input has been found good, as run_verify does
+    return run_verify(
+        files,
+        [],
+        "text",
+        None,
+        2,
+        False,
+        streams,
+        before_solving=lambda: _import_frozen(streams, "verifier.smt.prove"),
+    )

@@ -1,16 +1,11 @@
-"""What every command shares: its streams, the exit codes, printing diagnostics, and
-delivering an output to stdout or to a file.
+"""What every command shares: from a command's results to its streams: the exit
+codes, printing diagnostics (in colour where asked), and delivering an output
+to stdout or to a file.
 
-Exit codes (one table for every command; ``--help``, the README and
-``docs/cli.md`` say the same):
-
-== =====================================================================
-0  every check holds (check: no errors; simulate: no breach; diff: no difference)
-1  a check fails (simulate: someone is in breach; diff: the versions differ;
-   fmt --check: a file would be reformatted)
-2  bad input or usage: syntax, name or type errors, missing files
-3  some result is unknown (resource limit, unsupported construct) and none fails
-== =====================================================================
+Exit codes: one table (``EXIT_TABLE``) for every command; ``whereas --help``,
+the README and ``docs/cli.md`` print the same rows (a test compares them), and
+each command's own ``--help`` lists only the rows that apply to it
+(``exit_help``).
 """
 
 from __future__ import annotations
@@ -23,14 +18,49 @@ from dsl.diagnostics import Diagnostic, Sources, render, sort_key, summary
 from verifier.files import OutputError, write_text
 
 EXIT_OK, EXIT_FAIL, EXIT_INPUT, EXIT_UNKNOWN = 0, 1, 2, 3
+EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_PIPE = 4, 130, 141
 
-HELP_EXIT = """\b
-Exit codes:
-  0  every check holds (check: no errors; simulate: no breach)
-  1  a check fails (simulate: someone is in breach; fmt --check: would reformat)
-  2  bad input or usage: syntax, name or type errors, missing files
-  3  some result is unknown (resource limit, unsupported construct) and none fails
-"""
+# code -> what it means, for every command
+EXIT_TABLE: tuple[tuple[int, str], ...] = (
+    (0, "success: every check holds, no error in the input, nobody in breach, the versions agree"),
+    (
+        1,
+        "a check fails; simulate: a party is in breach; diff and verify --what-if: the versions "
+        "differ; fmt --check: a file would be reformatted",
+    ),
+    (2, "bad input or usage: syntax, name or type errors, missing files, a bad option or configuration"),
+    (3, "some result is unknown (a limit reached, an unsupported construct) and none fails"),
+    (4, "internal error: a bug in Whereas, to report with the input"),
+    (130, "interrupted (Ctrl-C); nothing was written half-way"),
+    (141, "the reader of the output went away (`verify ... | head -1`); nothing more is printed"),
+)
+
+
+def exit_table_help() -> str:
+    """The table as ``--help`` prints it (click keeps a ``\\b`` paragraph as written)."""
+    rows = "\n".join(f"  {code:<4} {what}" for code, what in EXIT_TABLE)
+    return "\b\nExit codes:\n" + rows + "\n"
+
+
+def exit_table_markdown() -> str:
+    """The table as the README and ``docs/cli.md`` show it."""
+    rows = "\n".join(f"| {code} | {what} |" for code, what in EXIT_TABLE)
+    return "| exit | meaning |\n|---|---|\n" + rows + "\n"
+
+
+def exit_help(*rows: tuple[int, str]) -> str:
+    """A command's own exit codes for its ``--help``: ``rows`` (what each code
+    means for it), then 2, 4, 130 and 141, which mean the same for every command."""
+    common = {
+        EXIT_INPUT: "bad input or usage",
+        EXIT_INTERNAL: "internal error (a bug: please report it)",
+        EXIT_INTERRUPTED: "interrupted",
+    }
+    lines = dict(rows)
+    for code, what in common.items():
+        lines.setdefault(code, what)
+    body = "\n".join(f"  {code:<4} {what}" for code, what in sorted(lines.items()))
+    return "\b\nExit codes:\n" + body + "\n"
 
 
 class Streams:
@@ -39,12 +69,34 @@ class Streams:
     ``owns_process``: the command is the whole process (a console script, ``python
     -m verifier``), so it may tune what belongs to the process, the garbage
     collector (``freeze_heap``); called from Python (``verifier.cli.main`` and
-    ``verify``) it leaves the process as it found it."""
+    ``verify``) it leaves the process as it found it.
+    ``color``, ``err_color``: colour what goes to ``out`` (verdicts), to ``err``
+    (diagnostics) (``verifier.cli.style``).
+    ``verbosity``: -1 with ``-q`` (only verdicts and errors), 0, 1 or more with ``-v``.
+    ``progress``: say on ``err`` what a run longer than a second is doing
+    (``verifier.cli.progress``)."""
 
-    def __init__(self, out: IO[str], err: IO[str], owns_process: bool = False) -> None:
+    def __init__(
+        self,
+        out: IO[str],
+        err: IO[str],
+        owns_process: bool = False,
+        color: bool = False,
+        verbosity: int = 0,
+        progress: bool = False,
+        err_color: bool = False,
+    ) -> None:
         self.out = out
         self.err = err
         self.owns_process = owns_process
+        self.color = color
+        self.err_color = err_color
+        self.verbosity = verbosity
+        self.progress = progress
+
+    @property
+    def quiet(self) -> bool:
+        return self.verbosity < 0
 
 
 @contextlib.contextmanager
@@ -79,10 +131,22 @@ def freeze_heap(streams: Streams) -> None:
 
 
 def print_diagnostics(
-    diags: list[Diagnostic], sources: Sources, err: IO[str], show_summary: bool = True
+    diags: list[Diagnostic],
+    sources: Sources,
+    err: IO[str],
+    show_summary: bool = True,
+    streams: Streams | None = None,
 ) -> None:
+    """Each diagnostic as ``dsl.diagnostics.render`` prints it, then the summary line.
+    With ``streams``: coloured if it asks for colour; with ``-q``, errors only."""
+    if streams is not None and streams.quiet:
+        diags = [d for d in diags if d.is_error]
+    color = streams is not None and streams.err_color
+    if color:
+        from verifier.cli.style import paint_diagnostic
     for d in sorted(diags, key=sort_key):
-        err.write(render(d, sources) + "\n\n")
+        text = render(d, sources)
+        err.write((paint_diagnostic(text) if color else text) + "\n\n")
     if diags and show_summary:
         err.write(summary(diags) + "\n")
 
@@ -109,3 +173,46 @@ def deliver(text: str, path: str | None, streams: Streams) -> bool:
         streams.err.write(f"error: {e}\n")
         return False
     return True
+
+
+def diagnostics_document(fmt: str, diags: list[Diagnostic], sources: Sources, files: list[str]) -> str:
+    """The machine document (``json``, ``sarif``, ``junit``, ``github``) of ``diags``."""
+    if fmt == "json":
+        import json
+
+        return json.dumps(diagnostics_json(diags), indent=2, ensure_ascii=False) + "\n"
+    if fmt == "github":
+        from verifier.report.github import diagnostics
+
+        return diagnostics(diags)
+    from verifier.report.diagnostics import document
+
+    return document(fmt, diags, sources, files)
+
+
+def report_bad_input(
+    diags: list[Diagnostic],
+    sources: Sources,
+    fmt: str,
+    streams: Streams,
+    output: str | None = None,
+    files: list[str] | None = None,
+) -> int:
+    """Bad input, said in the format asked: the diagnostics on stderr (text), or one
+    valid document carrying them on stdout or ``output`` (every machine format); exit 2.
+    ``output`` is never written over one of ``files`` (the inputs named)."""
+    if fmt == "text":
+        print_diagnostics(diags, sources, streams.err, streams=streams)
+        return EXIT_INPUT
+    named = list(dict.fromkeys([*(files or []), *(d.span.file for d in diags)]))
+    text = diagnostics_document(fmt, diags, sources, named)
+    if output is not None:
+        from verifier.files import InputsRead, guard_outputs
+
+        read = sources if isinstance(sources, InputsRead) else None
+        problem = guard_outputs([("the output", output)], read, [f for f in named if f != "<stdin>"])
+        if problem:
+            streams.err.write(problem + "\n")
+            output = None
+    deliver(text, output, streams)
+    return EXIT_INPUT

@@ -1,5 +1,6 @@
 """``whereas fmt FILE...``: from files to their canonical form, printed, checked
 (``--check``) or written back in place (``--write``, through ``verifier.files``).
+Folders recurse and ``-`` is stdin (printed, never written back).
 
 ``--write`` changes a file's layout, nothing else about it:
 
@@ -30,7 +31,15 @@ from dsl.diagnostics import Sources
 from dsl.format import format_source
 from dsl.load import read_source
 from dsl.parse import parse_text
-from verifier.cli.common import EXIT_FAIL, EXIT_INPUT, EXIT_OK, Streams, collector_paused, print_diagnostics
+from verifier.cli.common import (
+    EXIT_FAIL,
+    EXIT_INPUT,
+    EXIT_OK,
+    Streams,
+    collector_paused,
+    report_bad_input,
+)
+from verifier.cli.inputs import expand
 from verifier.files import OutputError, write_text
 
 EXIT_INTERNAL = 4  # a bug of whereas, not of the input
@@ -38,31 +47,62 @@ EXIT_INTERNAL = 4  # a bug of whereas, not of the input
 BOM = "\ufeff"
 
 
-def run_fmt(files: list[str], write: bool, check: bool, streams: Streams, force: bool = False) -> int:
+def run_fmt(
+    files: list[str],
+    write: bool,
+    check: bool,
+    streams: Streams,
+    fmt: str = "text",
+    stdin_filename: str | None = None,
+    force: bool = False,
+) -> int:
+    """``fmt``: the report of ``--check`` (text, json or github); bad input is
+    reported in it too. ``force``: ``--write`` rewrites read-only files too."""
+    inputs, bad = expand(files, stdin_filename)
     sources = Sources()
+    if bad:
+        return report_bad_input(bad, sources, fmt, streams)
     status = EXIT_OK
-    for f in files:
-        text, diags = read_source(f, sources)
+    unformatted: list[str] = []
+    for f in inputs:
+        text, diags = read_source(f.name, sources, f.text)
         if text is None:
-            print_diagnostics(diags, sources, streams.err)
-            return EXIT_INPUT
+            return report_bad_input(diags, sources, fmt, streams)
         with collector_paused(streams):
-            out, diags = format_source(text, f)
+            out, diags = format_source(text, f.name)
         if out is None:
-            print_diagnostics(diags, sources, streams.err)
-            return EXIT_INPUT
+            return report_bad_input(diags, sources, fmt, streams)
         if check:
             if out != text:
-                streams.err.write(f"would reformat {f}\n")
+                unformatted.append(f.name)
+                if fmt == "text":
+                    streams.err.write(f"would reformat {f.name}\n")
                 status = EXIT_FAIL
-        elif write:
+        elif write and f.text is None:
             if out != text:
-                code = _write_back(f, out, force, streams)
+                code = _write_back(f.name, out, force, streams)
                 if code != EXIT_OK:
                     status = max(status, code)
         else:
             streams.out.write(out)
+    if check and fmt != "text":
+        streams.out.write(_check_document(fmt, [f.name for f in inputs], unformatted))
     return status
+
+
+def _check_document(fmt: str, files: list[str], unformatted: list[str]) -> str:
+    if fmt == "github":
+        from verifier.report.github import unformatted as annotations
+
+        return annotations(unformatted)
+    import json
+
+    doc = {
+        "schema": "whereas.fmt/1",
+        "files": [{"file": f, "formatted": f not in unformatted} for f in files],
+        "summary": {"files": len(files), "would_reformat": len(unformatted)},
+    }
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
 
 
 def _write_back(path: str, out: str, force: bool, streams: Streams) -> int:
@@ -105,7 +145,8 @@ def _write_back(path: str, out: str, force: bool, streams: Streams) -> int:
         kept = "" if "half written" in str(e) else f"; {path} was left as it was"
         streams.err.write(f"error: {e}{hint}{kept}\n")
         return EXIT_INPUT
-    streams.err.write(f"reformatted {path}\n")
+    if not streams.quiet:
+        streams.err.write(f"reformatted {path}\n")
     return EXIT_OK
 
 

@@ -4,7 +4,9 @@ From ``dsl.load.load_scenario`` and ``verifier.semantics.interpret.simulate`` to
 the text or JSON of ``verifier.report.simulation``. Bad input becomes located diagnostics, printed like
 ``whereas check`` prints them, and exit code 2; a fact the contract leaves open
 and the scenario does not give is bad input too, reported at the scenario's
-header. Exit 0: nobody is in breach; 1: some party is in breach.
+header. Exit 0: nobody is in breach; 1: some party is in breach; 3: the
+run did not finish within ``--timeout``. The scenario may come from stdin
+(``-``): the contract it names is then relative to ``--stdin-filename``.
 """
 
 from __future__ import annotations
@@ -18,23 +20,38 @@ from dsl.load import load_scenario, parse_file, resolve_relative, same_file
 from dsl.scenario import header_span, missing_fact
 from verifier.cli.common import (
     EXIT_FAIL,
-    EXIT_INPUT,
     EXIT_OK,
+    EXIT_UNKNOWN,
     Streams,
     collector_paused,
-    diagnostics_json,
     print_diagnostics,
+    report_bad_input,
 )
+from verifier.cli.inputs import STDIN, expand
 from verifier.report.simulation import timeline_json, timeline_text
 from verifier.semantics.interpret import MissingFact, simulate
 
 
-def run_simulate(contract: str | None, scenario: str, fmt: str, streams: Streams) -> int:
+def run_simulate(
+    contract: str | None,
+    scenario: str,
+    fmt: str,
+    streams: Streams,
+    stdin_filename: str | None = None,
+    timeout: float | None = None,
+) -> int:
     """``whereas simulate [CONTRACT] SCENARIO``. Without CONTRACT, the contract
-    the scenario names (relative to the scenario file) is used."""
+    the scenario names (relative to the scenario file) is used. ``timeout``:
+    seconds the interpreter may run (None: no limit)."""
     sources = Sources()
     diags: list[Diagnostic] = []
-    node, pdiags = parse_file(scenario, sources)
+    text: str | None = None
+    if scenario == STDIN:
+        inputs, bad = expand([scenario], stdin_filename)
+        if bad:
+            return _bad_input(bad, sources, fmt, streams)
+        scenario, text = inputs[0].name, inputs[0].text
+    node, pdiags = parse_file(scenario, sources, text)
     header: s.Span | None = None
     if isinstance(node, s.ScenarioFile):
         header = header_span(node, sources.line(node.span.file, node.span.line))
@@ -57,30 +74,49 @@ def run_simulate(contract: str | None, scenario: str, fmt: str, streams: Streams
     elif node is None:
         return _bad_input(pdiags, sources, fmt, streams)
     with collector_paused(streams):
-        sc, c, ldiags = load_scenario(scenario, sources, contract)
+        sc, c, ldiags = load_scenario(scenario, sources, contract, text=text)
     diags.extend(ldiags)
     if sc is None or c is None or any(d.is_error for d in diags):
         return _bad_input(diags, sources, fmt, streams)
-    if diags:  # warnings only: say them, then simulate
-        print_diagnostics(diags, sources, streams.err)
+    if diags and not streams.quiet and fmt == "text":  # warnings only: say them, then simulate
+        print_diagnostics(diags, sources, streams.err, streams=streams)
+    from verifier.cli.deadline import Deadline, TimedOut
+
     try:
-        tl = simulate(c, sc)
+        with Deadline(timeout):
+            tl = simulate(c, sc)
     except MissingFact as e:
         assert header is not None
         return _bad_input([missing_fact(c, e.name, header)], sources, fmt, streams)
+    except TimedOut:
+        streams.err.write(
+            f"unknown: the simulation of {scenario} did not finish within --timeout {timeout:g}s\n"
+        )
+        return EXIT_UNKNOWN
     if fmt == "json":
         streams.out.write(json.dumps(timeline_json(tl, scenario), indent=2, ensure_ascii=False) + "\n")
+    elif fmt == "github":
+        from verifier.report.github import timeline
+
+        streams.out.write(timeline(tl, scenario))
+    elif fmt in ("sarif", "junit"):
+        from verifier.report.breaches import document
+
+        streams.out.write(document(fmt, tl, scenario))
     else:
-        streams.out.write(timeline_text(tl, scenario))
+        out = timeline_text(tl, scenario)
+        if streams.quiet:
+            out = "".join(line for line in out.splitlines(keepends=True) if line.startswith("Breach:"))
+        if streams.color:
+            from verifier.cli.style import paint_timeline
+
+            out = paint_timeline(out)
+        streams.out.write(out)
     return EXIT_FAIL if tl.violations else EXIT_OK
 
 
 def _bad_input(diags: list[Diagnostic], sources: Sources, fmt: str, streams: Streams) -> int:
-    if fmt == "json":
-        streams.out.write(json.dumps(diagnostics_json(diags), indent=2, ensure_ascii=False) + "\n")
-    else:
-        print_diagnostics(diags, sources, streams.err)
-    return EXIT_INPUT
+    return report_bad_input(diags, sources, fmt, streams)
 
 
 def _written_for(contract: str, named: str, sources: Sources) -> bool:

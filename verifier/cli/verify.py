@@ -1,20 +1,66 @@
 """``verify FILE...``, ``verify BASE --what-if AMENDMENT`` and ``whereas diff BASE OTHER``:
 from contract files to verdicts, reports and comparisons.
 
-Loads and checks each contract (diagnostics and exit 2 on bad input), then
-verifies it (``verifier.verify``), and prints text or JSON. z3 is imported
-only after the input has been found good; click not at all (``verifier.cli.commands``
-parses the options).
+Loads and checks each contract (diagnostics and exit 2 on bad input, in the
+format asked: every machine format still prints one document), then verifies
+it (``verifier.verify``) within its ``Limits``, and prints text, JSON, SARIF,
+JUnit or GitHub annotations. z3 is imported only after the input has been found
+good; click not at all (``verifier.cli.commands`` parses the options).
+
+``verify --what-if`` and ``whereas diff`` answer the same question and exit
+alike: 0 the versions agree within the bounds, 1 a scenario tells them apart,
+3 that could not be decided (the verdicts before and after are in the output).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from dsl.diagnostics import Sources
-from verifier.cli.common import EXIT_INPUT, Streams, collector_paused, deliver, freeze_heap, print_diagnostics
+from dsl.diagnostics import Diagnostic, Sources
+from verifier.cli.common import (
+    EXIT_INPUT,
+    Streams,
+    collector_paused,
+    deliver,
+    freeze_heap,
+    print_diagnostics,
+    report_bad_input,
+)
+from verifier.cli.inputs import expand
+from verifier.cli.progress import Progress
 from verifier.files import InputsRead, guard_outputs
+
+if TYPE_CHECKING:
+    from verifier.verify.limits import Limits
+
+_QUIET_LINE = re.compile(r"^(HOLDS|FAILS|UNKNOWN) |^\d+ checks?: |^Semantic diff: ")
+
+
+def _text_out(text: str, output: str | None, streams: Streams) -> str:
+    """``verify``'s text as shown: only the verdict and summary lines with ``-q``,
+    coloured on a terminal that wants it (never in a file)."""
+    if streams.quiet:
+        text = "".join(line for line in text.splitlines(keepends=True) if _QUIET_LINE.match(line))
+    if streams.color and output is None:
+        from verifier.cli.style import paint_verdicts
+
+        text = paint_verdicts(text)
+    return text
+
+
+def apply_memory_ceiling(limits: Limits | None, streams: Streams) -> None:
+    """In a process the command owns, the memory ceiling on the process itself
+    (``verifier.verify.limits.apply_to_process``, where the bounds of the run
+    provide it)."""
+    if not streams.owns_process:
+        return
+    from verifier.verify import limits as lim
+
+    apply = getattr(lim, "apply_to_process", None)
+    if apply is not None:
+        apply(limits or lim.Limits())
 
 
 def run_verify(
@@ -30,9 +76,13 @@ def run_verify(
     report_format: str | None = None,
     before_solving: Callable[[], None] | None = None,
     jobs: int | None = None,
+    limits: Limits | None = None,
+    stdin_filename: str | None = None,
 ) -> int:
     """``before_solving``: called once the input has been found good, before the first proof.
-    ``jobs``: processes for a big contract's slices (None: one per core, as ``--jobs`` by default)."""
+    ``jobs``: processes for a big contract's slices (None: one per core, as ``--jobs`` by default).
+    ``limits``: the run's time, solver work and memory (``--timeout``, ``--rlimit``, ``--max-memory``).
+    ``files``: folders recurse, ``-`` is stdin (named ``stdin_filename``)."""
     from dsl.load import load_contract
     from verifier.report.jsondoc import to_json
     from verifier.report.text import to_text
@@ -40,20 +90,26 @@ def run_verify(
     from verifier.verify.run import verify_contract
 
     sources = InputsRead()
+    inputs, bad_diags = expand(files, stdin_filename)
+    files = [f.name for f in inputs]
+    if bad_diags:
+        return report_bad_input(bad_diags, sources, fmt, streams, output, files)
     loaded = []
     bad = False
-    for f in files:
+    for f in inputs:
         with collector_paused(streams):
-            lc = load_contract(f, sources)
-        if lc.diagnostics:
+            lc = load_contract(f.name, sources, f.text)
+        if lc.diagnostics and fmt == "text":
             print_diagnostics(
                 [d for d in lc.diagnostics if d.is_error or not lc.ok],
                 sources,
                 streams.err,
                 show_summary=not lc.ok,
+                streams=streams,
             )
         if not lc.ok:
             bad = True
+            bad_diags += lc.diagnostics
             continue
         loaded.append(lc)
     problem = guard_outputs([("the output", output), ("the report", report)], sources, files)
@@ -61,7 +117,9 @@ def run_verify(
         streams.err.write(problem + "\n")
         return EXIT_INPUT
     if bad:
-        return EXIT_INPUT
+        if fmt == "text":
+            return EXIT_INPUT
+        return report_bad_input(bad_diags, sources, fmt, streams, output, files)
     if report is not None:
         from verifier.report import input_files, report_target_error
         from verifier.report import report_format as _report_format
@@ -87,28 +145,37 @@ def run_verify(
             return EXIT_INPUT
     if before_solving is not None:
         before_solving()
+    apply_memory_ceiling(limits, streams)
     freeze_heap(streams)
     codes = []
     docs: list[dict[str, Any]] = []
     texts: list[str] = []
     verified = []
-    for lc in loaded:
-        assert lc.contract is not None
-        v = verify_contract(
-            lc.contract,
-            lc.sha256,
-            bound=bound,
-            only=checks or None,
-            analyses=analyses,
-            jobs=jobs,
-            timelines=report is not None or fmt == "sarif",
-        )
-        verified.append(v)
-        codes.append(exit_code(v))
-        if fmt == "json":
-            docs.append(to_json(v, timings))
-        elif fmt == "text":
-            texts.append(to_text(v, timings))
+    with Progress(streams.err, streams.progress) as progress:
+        for k, lc in enumerate(loaded):
+            assert lc.contract is not None
+            n = len(lc.contract.checks)
+            progress.update(
+                f"verifying {lc.contract.file}"
+                + (f" ({k + 1}/{len(loaded)})" if len(loaded) > 1 else "")
+                + f": {n} check{'s' if n != 1 else ''}"
+            )
+            v = verify_contract(
+                lc.contract,
+                lc.sha256,
+                bound=bound,
+                only=checks or None,
+                analyses=analyses,
+                jobs=jobs,
+                timelines=report is not None or fmt == "sarif",
+                limits=limits,
+            )
+            verified.append(v)
+            codes.append(exit_code(v))
+            if fmt == "json":
+                docs.append(to_json(v, timings))
+            elif fmt == "text":
+                texts.append(to_text(v, timings))
     if fmt == "json":
         import json
 
@@ -118,8 +185,12 @@ def run_verify(
         from verifier.report import machine_report
 
         text = machine_report(fmt, verified)
+    elif fmt == "github":
+        from verifier.report.github import verifications
+
+        text = verifications(verified)
     else:
-        text = "\n".join(texts)
+        text = _text_out("\n".join(texts), output, streams)
     if not deliver(text, output, streams):
         return EXIT_INPUT
     if report is not None:
@@ -145,10 +216,12 @@ def run_what_if(
     report: str | None = None,
     report_format: str | None = None,
     jobs: int | None = None,
+    limits: Limits | None = None,
 ) -> int:
     """``verify BASE --what-if AMENDMENT`` and ``whereas diff BASE OTHER``.
     ``direct``: OTHER may be a whole contract instead of an amendment of BASE.
-    ``jobs``: as for ``run_verify``."""
+    ``jobs``, ``limits``: as for ``run_verify``. Both exit as ``comparison_exit``
+    says for ``diff``: 0 the versions agree, 1 they differ, 3 undecided."""
     from dsl import syntax as s
     from dsl.load import load_amended, load_contract, parse_file
     from verifier.report.jsondoc import comparison_json
@@ -163,8 +236,7 @@ def run_what_if(
     with collector_paused(streams):
         lb = load_contract(base, sources)
     if not lb.ok:
-        print_diagnostics(lb.diagnostics, sources, streams.err)
-        return EXIT_INPUT
+        return _bad(lb.diagnostics, sources, fmt, streams, output, [base, amendment])
     with collector_paused(streams):
         node, _ = parse_file(amendment, Sources())
         if direct and isinstance(node, s.ContractFile):
@@ -172,8 +244,7 @@ def run_what_if(
         else:
             la = load_amended(base, amendment, sources)
     if not la.ok:
-        print_diagnostics(la.diagnostics, sources, streams.err)
-        return EXIT_INPUT
+        return _bad(la.diagnostics, sources, fmt, streams, output, [base, amendment])
     assert lb.contract is not None and la.contract is not None
     problem = guard_outputs([("the output", output), ("the report", report)], sources)
     if problem:
@@ -190,10 +261,20 @@ def run_what_if(
         if problem:
             streams.err.write(problem + "\n")
             return EXIT_INPUT
+    apply_memory_ceiling(limits, streams)
     freeze_heap(streams)
-    cmp = compare(
-        lb.contract, la.contract, lb.sha256, la.sha256, bound=bound, amendment_file=amendment, jobs=jobs
-    )
+    with Progress(streams.err, streams.progress) as progress:
+        progress.update(f"comparing {base} and {amendment}")
+        cmp = compare(
+            lb.contract,
+            la.contract,
+            lb.sha256,
+            la.sha256,
+            bound=bound,
+            amendment_file=amendment,
+            jobs=jobs,
+            limits=limits,
+        )
     if fmt == "json":
         import json
 
@@ -202,8 +283,12 @@ def run_what_if(
         from verifier.report import machine_report
 
         text = machine_report(fmt, [], cmp)
+    elif fmt == "github":
+        from verifier.report.github import comparison
+
+        text = comparison(cmp)
     else:
-        text = comparison_text(cmp, full=not direct)
+        text = _text_out(comparison_text(cmp, full=not direct), output, streams)
     if not deliver(text, output, streams):
         return EXIT_INPUT
     if report is not None:
@@ -211,4 +296,15 @@ def run_what_if(
 
         if not deliver(human_report(report_format or "html", comparison=cmp), report, streams):
             return EXIT_INPUT
-    return comparison_exit(cmp, diff=direct)
+    return comparison_exit(cmp, diff=True)
+
+
+def _bad(
+    diags: list[Diagnostic],
+    sources: Sources,
+    fmt: str,
+    streams: Streams,
+    output: str | None,
+    files: list[str],
+) -> int:
+    return report_bad_input(diags, sources, fmt, streams, output, files)

@@ -28,8 +28,12 @@ from verifier.verify.whatif import Comparison
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
-def _x(text: str) -> str:
+def clean(text: str) -> str:
+    """``text`` with the characters XML cannot carry replaced by U+FFFD."""
     return _NOT_XML.sub("\ufffd", text)
+
+
+_x = clean
 
 
 def _details(v: Verification, r: CheckResult) -> str:

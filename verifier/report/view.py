@@ -25,7 +25,6 @@ from dsl import model as m
 from dsl.literals import format_date, format_value
 from dsl.scenario import Scenario
 from verifier.report import svg
-from verifier.report.clock import run_started
 from verifier.report.formal import clause_reading
 from verifier.semantics.interpret import MissingFact, Timeline, simulate
 from verifier.verify.results import (
@@ -54,8 +53,9 @@ class RunInfo:
 
     @classmethod
     def now(cls) -> RunInfo:
-        """This run: its time is ``SOURCE_DATE_EPOCH`` if set (``verifier.report.clock``)."""
+        """This run: its time is ``SOURCE_DATE_EPOCH`` if set (``verifier.clock``)."""
         from verifier import __version__
+        from verifier.clock import run_started
         from verifier.smt.solver import z3_version
 
         return cls(run_started(), __version__, platform.python_version(), z3_version())

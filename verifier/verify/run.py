@@ -27,6 +27,7 @@ from verifier.verify.results import DEFAULT_BOUND, CheckResult, Verdict, Verific
 
 if TYPE_CHECKING:
     from verifier.smt.prove import Prover
+    from verifier.verify.limits import Limits
 
 
 def verify_contract(
@@ -39,6 +40,7 @@ def verify_contract(
     jobs: int | None = 1,
     lean: bool = True,
     timelines: bool = True,
+    limits: Limits | None = None,
 ) -> Verification:
     """Every (selected) check answered, then the analyses. Checks are solved on
     the slice of the contract they depend on; checks with the same slice share

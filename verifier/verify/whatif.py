@@ -19,6 +19,7 @@ from dsl.scenario import Scenario
 from verifier.semantics.interpret import MissingFact, Timeline, simulate
 from verifier.smt.outcome import SolveStatus
 from verifier.verify.explain import clause_label, describe_event
+from verifier.verify.limits import Limits
 from verifier.verify.results import DEFAULT_BOUND, Verdict, Verification
 from verifier.verify.run import verify_contract
 
@@ -154,6 +155,7 @@ def compare(
     bound: int = DEFAULT_BOUND,
     amendment_file: str = "",
     jobs: int | None = 1,
+    limits: Limits | None = None,
 ) -> Comparison:
     """Both versions verified (the base without the analyses; ``jobs`` as for
     ``verify_contract``), their verdicts side by side, and the semantic diff."""

@@ -1,5 +1,5 @@
 """Every output repeats byte for byte: the run's time from ``SOURCE_DATE_EPOCH``
-(``verifier.report.clock``), and the same bytes across hash seeds."""
+(``verifier.clock``), and the same bytes across hash seeds."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import sys
 import pytest
 
 from tests import ROOT
-from verifier.report.clock import ClockError, run_started
+from verifier.clock import ClockError, run_started
 
 
 def test_source_date_epoch_is_the_reports_time() -> None:

@@ -202,7 +202,7 @@ def test_help_documents_exit_codes_and_stays_off_z3() -> None:
         text=True,
     )
     assert r.returncode == 0
-    assert "3  some result is unknown" in r.stdout
+    assert "3    some result is unknown" in r.stdout
     imported = {
         line.rsplit("|", 1)[-1].strip() for line in r.stderr.splitlines() if line.startswith("import time:")
     }

@@ -65,11 +65,29 @@ class Builder:
     def __init__(self, file: str = "<input>") -> None:
         self.file = file
         self.diags: list[Diagnostic] = []
+        self.parens = 0  # parentheses open where the lexer is
+        self.max_parens = 0  # the most open at once
+        self.nesting_limit = 1 << 30  # deeper than this, ``deep_at`` says where first
+        self.deep_at: s.Span | None = None
 
     def reset(self, file: str) -> None:
         """Ready for the next file."""
         self.file = file
         self.diags = []
+        self.parens = self.max_parens = 0
+        self.deep_at = None
+
+    def open_paren(self, at: s.Span) -> None:
+        """The lexer read ``(`` at ``at`` (``dsl.parse`` counts nesting with it)."""
+        self.parens += 1
+        if self.parens > self.max_parens:
+            self.max_parens = self.parens
+            if self.parens > self.nesting_limit and self.deep_at is None:
+                self.deep_at = at
+
+    def close_paren(self) -> None:
+        """The lexer read ``)``."""
+        self.parens -= 1
 
     def _tsp(self, tok: Token) -> s.Span:
         return token_span(tok, self.file)
@@ -606,7 +624,13 @@ def slug(title: str) -> str:
     return text[:60] or "check"
 
 
-RULES = tuple(sorted(name for name in vars(Builder) if not name.startswith("_") and name != "reset"))
+RULES = tuple(
+    sorted(
+        name
+        for name in vars(Builder)
+        if not name.startswith("_") and name not in ("reset", "open_paren", "close_paren")
+    )
+)
 
 # ----------------------------------------------------------------- driving it from the parser
 
@@ -655,7 +679,10 @@ def _reduction(builder: Builder, method: Callable[[s.Span, list[Any]], Any], pas
             else:
                 kids.append(x)
         sp = span(builder.file, line, col, end_line, end_col)
-        return (method(sp, kids), sp, depth + up)
+        depth += up
+        if depth > builder.nesting_limit and builder.deep_at is None:
+            builder.deep_at = sp
+        return (method(sp, kids), sp, depth)
 
     return reduce
 

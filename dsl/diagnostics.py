@@ -22,6 +22,12 @@ CODES: dict[str, tuple[str, str]] = {
     "binary-file": ("error", "the file is not text"),
     "bad-encoding": ("error", "the file is not valid UTF-8"),
     "empty-file": ("error", "the file has no content"),
+    # limits (dsl.limits)
+    "file-too-large": ("error", "a file larger than the front end reads (4 MiB)"),
+    "literal-too-large": ("error", "a number, amount or percentage of more than 100 digits"),
+    "text-too-long": ("error", "a quoted text of more than 100,000 characters"),
+    "nesting-too-deep": ("error", "constructs nested more than 200 levels deep"),
+    "too-many-declarations": ("error", "a file of more than 100,000 items"),
     # syntax
     "syntax-unexpected-token": ("error", "a word or symbol that cannot stand here"),
     "syntax-unexpected-char": ("error", "a character the language does not use"),
@@ -119,7 +125,10 @@ class Sources:
     def add(self, name: str, text: str) -> None:
         # only "\n" ends a line, as for the parser (splitlines would also break
         # at form feeds and U+2028 and shift every line after them)
-        self._lines[name] = text.replace("\r\n", "\n").split("\n")
+        # (a lone CR ends a line too, and a BOM is no column: as dsl.parse.normalize)
+        if text.startswith("\ufeff"):
+            text = text[1:]
+        self._lines[name] = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
 
     def line(self, name: str, lineno: int) -> str | None:
         lines = self._lines.get(name)

@@ -13,8 +13,10 @@ scenario's contract) are relative to; a name with no folder, such as
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
+import stat
 from pathlib import Path
 
 import attrs
@@ -24,36 +26,22 @@ from dsl import syntax as s
 from dsl.amend import apply_amendment
 from dsl.check import Checker
 from dsl.diagnostics import Diagnostic, Sources
-from dsl.parse import parse_text
+from dsl.limits import MAX_FILE_BYTES
+from dsl.parse import normalize, parse_text, too_large
 from dsl.scenario import Scenario, check_scenario
 
 
 def read_source(path: str, sources: Sources, text: str | None = None) -> tuple[str | None, list[Diagnostic]]:
     """Read a file as UTF-8 text, or say why it cannot be read. ``text``: the
-    file's content, given (nothing is read)."""
+    file's content, given (nothing is read). Whatever the path names (a
+    folder, a device, a name too long, a NUL byte), the answer is a text or a
+    diagnostic, never an exception."""
     where = s.Span(path, 1, 1, 1, 1)
     if text is not None:
         return _source_text(path, text, sources, where)
-    p = Path(path)
-    if not p.exists():
-        return None, [
-            Diagnostic(
-                "file-not-found", f"no such file: {path}", where, hint="check the path and the spelling"
-            )
-        ]
-    if not p.is_file():
-        return None, [
-            Diagnostic(
-                "not-a-file",
-                f"{path} is not a regular file",
-                where,
-                hint="give a .contract file, not a folder",
-            )
-        ]
-    try:
-        data = p.read_bytes()
-    except OSError as e:
-        return None, [Diagnostic("not-a-file", f"cannot read {path}: {e.strerror}", where)]
+    data, diags = _read_bytes(path, where)
+    if data is None:
+        return None, diags
     if b"\x00" in data[:8192]:
         return None, [
             Diagnostic(
@@ -66,8 +54,10 @@ def read_source(path: str, sources: Sources, text: str | None = None) -> tuple[s
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as e:
-        line = data[: e.start].count(b"\n") + 1
-        col = e.start - (data.rfind(b"\n", 0, e.start) + 1) + 1
+        # the position as an editor shows it: every line ending counted, a BOM no column
+        before = normalize(data[: e.start].decode("utf-8", "replace"))
+        line = before.count("\n") + 1
+        col = len(before) - (before.rfind("\n") + 1) + 1
         return None, [
             Diagnostic(
                 "bad-encoding",
@@ -79,12 +69,47 @@ def read_source(path: str, sources: Sources, text: str | None = None) -> tuple[s
     return _source_text(path, text, sources, where)
 
 
+def _read_bytes(path: str, where: s.Span) -> tuple[bytes | None, list[Diagnostic]]:
+    """The bytes of a regular file of at most ``MAX_FILE_BYTES``, or why not."""
+    shown = path.encode("utf-8", "backslashreplace").decode("utf-8").replace("\x00", "\\x00")
+    try:
+        st = os.stat(path)
+    except (OSError, ValueError) as e:
+        if isinstance(e, ValueError) or e.errno in (errno.ENOENT, errno.ENOTDIR):
+            why = "no such file" if isinstance(e, OSError) else "a file name cannot hold a NUL character"
+            return None, [Diagnostic("file-not-found", f"{why}: {shown}", where, hint="check the path and the spelling")]
+        return None, [Diagnostic("not-a-file", f"cannot read {shown}: {e.strerror}", where)]
+    if stat.S_ISDIR(st.st_mode):
+        return None, [
+            Diagnostic(
+                "not-a-file", f"{shown} is not a regular file", where, hint="give a .contract file, not a folder"
+            )
+        ]
+    if not stat.S_ISREG(st.st_mode):
+        return None, [
+            Diagnostic(
+                "not-a-file",
+                f"{shown} is not a regular file (a device, a pipe or a socket)",
+                where,
+                hint="give a .contract file",
+            )
+        ]
+    if st.st_size > MAX_FILE_BYTES:
+        return None, [too_large(st.st_size, path)]
+    try:
+        with open(path, "rb") as f:
+            data = f.read(MAX_FILE_BYTES + 1)
+    except OSError as e:
+        return None, [Diagnostic("not-a-file", f"cannot read {shown}: {e.strerror}", where)]
+    if len(data) > MAX_FILE_BYTES:  # it grew, or says it is empty (/proc)
+        return None, [too_large(len(data), path)]
+    return data, []
+
+
 def _source_text(
     path: str, text: str, sources: Sources, where: s.Span
 ) -> tuple[str | None, list[Diagnostic]]:
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    text = text.replace("\r\n", "\n")
+    text = normalize(text)
     sources.add(path, text)
     if not text.strip():
         return None, [
@@ -122,10 +147,10 @@ class Loaded:
 def file_sha256(path: str, text: str | None = None) -> str:
     """The file's SHA-256, or that of ``text`` (UTF-8) if given."""
     if text is not None:
-        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+        return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
     try:
         return hashlib.sha256(Path(path).read_bytes()).hexdigest()
-    except OSError:
+    except (OSError, ValueError):
         return ""
 
 
@@ -207,7 +232,7 @@ def resolve_relative(from_file: str, target: str) -> str:
 def same_file(a: str, b: str) -> bool:
     try:
         return os.path.samefile(a, b)
-    except OSError:
+    except (OSError, ValueError):
         return os.path.abspath(a) == os.path.abspath(b)
 
 

@@ -38,6 +38,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 from dsl import syntax as s
 from dsl.build import Builder, Inline, Item, token_span
 from dsl.diagnostics import Diagnostic
+from dsl.limits import MAX_DECLARATIONS, MAX_FILE_BYTES, MAX_LITERAL_DIGITS, MAX_NESTING, MAX_TEXT_CHARS
 
 GRAMMAR = Path(__file__).with_name("grammar.lark")
 
@@ -61,6 +62,57 @@ def _reserve(tok: Token) -> Token:
     return tok
 
 
+# Literals too large to mean anything: each is reported (``literal-too-large``,
+# ``text-too-long``) and replaced, where it was written, by a small one, so that
+# no later step converts a number of thousands of digits.
+_SMALL = {"INT": "0", "PERCENT": "0%", "STRING": '""'}
+
+
+def _digits(text: str) -> int:
+    return sum(ch.isdigit() for ch in text)
+
+
+def _limit_number(tok: Token) -> Token:
+    digits = _digits(tok)
+    if digits <= MAX_LITERAL_DIGITS:
+        return tok
+    _BUILDER.diags.append(
+        Diagnostic(
+            "literal-too-large",
+            f"this number has {digits} digits; the limit is {MAX_LITERAL_DIGITS}",
+            token_span(tok, _BUILDER.file),
+            expected=f"a number of at most {MAX_LITERAL_DIGITS} digits",
+            hint="write the amount with a scale, like $10B, or check for a pasted run of digits",
+        )
+    )
+    small = re.sub(r"[0-9][0-9,.]*", "0", str(tok), count=1) if tok.type == "MONEY" else _SMALL[tok.type]
+    return Token.new_borrow_pos(tok.type, small, tok)
+
+
+def _limit_text(tok: Token) -> Token:
+    if len(tok) - 2 <= MAX_TEXT_CHARS:
+        return tok
+    _BUILDER.diags.append(
+        Diagnostic(
+            "text-too-long",
+            f"this text has {len(tok) - 2:,} characters; the limit is {MAX_TEXT_CHARS:,}",
+            token_span(tok, _BUILDER.file),
+            hint="is its closing quote missing? Otherwise keep the full wording in a document of its own",
+        )
+    )
+    return Token.new_borrow_pos(tok.type, _SMALL["STRING"], tok)
+
+
+def _open(tok: Token) -> Token:
+    _BUILDER.open_paren(token_span(tok, _BUILDER.file))
+    return tok
+
+
+def _close(tok: Token) -> Token:
+    _BUILDER.close_paren()
+    return tok
+
+
 # The parser's options but its transformer. The builder's methods are written
 # for them (see dsl.build): every token kept, ``None`` for each symbol of an
 # absent ``[optional]`` part.
@@ -69,10 +121,19 @@ OPTIONS: dict[str, Any] = {
     "lexer": "contextual",
     "keep_all_tokens": True,
     "maybe_placeholders": True,
-    "lexer_callbacks": {"NAME": _reserve},
+    "lexer_callbacks": {
+        "NAME": _reserve,
+        "INT": _limit_number,
+        "MONEY": _limit_number,
+        "PERCENT": _limit_number,
+        "STRING": _limit_text,
+        "LPAR": _open,
+        "RPAR": _close,
+    },
 }
 
 _BUILDER = Builder()
+_BUILDER.nesting_limit = MAX_NESTING
 _lock = threading.Lock()
 _parser: Lark | None = None
 
@@ -110,16 +171,17 @@ def tokens(text: str) -> list[Token]:
         return list(get_parser().parse_interactive(text).iter_parse())
 
 
-def _build(text: str, file: str) -> tuple[Any, int, list[Diagnostic]]:
-    """Parse ``text`` into syntax nodes: the start symbol's value, the depth of
-    the tree, the literal diagnostics. Raises Lark's UnexpectedInput on a
-    syntax error."""
+def _build(text: str, file: str) -> tuple[Any, int, list[Diagnostic], int, s.Span | None]:
+    """Parse ``text`` into syntax nodes: the start symbol's value, the depth
+    of the tree, the literal diagnostics, how deeply parentheses nest, and
+    where the file first nests deeper than ``MAX_NESTING`` (either way).
+    Raises Lark's UnexpectedInput on a syntax error."""
     parser = get_parser()
     with _lock:
         _BUILDER.reset(file)
         item: Item = parser.parse(text)  # type: ignore[assignment]  # Lark types it as a Tree
         value, _, depth = item
-        return value, depth, _BUILDER.diags
+        return value, depth, _BUILDER.diags, _BUILDER.max_parens, _BUILDER.deep_at
 
 
 def _stack_depth() -> int:
@@ -259,15 +321,53 @@ def _syntax_diag(err: UnexpectedInput, file: str, text: str) -> Diagnostic:
     )
 
 
+def normalize(text: str) -> str:
+    """``text`` as the parser reads it: without a leading BOM (it is not a
+    column), and with every line ending (CRLF, or a lone CR as old Macs
+    wrote) made LF, so that lines count as an editor counts them."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
+
+
+def too_large(size: int, file: str) -> Diagnostic:
+    """The diagnostic of a file of ``size`` bytes, over ``MAX_FILE_BYTES``."""
+    return Diagnostic(
+        "file-too-large",
+        f"{file} is {size:,} bytes; the limit is {MAX_FILE_BYTES:,} bytes ({MAX_FILE_BYTES // 2**20} MiB)",
+        s.Span(file, 1, 1, 1, 1),
+        hint="split the contract, or check that this is the file you meant",
+    )
+
+
+def _count_items(node: s.SourceFile) -> tuple[int, s.Span]:
+    """How many top-level items ``node`` has, and where the first one over the limit is."""
+    items: tuple[Any, ...]
+    if isinstance(node, s.ContractFile):
+        items = node.items
+    elif isinstance(node, s.ScenarioFile):
+        items = tuple(sorted(node.facts + node.events, key=lambda x: (x.span.line, x.span.col)))  # type: ignore[operator]
+    else:
+        items = node.changes
+    at = items[MAX_DECLARATIONS].span if len(items) > MAX_DECLARATIONS else node.span
+    return len(items), at
+
+
 def parse_text(text: str, file: str = "<input>") -> tuple[s.SourceFile | None, list[Diagnostic]]:
     """Parse one file. On syntax errors, blank out the broken item and go on,
-    so that every broken item is reported, not only the first."""
+    so that every broken item is reported, not only the first. Line endings
+    and a BOM are read as ``normalize`` says; diagnostics place themselves in
+    the lines it makes."""
     # Parsing allocates one object per token and node and frees none of them
     # until the end, so the cyclic collector only re-scans them (a third of the
     # time on a 1 MB file). The library leaves the collector alone; the command
     # line, which owns its process, pauses it while it loads
     # (``verifier.cli.common.collector_paused``).
-    return _parse_text(text, file)
+    if len(text) > MAX_FILE_BYTES // 4 and len(text.encode("utf-8", "surrogatepass")) > MAX_FILE_BYTES:
+        return None, [too_large(len(text.encode("utf-8", "surrogatepass")), file)]
+    return _parse_text(normalize(text), file)
 
 
 def _parse_text(text: str, file: str) -> tuple[s.SourceFile | None, list[Diagnostic]]:
@@ -278,7 +378,8 @@ def _parse_text(text: str, file: str) -> tuple[s.SourceFile | None, list[Diagnos
         try:
             # once a syntax error is found the result is None whatever the
             # rest holds: the later rounds only look for further syntax errors
-            node, depth, literal_diags = _build(current, file)
+            node, depth, literal_diags, parens, deep_at = _build(current, file)
+            depth = max(depth, parens)
         except UnexpectedInput as err:
             diags.append(_syntax_diag(err, file, current))
             line = getattr(err, "line", None)
@@ -306,13 +407,23 @@ def _parse_text(text: str, file: str) -> tuple[s.SourceFile | None, list[Diagnos
             continue
         if diags:
             return None, diags
-        if _too_deep(depth):
+        if depth > MAX_NESTING or _too_deep(depth):
             return None, [
                 Diagnostic(
-                    "unsupported",
-                    "this file nests expressions too deeply to be read",
-                    s.Span(file, 1, 1, 1, 1),
+                    "nesting-too-deep",
+                    f"this nests {depth} levels deep; the limit is {MAX_NESTING}",
+                    deep_at or s.Span(file, 1, 1, 1, 1),
                     hint="split long conditions into facts or states, or use fewer parentheses",
+                )
+            ]
+        count, at = _count_items(node)
+        if count > MAX_DECLARATIONS:
+            return None, [
+                Diagnostic(
+                    "too-many-declarations",
+                    f"this file has {count:,} items; the limit is {MAX_DECLARATIONS:,}",
+                    at,
+                    hint="split the contract into several files",
                 )
             ]
         diags.extend(literal_diags)

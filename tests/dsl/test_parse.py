@@ -149,7 +149,7 @@ def _both_ways(text: str) -> tuple[Any, Any]:
     """The inline parse's and the two-pass parse's result for ``text``: (nodes,
     depth, diagnostics), or the syntax error."""
     try:
-        value, depth, diags = P._build(text, "f.contract")
+        value, depth, diags, *_ = P._build(text, "f.contract")
         inline: Any = (_walk(value, []), depth, [repr(d) for d in diags])
     except UnexpectedInput as e:
         inline = _error(e)
@@ -288,15 +288,24 @@ def test_nesting_too_deep_is_a_diagnostic_never_an_exception(form: str) -> None:
     assert contract is not None, cdiags
     for n in list(range(400, 520, 3)) + [3000]:
         node, diags = parse_text(_nest(form, n), "f")  # never raises, near the limit either
-        if node is None:
-            assert [d.code for d in diags] == ["unsupported"]
+        assert node is None and [d.code for d in diags] == ["nesting-too-deep"]
     node, diags = parse_text(_nest(form, 3000), "f")
-    assert node is None and [d.code for d in diags] == ["unsupported"]
+    assert node is None and [d.code for d in diags] == ["nesting-too-deep"]
+    assert diags[0].message.endswith("levels deep; the limit is 200")
 
 
-def test_parentheses_do_not_count_as_nesting() -> None:
-    node, diags = parse_text(HEAD + 'check "c": possible ' + "(" * 3000 + "a" + ")" * 3000 + "\n", "f")
+def test_parentheses_count_as_nesting_with_the_same_limit() -> None:
+    ok = HEAD + 'check "c": possible ' + "(" * 200 + "a" + ")" * 200 + "\n"
+    node, diags = parse_text(ok, "f")
     assert node is not None and not diags
+    deep = HEAD + 'check "c": possible ' + "(" * 3000 + "a" + ")" * 3000 + "\n"
+    node, diags = parse_text(deep, "f")
+    assert node is None and [d.code for d in diags] == ["nesting-too-deep"]
+    assert diags[0].message == "this nests 3000 levels deep; the limit is 200"
+    # placed at the first parenthesis over the limit
+    line = HEAD.count("\n") + 1
+    col = len('check "c": possible ') + 201
+    assert (diags[0].span.line, diags[0].span.col) == (line, col)
 
 
 def test_every_broken_item_is_reported() -> None:

@@ -56,6 +56,7 @@ def _main(group: click.Command, argv: list[str] | None, streams: Streams) -> int
             args=argv,
             standalone_mode=False,
             obj=streams,
+            prog_name=None if streams.owns_process else group.name,  # called from Python: not sys.argv[0]
             default_map=default_map(group, conf.values) if conf.values else None,
         )
     except SystemExit as e:

@@ -70,9 +70,9 @@ def test_unknown_is_a_verdict_with_its_reason_and_exit_3() -> None:
 
 
 def test_unknown_never_exits_0(monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    import verifier.smt.solver as solver
+    import verifier.budget as budget
 
-    monkeypatch.setattr(solver, "DEFAULT_RLIMIT", 1)
+    monkeypatch.setattr(budget, "DEFAULT_RLIMIT", 1)
     out, err = io.StringIO(), io.StringIO()
     code = run_verify(
         [str(DATA / "analyses.contract")], [], "text", None, 2, False, Streams(out, err), analyses=False

@@ -43,6 +43,7 @@ def verify_contract(
     lean: bool = True,
     timelines: bool = True,
     limits: Limits | None = None,
+    budget: Budget | None = None,
 ) -> Verification:
     """Every (selected) check answered, then the analyses. Checks are solved on
     the slice of the contract they depend on; checks with the same slice share
@@ -60,7 +61,9 @@ def verify_contract(
     None: no deadline, the default work limit, half the machine's memory); a
     check or analysis a limit stops is ``unknown`` with the limit as its reason,
     and once the deadline has passed the rest are not started. ``rlimit`` is
-    the older spelling of ``limits.rlimit`` (``limits`` wins)."""
+    the older spelling of ``limits.rlimit`` (``limits`` wins). ``budget``: a
+    clock already started (``Limits.budget()``), for a run of several parts
+    (what-if) that shares one deadline; it wins over ``limits``."""
     from verifier.reduce.slicing import Index, cone
     from verifier.reduce.symmetry import Plain, events_of
 
@@ -68,7 +71,7 @@ def verify_contract(
     lim = limits if limits is not None else Limits()
     if lim.rlimit is None and rlimit:
         lim = attrs.evolve(lim, rlimit=rlimit)
-    limit = lim.budget()
+    limit = budget if budget is not None else lim.budget()
     index = Index(c)
     plain = Plain.of(c)  # alike termination rights: one of each kind per slice
     index.terminators = plain.representatives(index.terminators)

@@ -82,9 +82,9 @@ def classify(z3_reason: str) -> Stop:
     r = z3_reason.lower()
     if "memory" in r:
         return Stop.MEMORY
-    if "resource" in r or "rlimit" in r:
+    if "resource" in r or "rlimit" in r or "canceled" in r:  # Z3 says "canceled" when its rlimit runs out
         return Stop.WORK
-    if "timeout" in r or "canceled" in r:
+    if "timeout" in r:
         return Stop.TIME
     return Stop.SOLVER
 

@@ -65,7 +65,7 @@ def check(solver: Any, budget: Budget = UNLIMITED, *assumptions: Any) -> Any:
         text = str(e)
         if "memory" in text.lower():
             raise Exhausted(Stop.MEMORY, text) from e
-        if "canceled" in text.lower() or "timeout" in text.lower():
+        if budget.expired():
             raise Exhausted(Stop.TIME, text) from e
         raise
 
@@ -74,6 +74,8 @@ def stop_of(solver: Any, budget: Budget = UNLIMITED) -> tuple[Stop, str]:
     """Why ``solver`` answered ``unknown``: the limit, and Z3's words."""
     reason = str(solver.reason_unknown())
     stop = classify(reason)
+    if budget.expired():
+        return Stop.TIME, reason
     if stop == Stop.TIME and budget.deadline is None:
         return Stop.SOLVER, f"{reason} (the {SAFETY_TIMEOUT_S:g} s safety net of one query)"
     return stop, reason

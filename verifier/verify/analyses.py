@@ -44,7 +44,10 @@ class SliceProvers:
         from verifier.reduce.slicing import restrict
         from verifier.smt.prove import Prover
 
-        return Prover(restrict(self.c, self.slices.pop(key)), self.bound, budget=self.budget)
+        return Prover(restrict(self.c, self.slices[key]), self.bound, budget=self.budget)
+
+    def forget(self, key: Hashable) -> None:
+        self.slices.pop(key, None)
 
 
 class _Whole:
@@ -59,6 +62,9 @@ class _Whole:
 
     def make(self, key: Hashable) -> Any:
         return self.prover
+
+    def forget(self, key: Hashable) -> None:
+        pass
 
 
 def analysis_provers(c: m.Contract, index: Any, bound: int, limit: int | Budget) -> SliceProvers:
@@ -127,6 +133,7 @@ def run_analyses_within(
             else:
                 found[pos] = got
         del prover  # its slice is done: free its solver before the next
+        provers.forget(key)
     findings = [f for pos in sorted(found) for f in found[pos]]
     order = clause_order(c)
     unfinished = tuple(

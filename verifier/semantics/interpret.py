@@ -23,6 +23,7 @@ splitting the run of a day across files would hide the order of its rules.
 
 from __future__ import annotations
 
+import datetime as _dt
 import heapq
 from collections.abc import Iterable
 
@@ -221,6 +222,10 @@ class _Index:
 
 _INDEXES: dict[int, tuple[m.Contract, _Index]] = {}
 
+# the last day of the calendar (9999-12-31): an effect that would count from
+# after it never counts, and a deadline after it is never reached
+CALENDAR_END = _dt.date.max.toordinal()
+
 
 class _Run:
     def __init__(self, c: m.Contract, sc: Scenario) -> None:
@@ -313,28 +318,49 @@ class _Run:
 
     def decide(self, cl: m.Clause, o: Occurrence) -> tuple[str, str, m.Norm | None, tuple[str, ...]] | None:
         """(value, deciding clause, its norm, conflicting clauses) or None if
-        the clause does not apply to this occurrence."""
-        own = self.node_value(cl, o)
-        if own is None:
-            return None
-        below = []
-        for cid in self.ix.children.get(cl.id, ()):
-            r = self.decide(self.c.clauses[cid], o)
-            if r is not None:
-                below.append((cid, r))
+        the clause does not apply to this occurrence. A walk down the exception
+        tree with a stack of its own (chains are as deep as the contract makes
+        them), each clause decided once its exceptions are."""
+        Decision = tuple[str, str, m.Norm | None, tuple[str, ...]]
+        done: dict[str, Decision | None] = {}
+        own: dict[str, tuple[str, m.Norm]] = {}
+        stack: list[tuple[str, int]] = [(cl.id, 0)]
+        while stack:
+            cid, i = stack.pop()
+            if i == 0:
+                value = self.node_value(self.c.clauses[cid], o)
+                if value is None:
+                    done[cid] = None
+                    continue
+                own[cid] = value
+            kids = self.ix.children.get(cid, ())
+            if i < len(kids):
+                stack.append((cid, i + 1))
+                stack.append((kids[i], 0))
+                continue
+            below = [(k, r) for k in kids if (r := done.pop(k)) is not None]
+            done[cid] = self._decided(cid, own.pop(cid), below)
+        return done[cl.id]
+
+    def _decided(
+        self,
+        cid: str,
+        own: tuple[str, m.Norm],
+        below: list[tuple[str, tuple[str, str, m.Norm | None, tuple[str, ...]]]],
+    ) -> tuple[str, str, m.Norm | None, tuple[str, ...]]:
+        """A clause that applies, decided from its own value and its exceptions' decisions."""
         if not below:
-            return (own[0], cl.id, own[1], ())
-        ids = {cid for cid, _ in below}
-        beaten = {x for cid, _ in below for x in self.c.clauses[cid].prevails_over if x in ids}
-        live = [(cid, r) for cid, r in below if cid not in beaten]
+            return (own[0], cid, own[1], ())
+        ids = {k for k, _ in below}
+        beaten = {x for k, _ in below for x in self.c.clauses[k].prevails_over if x in ids}
+        live = [(k, r) for k, r in below if k not in beaten]
         conflicts = tuple(sorted({x for _, r in live for x in r[3]}))
         if conflicts:
-            return ("conflict", cl.id, None, conflicts)
+            return ("conflict", cid, None, conflicts)
         values = {r[0] for _, r in live}
         if len(values) > 1:
-            return ("conflict", cl.id, None, tuple(sorted(cid for cid, _ in live)))
-        cid, r = live[0]
-        return r
+            return ("conflict", cid, None, tuple(sorted(k for k, _ in live)))
+        return live[0][1]
 
     # ------------------------------------------------------------ the run
     def run(self) -> Timeline:
@@ -452,7 +478,9 @@ class _Run:
                 return  # set off after its deadline: nothing can be owed
         if deadline > self.c.horizon:
             # the window closes after the horizon: no violation within the bounds
-            self.tl.open_at_horizon.append((cl.id, start, deadline))
+            # (a deadline past the calendar's end is recorded as its last day:
+            # it is never reached, see docs/semantics.md)
+            self.tl.open_at_horizon.append((cl.id, start, min(deadline, CALENDAR_END)))
             return
         self.pending.setdefault(deadline, []).append(_Pending(deadline, cl, n, start, trig, ti, tv))
         heapq.heappush(agenda, deadline)
@@ -497,6 +525,8 @@ class _Run:
                     self._instance(cl, n, v.day, None, None, idx, agenda)
 
     def _consequences_of_event(self, o: Occurrence, day: int) -> None:
+        if day >= CALENDAR_END:
+            return  # it would count from after the calendar's last day: never (docs/semantics.md)
         for st in self.c.states.values():
             if o.event in st.start_events:
                 self.effects.append(Effect(day + 1, st.name, True, f"{o.event} (state {st.name})"))
@@ -507,6 +537,8 @@ class _Run:
                 self._effect(q, day + 1, f"{o.event} ({cl.id})", cl.id)
 
     def _effect(self, q: m.Consequence, day: int, cause: str, clause: str) -> None:
+        if day > CALENDAR_END:
+            return  # counts from after the calendar's last day: never (docs/semantics.md)
         if q.effect == "terminates":
             self.effects.append(Effect(day, None, False, cause, clause))
         else:

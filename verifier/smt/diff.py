@@ -28,7 +28,9 @@ import z3
 
 from dsl import model as m
 from dsl.scenario import Scenario
+from verifier.budget import Budget, Exhausted, Stop
 from verifier.reduce.slicing import Index, Reach, amended, forward_cone, observation_cone, restrict
+from verifier.smt import solver as solvers
 from verifier.smt.encode import Encoding, Slot, Universe
 from verifier.smt.outcome import SolveStatus
 from verifier.smt.prove import scenario_of
@@ -40,6 +42,7 @@ class DiffOutcome:
     status: SolveStatus  # SAT: a difference; UNSAT: none within the bounds; UNKNOWN
     scenario: Scenario | None = None
     reason: str | None = None
+    stop: Stop | None = None  # with UNKNOWN: the limit that stopped it
 
 
 def _violations(enc: Encoding) -> dict[tuple[str, int], list[Any]]:
@@ -120,8 +123,27 @@ def everything(a: m.Contract, b: m.Contract) -> Reach:
 
 
 def find_difference(
-    a: m.Contract, b: m.Contract, k: int, rlimit: int = DEFAULT_RLIMIT, sliced: bool = True
+    a: m.Contract,
+    b: m.Contract,
+    k: int,
+    rlimit: int = DEFAULT_RLIMIT,
+    sliced: bool = True,
+    budget: Budget | None = None,
 ) -> DiffOutcome:
+    """A scenario on which ``a`` and ``b`` read differently within bound ``k``.
+    ``budget``: the run's limits (default: ``rlimit`` per query); a limit that
+    stops the question makes it ``unknown`` with its ``Stop``."""
+    budget = budget if budget is not None else Budget(rlimit=rlimit)
+    try:
+        return _find_difference(a, b, k, budget, sliced)
+    except Exhausted as e:
+        return DiffOutcome(SolveStatus.UNKNOWN, reason=e.detail, stop=e.stop)
+    except MemoryError:
+        return DiffOutcome(SolveStatus.UNKNOWN, reason="MemoryError", stop=Stop.MEMORY)
+
+
+def _find_difference(a: m.Contract, b: m.Contract, k: int, budget: Budget, sliced: bool) -> DiffOutcome:
+    budget.check()
     u = Universe.of(a, b)
     seeds = amended(a, b) if sliced else None
     ia: Index | None = None
@@ -141,7 +163,7 @@ def find_difference(
     # its definition to ``base``
     query = z3.Or(_differences(ea, eb, reach, lo, hi) or [False])
     hints = _lemmas(ea, eb, ia, ib, reach) if ia is not None and ib is not None else []
-    solver = make_solver(rlimit)
+    solver = make_solver(budget=budget)
     for enc in (ea, eb):
         solver.add(*enc.lits.values())  # every clause of both versions is in force
         solver.add(*enc.base)
@@ -150,18 +172,21 @@ def find_difference(
     solver.add(*hints)
     q = z3.Bool("diff.question")
     solver.add(z3.Implies(q, query))
-    res = solver.check(q)
+    res = solvers.check(solver, budget, q)
     if res == z3.unsat:
         return DiffOutcome(SolveStatus.UNSAT)
     if res != z3.sat:
-        return DiffOutcome(SolveStatus.UNKNOWN, reason=str(solver.reason_unknown()))
+        stop, reason = solvers.stop_of(solver, budget)
+        return DiffOutcome(SolveStatus.UNKNOWN, reason=reason, stop=stop)
     slots = ea.all_slots() + [s for s in eb.all_slots() if s.event not in ea.slots]
     events = {**cb.events, **ca.events}
-    model = _minimise(solver, q, slots, events, lo)
+    model = _minimise(solver, q, slots, events, lo, budget)
     return DiffOutcome(SolveStatus.SAT, scenario_of(model, [ea, eb]))
 
 
-def _minimise(solver: Any, q: Any, slots: list[Slot], events: dict[str, m.Event], lo: int) -> Any:
+def _minimise(
+    solver: Any, q: Any, slots: list[Slot], events: dict[str, m.Event], lo: int, budget: Budget
+) -> Any:
     """Fewest events, then earliest dates (bisected), then smallest amounts and
     false flags (tried at their floor only), then names first in their lists
     (bisected: a handful of values), each bound behind a fresh literal
@@ -212,7 +237,10 @@ def _minimise(solver: Any, q: Any, slots: list[Slot], events: dict[str, m.Event]
             n += 1
             lit = z3.Bool(f"diff.at-most#{n}")
             solver.add(z3.Implies(lit, measure <= mid))
-            res = solver.check(q, *kept, lit)
+            try:
+                res = solvers.check(solver, budget, q, *kept, lit)
+            except Exhausted:
+                return best  # out of time or memory: the best found so far
             if res == z3.sat:
                 best = solver.model()
                 high = best.eval(measure, model_completion=True).as_long()

@@ -514,13 +514,48 @@ class Encoding:
         return self._kids.get(cid, ())
 
     def _tree(self, cl: m.Clause) -> list[m.Clause]:
-        out = [cl]
-        for cid in self.exceptions_to(cl.id):
-            out += self._tree(self.c.clauses[cid])
+        """The clause and its exceptions, in pre-order (a stack, not recursion:
+        exception chains are as deep as the contract makes them)."""
+        out: list[m.Clause] = []
+        stack = [cl]
+        while stack:
+            x = stack.pop()
+            out.append(x)
+            stack.extend(self.c.clauses[cid] for cid in reversed(self.exceptions_to(x.id)))
         return out
 
     def _node(self, cl: m.Clause, s: Slot) -> tuple[Any, Any, Any, list[tuple[str, Any]]]:
-        """(defined, forbidden, conflict, [(clause, it decided 'forbidden')]) for slot ``s``."""
+        """(defined, forbidden, conflict, [(clause, it decided 'forbidden')]) for slot ``s``.
+        Each clause's own terms are made on the way down and combined with its
+        exceptions' on the way up, in the order a recursive walk would make them
+        (so the encoding is the same term for term), with a stack of its own."""
+        results: dict[str, tuple[Any, Any, Any, list[tuple[str, Any]]]] = {}
+        own: dict[str, tuple[Any, Any]] = {}
+        kids_of: dict[str, list[m.Clause]] = {}
+
+        def enter(x: m.Clause) -> list[m.Clause]:
+            own[x.id] = self._own(x, s)
+            kids = [self.c.clauses[cid] for cid in self.exceptions_to(x.id)]
+            kids_of[x.id] = [
+                k
+                for k in kids
+                if any(n.event == s.event and n.modality in ("must_not", "may") for n in k.norms)
+            ]
+            return kids_of[x.id]
+
+        stack: list[tuple[m.Clause, Any]] = [(cl, iter(enter(cl)))]
+        while stack:
+            x, it = stack[-1]
+            k = next(it, None)
+            if k is not None:
+                stack.append((k, iter(enter(k))))
+                continue
+            stack.pop()
+            results[x.id] = self._combine(x, own.pop(x.id), kids_of.pop(x.id), results)
+        return results[cl.id]
+
+    def _own(self, cl: m.Clause, s: Slot) -> tuple[Any, Any]:
+        """(defined, forbidden) by clause ``cl``'s own norms, for slot ``s``."""
         norms = [n for n in cl.norms if n.modality in ("must_not", "may") and n.event == s.event]
         matches = [
             self.define(
@@ -538,11 +573,17 @@ class Encoding:
         own_forb: Any = z3.BoolVal(False, self.ctx)
         for n, mt in reversed(list(zip(norms, matches, strict=True))):
             own_forb = self.t.ite(mt, n.modality == "must_not", own_forb)
-        kids = [self.c.clauses[cid] for cid in self.exceptions_to(cl.id)]
-        kids = [
-            k for k in kids if any(n.event == s.event and n.modality in ("must_not", "may") for n in k.norms)
-        ]
-        results = {k.id: self._node(k, s) for k in kids}
+        return own_def, own_forb
+
+    def _combine(
+        self,
+        cl: m.Clause,
+        mine: tuple[Any, Any],
+        kids: list[m.Clause],
+        results: dict[str, tuple[Any, Any, Any, list[tuple[str, Any]]]],
+    ) -> tuple[Any, Any, Any, list[tuple[str, Any]]]:
+        """A clause's node from its own terms and its exceptions' nodes."""
+        own_def, own_forb = mine
         live = {}
         for k in kids:
             beaten_by = [results[o.id][0] for o in kids if k.id in o.prevails_over]
@@ -559,7 +600,7 @@ class Encoding:
         earlier: list[Any] = []
         for k in kids:
             # when live exceptions agree, the first in the contract's order decides (as the interpreter)
-            for cid, t in results[k.id][3]:
+            for cid, t in results.pop(k.id)[3]:
                 decs.append((cid, self.t.and_(own_def, live[k.id], *[self.t.not_(e) for e in earlier], t)))
             earlier.append(live[k.id])
         return own_def, forbidden, conflict, decs

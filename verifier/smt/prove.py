@@ -19,6 +19,8 @@ import z3
 from dsl import model as m
 from dsl.scenario import Occurrence, Scenario
 from dsl.syntax import Money
+from verifier.budget import Budget, Exhausted, Stop
+from verifier.smt import solver as solvers
 from verifier.smt.encode import Encoding
 from verifier.smt.outcome import Outcome, SolveStatus
 from verifier.smt.solver import DEFAULT_RLIMIT, make_solver
@@ -36,23 +38,35 @@ class Prover:
         rlimit: int = DEFAULT_RLIMIT,
         encoding: type[Encoding] = Encoding,
         ctx: Any = None,
+        budget: Budget | None = None,
     ) -> None:
         """``ctx``: the Z3 context of every term (default: Z3's main context; a
-        context per prover was tried and costs ~1.4 ms each, see bench/README.md)."""
+        context per prover was tried and costs ~1.4 ms each, see bench/README.md).
+        ``budget``: the run's limits (default: ``rlimit`` per query, no deadline);
+        a question asked once a limit has run out is ``unknown`` with its ``Stop``."""
         self.c = c
         self.k = k
-        self.rlimit = rlimit
+        self.budget = budget if budget is not None else Budget(rlimit=rlimit)
+        self.rlimit = self.budget.rlimit
         self.ctx = ctx if ctx is not None else z3.main_ctx()
-        self.enc = encoding(c, k, ctx=self.ctx)
-        self.solver = make_solver(rlimit, self.ctx)
-        t = self.enc.t
-        put = t.asserter(self.solver)
-        for x in self.enc.base:
-            put(x)
-        for cid, v, definition in self.enc.guarded:
-            lit = self.enc.lits[cid]
-            put(t.implies(lit, t.eq(v, definition)))
-            put(t.implies(t.not_(lit), t.not_(v)))
+        self.budget.check()  # raises Exhausted: not even started
+        try:
+            self.enc = encoding(c, k, ctx=self.ctx)
+            self.solver = make_solver(ctx=self.ctx, budget=self.budget)
+            t = self.enc.t
+            put = t.asserter(self.solver)
+            for x in self.enc.base:
+                put(x)
+            for cid, v, definition in self.enc.guarded:
+                lit = self.enc.lits[cid]
+                put(t.implies(lit, t.eq(v, definition)))
+                put(t.implies(t.not_(lit), t.not_(v)))
+        except MemoryError as e:
+            raise Exhausted(Stop.MEMORY, "MemoryError") from e
+        except z3.Z3Exception as e:
+            if "memory" in str(e).lower():
+                raise Exhausted(Stop.MEMORY, str(e)) from e
+            raise
         self.lits = [self.enc.lits[cid] for cid in c.clauses]
         self._q = 0
         self._kept: list[Any] = []
@@ -76,17 +90,33 @@ class Prover:
         on the scenario itself, see ``verifier.verify.witness``, which costs no proofs)."""
         self._q += 1
         q = z3.Bool(f"question#{self._q}", self.ctx)
-        self.solver.add(z3.Implies(q, query))
-        res = self.solver.check(q, *self.lits)
-        if res == z3.sat:
-            model = self.solver.model()
-            if minimise:
-                model = self._minimise(q, events_only) or model
-            return Outcome(SolveStatus.SAT, self.scenario_of(model))
-        if res == z3.unsat:
-            core = self._shrink(q) if want_core else ()
-            return Outcome(SolveStatus.UNSAT, core=core)
-        return Outcome(SolveStatus.UNKNOWN, reason=str(self.solver.reason_unknown()))
+        try:
+            self.solver.add(z3.Implies(q, query))
+            res = self._check(q, *self.lits)
+            if res == z3.sat:
+                model = self.solver.model()
+                if minimise:
+                    model = self._minimise(q, events_only) or model
+                return Outcome(SolveStatus.SAT, self.scenario_of(model))
+            if res == z3.unsat:
+                core = self._shrink(q) if want_core else ()
+                return Outcome(SolveStatus.UNSAT, core=core)
+        except Exhausted as e:
+            return Outcome(SolveStatus.UNKNOWN, reason=e.detail or e.stop.value, stop=e.stop)
+        stop, reason = solvers.stop_of(self.solver, self.budget)
+        return Outcome(SolveStatus.UNKNOWN, reason=reason, stop=stop)
+
+    def _check(self, *assumptions: Any) -> Any:
+        """The solver's check under the run's budget (``solvers.check``)."""
+        return solvers.check(self.solver, self.budget, *assumptions)
+
+    def _check_or_unknown(self, *assumptions: Any) -> Any:
+        """As ``_check``, but a limit run out reads as z3's ``unknown``: the
+        proof's core and the witness's minimisation keep what they have."""
+        try:
+            return self._check(*assumptions)
+        except Exhausted:
+            return z3.unknown
 
     def _shrink(self, q: Any) -> tuple[str, ...]:
         """A minimal set of clauses the answer rests on: Z3's core, then drop
@@ -98,7 +128,7 @@ class Prover:
         i = 0
         while i < len(keep):
             trial = keep[:i] + keep[i + 1 :]
-            if self.solver.check(q, *trial) == z3.unsat:
+            if self._check_or_unknown(q, *trial) == z3.unsat:
                 keep = trial
             else:
                 i += 1
@@ -154,7 +184,7 @@ class Prover:
             self._q += 1
             lit = z3.Bool(f"at-most#{self._q}", self.ctx)
             self.solver.add(z3.Implies(lit, z3.AtMost(*occs, j)))
-            res = self.solver.check(q, *self.lits, lit)
+            res = self._check_or_unknown(q, *self.lits, lit)
             if res == z3.sat:
                 self._kept = [lit]
                 return self.solver.model()
@@ -178,7 +208,7 @@ class Prover:
                 self._q += 1
                 lit = z3.Bool(f"at-most#{self._q}", self.ctx)
                 self.solver.add(z3.Implies(lit, measure <= mid))
-                res = self.solver.check(q, *self.lits, *kept, lit)
+                res = self._check_or_unknown(q, *self.lits, *kept, lit)
                 if res == z3.sat:
                     best = self.solver.model()
                     hi = best.eval(measure, model_completion=True).as_long()

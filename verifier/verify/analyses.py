@@ -1,96 +1,206 @@
 """From a contract to the built-in analyses' findings: conflicts between exceptions, dead
 clauses, powers that can never be exercised and obligations that can never be met.
+
+Each question is about one clause (or one exception tree) and is asked on that
+clause's slice. The questions are grouped by slice and each slice's prover is
+dropped once its questions are answered, so memory stays that of the biggest
+slice, not of all of them (the bench's 10,000-clause contract: 6.5 GB and an
+out-of-memory before, see ``bench/analyses_memory.py``). Every question is
+asked under the run's budget; those a limit stops or never lets start are
+``Unfinished``, which makes the run's exit code 3.
 """
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from typing import Any
 
 from dsl import model as m
+from verifier.budget import UNLIMITED, Budget, Exhausted, Stop
 from verifier.semantics.interpret import replay
-from verifier.smt.outcome import SolveStatus
+from verifier.smt.outcome import Outcome, SolveStatus
 from verifier.verify.explain import clause_label, clause_order, join_and
-from verifier.verify.results import Finding, FindingCode, Severity
+from verifier.verify.results import Finding, FindingCode, Severity, Unfinished
 
 
-def analysis_provers(c: m.Contract, index: Any, bound: int, limit: int) -> Any:
-    """``prover_for(clause id)``: a prover for the clause's slice (its cone, see
-    ``slicing.clause_cone``), shared by the clauses with the same slice. The
-    analyses ask about one clause at a time, so like the checks they need not
-    carry the whole contract (a 1,000-clause contract: minutes -> seconds)."""
-    from verifier.reduce.slicing import clause_cone, restrict
+class SliceProvers:
+    """The analyses' provers: ``key_of(clause id)`` names the clause's slice
+    (its cone, see ``slicing.clause_cone``), ``make(key)`` builds that slice's
+    prover. The analyses ask about one clause at a time, so like the checks they
+    need not carry the whole contract (a 1,000-clause contract: minutes -> seconds)."""
+
+    def __init__(self, c: m.Contract, index: Any, bound: int, budget: Budget) -> None:
+        self.c, self.index, self.bound, self.budget = c, index, bound, budget
+        self.slices: dict[Hashable, Any] = {}
+
+    def key_of(self, cid: str) -> Hashable:
+        from verifier.reduce.slicing import clause_cone
+
+        sl = clause_cone(self.index, cid)
+        self.slices.setdefault(sl.key, sl)
+        return sl.key
+
+    def make(self, key: Hashable) -> Any:
+        from verifier.reduce.slicing import restrict
+        from verifier.smt.prove import Prover
+
+        return Prover(restrict(self.c, self.slices[key]), self.bound, budget=self.budget)
+
+    def forget(self, key: Hashable) -> None:
+        self.slices.pop(key, None)
+
+
+class _Whole:
+    """One prover answering for every clause (a ``Prover`` of the whole contract)."""
+
+    def __init__(self, prover: Any) -> None:
+        self.prover = prover
+        self.budget = prover.budget
+
+    def key_of(self, cid: str) -> Hashable:
+        return None
+
+    def make(self, key: Hashable) -> Any:
+        return self.prover
+
+    def forget(self, key: Hashable) -> None:
+        pass
+
+
+def analysis_provers(c: m.Contract, index: Any, bound: int, limit: int | Budget) -> SliceProvers:
+    """The slice provers of ``c`` (``limit``: the run's budget, or a work limit alone)."""
+    budget = limit if isinstance(limit, Budget) else Budget(rlimit=limit)
+    return SliceProvers(c, index, bound, budget)
+
+
+def run_analyses(c: m.Contract, provers: Any) -> list[Finding]:
+    """The built-in analyses' findings; ``provers``: ``analysis_provers(...)`` or
+    a ``Prover`` of the whole contract."""
+    return run_analyses_within(c, provers)[0]
+
+
+# (code, the message when the question has no answer), in the order of the
+# questions about each clause; a dead clause is not also reported for its
+# power or its obligation
+PER_CLAUSE = (
+    (FindingCode.DEAD_CLAUSE, "{} can never apply to anything within the bounds"),
+    (FindingCode.POWER_NEVER_EFFECTIVE, "the power in {} can never be exercised effectively"),
+    (FindingCode.UNFULFILLABLE_OBLIGATION, "the obligation in {} can never be fulfilled once owed"),
+)
+
+
+def run_analyses_within(
+    c: m.Contract, provers: Any, budget: Budget | None = None
+) -> tuple[list[Finding], tuple[Unfinished, ...]]:
+    """The findings, and the analyses a limit stopped. The questions go to
+    their slice's prover in the order they always did (the conflicts of each
+    exception tree, then each clause's questions, in the contract's order);
+    the findings come in that order."""
     from verifier.smt.prove import Prover
 
-    provers: dict[Any, Prover] = {}
+    if isinstance(provers, Prover):
+        provers = _Whole(provers)
+    budget = budget if budget is not None else getattr(provers, "budget", None) or UNLIMITED
+    assert isinstance(budget, Budget)
+    roots = [cl.id for cl in c.clauses.values() if cl.exception_to is None and c.children(cl.id)]
+    # one task a tree (conflicts) or a clause (its three questions): (position, kind, clause)
+    tasks = [(j, "conflict", cid) for j, cid in enumerate(roots)]
+    tasks += [(len(roots) + j, "clause", cid) for j, cid in enumerate(c.clauses)]
+    groups: dict[Hashable, list[tuple[int, str, str]]] = {}
+    for t in tasks:
+        groups.setdefault(provers.key_of(t[2]), []).append(t)
+    found: dict[int, list[Finding]] = {}
+    stopped: dict[Stop, tuple[str, list[str]]] = {}  # the limit -> (Z3's words, clauses)
 
-    def prover_for(cid: str) -> Prover:
-        sl = clause_cone(index, cid)
-        if sl.key not in provers:
-            provers[sl.key] = Prover(restrict(c, sl), bound, limit)
-        return provers[sl.key]
+    def stop_at(stop: Stop, detail: str, cid: str) -> None:
+        stopped.setdefault(stop, (detail, []))[1].append(cid)
 
-    return prover_for
-
-
-def run_analyses(c: m.Contract, prover_for: Any) -> list[Finding]:
-    """The built-in analyses; ``prover_for(clause id)`` gives the prover to ask
-    about that clause (a ``Prover`` of the whole contract answers for any)."""
-    from verifier.smt.prove import Prover
-
-    if isinstance(prover_for, Prover):
-        whole = prover_for
-        prover_for = lambda cid: whole  # noqa: E731
-    out: list[Finding] = []
-    roots = [cl for cl in c.clauses.values() if cl.exception_to is None and c.children(cl.id)]
-    for root in roots:
-        prover = prover_for(root.id)
-        res = prover.ask(prover.conflict_query(root.id), want_core=False)
-        if res.status == SolveStatus.SAT and res.scenario is not None:
-            tl, _ = replay(c, res.scenario)
-            if tl is None or not tl.conflicts:
-                out.append(
-                    Finding(
-                        FindingCode.INTERNAL_ERROR,
-                        Severity.ERROR,
-                        f"a conflict in the tree of {root.id} found by the solver "
-                        "does not replay in the interpreter",
-                        (root.id,),
-                        res.scenario,
-                    )
-                )
+    for key, group in groups.items():
+        prover: Any = None
+        for pos, kind, cid in group:
+            try:
+                if prover is None:
+                    prover = provers.make(key)
+                got = _conflicts(c, prover, cid) if kind == "conflict" else _per_clause(c, prover, cid)
+            except Exhausted as e:
+                stop_at(e.stop, e.detail, cid)
                 continue
-            x = tl.conflicts[0]
-            out.append(
-                Finding(
-                    FindingCode.CONFLICT,
-                    Severity.ERROR,
-                    f"{join_and([clause_label(c, k) for k in x.clauses])} are exceptions within {clause_label(c, root.id)} "
-                    f"that disagree on one act ({tl.events[x.occurrence].occ.event} on {m.date_of(x.day)}), and neither "
-                    "prevails over the other",
-                    tuple(x.clauses),
-                    res.scenario,
-                    tl,
-                )
-            )
-    # (code, the message when the question has no answer), in the order of the
-    # questions below; a dead clause is not also reported for its power or its
-    # obligation
-    per_clause = (
-        (FindingCode.DEAD_CLAUSE, "{} can never apply to anything within the bounds"),
-        (FindingCode.POWER_NEVER_EFFECTIVE, "the power in {} can never be exercised effectively"),
-        (FindingCode.UNFULFILLABLE_OBLIGATION, "the obligation in {} can never be fulfilled once owed"),
+            except MemoryError:
+                stop_at(Stop.MEMORY, "MemoryError", cid)
+                continue
+            if isinstance(got, Outcome):  # an unknown answer
+                stop_at(got.stop or Stop.SOLVER, got.reason or "", cid)
+            else:
+                found[pos] = got
+        del prover  # its slice is done: free its solver before the next
+        provers.forget(key)
+    findings = [f for pos in sorted(found) for f in found[pos]]
+    order = clause_order(c)
+    unfinished = tuple(
+        Unfinished(
+            _what(c, sorted(set(cids), key=order)),
+            stop,
+            budget.reason(stop, "analysis", detail),
+            tuple(sorted(set(cids), key=order)),
+        )
+        for stop, (detail, cids) in sorted(stopped.items())
     )
-    for cl in c.clauses.values():
-        prover = prover_for(cl.id)
-        questions = (prover.applicability_query, prover.power_query, prover.fulfilment_query)
-        for (code, message), question in zip(per_clause, questions, strict=True):
-            q = question(cl.id)
-            if q is None:
-                continue
-            res = prover.ask(q, minimise=False)
-            if res.status == SolveStatus.UNSAT:
-                cited = tuple(sorted(set(res.core) | {cl.id}, key=clause_order(c)))
-                out.append(Finding(code, Severity.WARNING, message.format(clause_label(c, cl.id)), cited))
-                if code == FindingCode.DEAD_CLAUSE:
-                    break
+    return findings, unfinished
+
+
+def _what(c: m.Contract, cids: list[str]) -> str:
+    shown = [clause_label(c, x) for x in cids[:3]]
+    more = len(cids) - len(shown)
+    if not more:
+        return f"the analyses of {join_and(shown)}"
+    return f"the analyses of {', '.join(shown)} and {more:,} more clause{'s' if more != 1 else ''}"
+
+
+def _conflicts(c: m.Contract, prover: Any, root: str) -> list[Finding] | Outcome:
+    res: Outcome = prover.ask(prover.conflict_query(root), want_core=False)
+    if res.status == SolveStatus.UNKNOWN:
+        return res
+    if res.status != SolveStatus.SAT or res.scenario is None:
+        return []
+    tl, _ = replay(c, res.scenario)
+    if tl is None or not tl.conflicts:
+        return [
+            Finding(
+                FindingCode.INTERNAL_ERROR,
+                Severity.ERROR,
+                f"a conflict in the tree of {root} found by the solver does not replay in the interpreter",
+                (root,),
+                res.scenario,
+            )
+        ]
+    x = tl.conflicts[0]
+    return [
+        Finding(
+            FindingCode.CONFLICT,
+            Severity.ERROR,
+            f"{join_and([clause_label(c, k) for k in x.clauses])} are exceptions within {clause_label(c, root)} "
+            f"that disagree on one act ({tl.events[x.occurrence].occ.event} on {m.date_of(x.day)}), and neither "
+            "prevails over the other",
+            tuple(x.clauses),
+            res.scenario,
+            tl,
+        )
+    ]
+
+
+def _per_clause(c: m.Contract, prover: Any, cid: str) -> list[Finding] | Outcome:
+    out: list[Finding] = []
+    questions = (prover.applicability_query, prover.power_query, prover.fulfilment_query)
+    for (code, message), question in zip(PER_CLAUSE, questions, strict=True):
+        q = question(cid)
+        if q is None:
+            continue
+        res: Outcome = prover.ask(q, minimise=False)
+        if res.status == SolveStatus.UNKNOWN:
+            return res
+        if res.status == SolveStatus.UNSAT:
+            cited = tuple(sorted(set(res.core) | {cid}, key=clause_order(c)))
+            out.append(Finding(code, Severity.WARNING, message.format(clause_label(c, cid)), cited))
+            if code == FindingCode.DEAD_CLAUSE:
+                break
     return out

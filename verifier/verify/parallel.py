@@ -2,15 +2,19 @@
 
 Each worker is given a fixed share of the slices (the biggest first, each to the
 worker with the fewest clauses so far); the workers inherit the contract by forking,
-so nothing but the answers crosses a pipe.
+so nothing but the answers crosses a pipe. A worker that dies, or outlives the
+run's deadline, is ended, and the checks it had not answered are ``unknown``
+with that reason: never a hang, never a traceback.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import attrs
 
+from verifier.budget import Stop
 from verifier.verify.results import CheckResult
 
 # A *big* contract has at least this many distinct slices and this many
@@ -58,29 +62,106 @@ def shares_of(sizes: list[int], n: int) -> list[list[int]]:
     return shares
 
 
-# The worker's task, set in each worker by the pool's initializer: with the
-# "fork" start method the initializer's arguments are inherited, not pickled,
-# so the contract and its slices never cross a pipe. The parent never sets it.
-_task: SolveSlice | None = None
+# what the checks of slice ``j`` become when no answer came back: (j, why, detail)
+LostSlice = Callable[[int, Stop, str], list[tuple[int, CheckResult]]]
+
+# how long past the run's deadline the parent waits for a worker's answers
+# before it ends the worker: the time to send what it has
+GRACE_S = 5.0
 
 
-def _start_worker(solve: SolveSlice) -> None:
-    global _task
-    _task = solve
+def _serve(conn: Any, share: list[int], solve: SolveSlice) -> None:
+    """A worker: the answers of its share, sent back slice by slice (so what
+    was answered before it ended is kept), then None."""
+    try:
+        for j in share:
+            conn.send((j, [(i, attrs.evolve(r, timeline=None)) for i, r in solve(j)]))
+        conn.send(None)
+    except BaseException:  # noqa: BLE001 - a worker never raises into its parent: it ends
+        pass
+    finally:
+        conn.close()
 
 
-def _solve_share(share: list[int]) -> list[tuple[int, CheckResult]]:
-    assert _task is not None, "a worker started without its task"
-    return [(i, attrs.evolve(r, timeline=None)) for j in share for i, r in _task(j)]
-
-
-def in_processes(sizes: list[int], n: int, solve: SolveSlice) -> list[tuple[int, CheckResult]]:
+def in_processes(
+    sizes: list[int],
+    n: int,
+    solve: SolveSlice,
+    lost: LostSlice | None = None,
+    remaining: Callable[[], float | None] | None = None,
+) -> list[tuple[int, CheckResult]]:
     """``solve(j)`` for every slice ``j`` (of ``sizes[j]`` clauses), in ``n``
     forked workers with fixed shares (``shares_of``). The results come without
-    their timelines (they stay in the workers)."""
+    their timelines (they stay in the workers). A worker that ends without
+    answering its slices (killed, out of memory), or has not answered
+    ``GRACE_S`` after the deadline (``remaining()`` seconds left), is ended and
+    the checks of its unanswered slices are ``lost(j, why, detail)`` (default:
+    an error: there is no answer to give)."""
     import multiprocessing
+    from multiprocessing.connection import wait
 
     shares = shares_of(sizes, n)
     ctx = multiprocessing.get_context("fork")
-    with ctx.Pool(n, initializer=_start_worker, initargs=(solve,)) as pool:
-        return [x for part in pool.map(_solve_share, shares, chunksize=1) for x in part]
+    workers: dict[Any, tuple[Any, list[int]]] = {}
+    for share in shares:
+        mine, theirs = ctx.Pipe(duplex=False)
+        p = ctx.Process(target=_serve, args=(theirs, share, solve), daemon=True)
+        p.start()
+        theirs.close()
+        workers[mine] = (p, list(share))
+    answers: dict[int, list[tuple[int, CheckResult]]] = {}
+    failed: list[tuple[int, Stop, str]] = []
+
+    def give_up(conn: Any, why: Stop, detail: str) -> None:
+        p, left = workers.pop(conn)
+        if p.is_alive():
+            p.kill()
+        p.join()
+        conn.close()
+        failed.extend((j, why, detail) for j in left)
+
+    try:
+        while workers:
+            left_s = remaining() if remaining is not None else None
+            wait_s = None if left_s is None else max(0.0, left_s + GRACE_S)
+            ready = wait(list(workers), timeout=wait_s)
+            if not ready:  # past the deadline and its grace: end them all
+                for late in list(workers):
+                    give_up(late, Stop.TIME, "")
+                break
+            for ready_conn in ready:
+                conn: Any = ready_conn
+                try:
+                    msg: Any = conn.recv()
+                except (EOFError, OSError):
+                    p = workers[conn][0]
+                    p.join(1)
+                    code = p.exitcode
+                    detail = f"it ended with signal {-code}" if code and code < 0 else f"exit status {code}"
+                    give_up(conn, Stop.WORKER, detail)
+                    continue
+                if msg is None:
+                    p, _ = workers.pop(conn)
+                    p.join()
+                    conn.close()
+                    continue
+                j, got = msg
+                answers[j] = got
+                workers[conn][1].remove(j)
+    finally:
+        for left_over in list(workers):
+            give_up(left_over, Stop.WORKER, "the run was interrupted")
+    for j, why, detail in failed:
+        if lost is None:
+            raise RuntimeError(f"slice {j} was not answered: {why.value} {detail}")
+        answers[j] = lost(j, why, detail)
+    return [x for j in sorted(answers, key=lambda j: _position(shares, j)) for x in answers[j]]
+
+
+def _position(shares: list[list[int]], j: int) -> tuple[int, int]:
+    """Where slice ``j`` stands in the workers' shares: the order the pool
+    gave their answers in (worker by worker, each share in its order)."""
+    for w, share in enumerate(shares):
+        if j in share:
+            return w, share.index(j)
+    return len(shares), j

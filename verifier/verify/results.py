@@ -10,6 +10,7 @@ import attrs
 
 from dsl import model as m
 from dsl.scenario import Scenario
+from verifier.budget import Stop
 from verifier.semantics.interpret import Timeline
 
 DEFAULT_BOUND = 2
@@ -53,6 +54,7 @@ class CheckResult:
     line: int
     timeline: Timeline | None = None
     seconds: float = 0.0
+    stop: Stop | None = None  # unknown because a limit stopped it: which (the reason says it in words)
 
 
 @attrs.frozen
@@ -66,6 +68,17 @@ class Finding:
 
 
 @attrs.frozen
+class Unfinished:
+    """Analyses a limit stopped: ``what`` (e.g. "the analyses of §3 and 12 more
+    clauses"), the limit, and the reason in words. A run with any is exit 3."""
+
+    what: str
+    stop: Stop
+    reason: str
+    clauses: tuple[str, ...] = ()
+
+
+@attrs.frozen
 class Verification:
     contract: m.Contract
     sha256: str
@@ -73,6 +86,7 @@ class Verification:
     results: tuple[CheckResult, ...]
     findings: tuple[Finding, ...]
     seconds: float = 0.0
+    unfinished: tuple[Unfinished, ...] = ()  # analyses a limit stopped (see ``Unfinished``)
 
     def summary(self) -> dict[Verdict, int]:
         """How many checks have each verdict, every verdict a key (in the order holds, fails, unknown)."""
@@ -95,6 +109,6 @@ def exit_code(v: Verification) -> int:
     s = v.summary()
     if s[Verdict.FAILS]:
         return 1
-    if s[Verdict.UNKNOWN] or any(f.code == FindingCode.INTERNAL_ERROR for f in v.findings):
+    if s[Verdict.UNKNOWN] or v.unfinished or any(f.code == FindingCode.INTERNAL_ERROR for f in v.findings):
         return 3
     return 0

@@ -10,20 +10,23 @@ is an internal error, reported as such, never a verdict.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from dsl import model as m
 from dsl.scenario import Scenario
+from verifier.budget import Budget, Exhausted, Stop
 from verifier.semantics.interpret import Timeline, check_holds_on, replay
 from verifier.smt.outcome import Outcome, SolveStatus
 from verifier.verify import lean as lean_slices
-from verifier.verify.analyses import analysis_provers, run_analyses
+from verifier.verify.analyses import analysis_provers, run_analyses_within
 from verifier.verify.explain import explain, timeline_clauses
 from verifier.verify.lean import LEAN_ROUNDS, Lean, lean_exprs, lean_parties, violation_of
+from verifier.verify.limits import Limits
 from verifier.verify.parallel import PARALLEL_MIN_CLAUSES, PARALLEL_MIN_SLICES, in_processes, jobs_for
-from verifier.verify.results import DEFAULT_BOUND, CheckResult, Verdict, Verification
+from verifier.verify.results import DEFAULT_BOUND, CheckResult, Unfinished, Verdict, Verification
 
 if TYPE_CHECKING:
     from verifier.smt.prove import Prover
@@ -41,6 +44,7 @@ def verify_contract(
     lean: bool = True,
     timelines: bool = True,
     limits: Limits | None = None,
+    budget: Budget | None = None,
 ) -> Verification:
     """Every (selected) check answered, then the analyses. Checks are solved on
     the slice of the contract they depend on; checks with the same slice share
@@ -53,13 +57,22 @@ def verify_contract(
     P's other duties (``lean_exprs``; contracts of ``LEAN_MIN_CLAUSES`` or more).
     ``timelines=False``: results of a big contract may come without the
     interpreter's timeline (only the reports draw it; the text and JSON do not
-    need it), which spares replaying every scenario once more."""
+    need it), which spares replaying every scenario once more.
+    ``limits``: the run's time, solver work and memory (``verifier.verify.limits``;
+    None: no deadline, the default work limit, half the machine's memory); a
+    check or analysis a limit stops is ``unknown`` with the limit as its reason,
+    and once the deadline has passed the rest are not started. ``rlimit`` is
+    the older spelling of ``limits.rlimit`` (``limits`` wins). ``budget``: a
+    clock already started (``Limits.budget()``), for a run of several parts
+    (what-if) that shares one deadline; it wins over ``limits``."""
     from verifier.reduce.slicing import Index, cone
     from verifier.reduce.symmetry import Plain, events_of
-    from verifier.smt.solver import DEFAULT_RLIMIT
 
     start = time.perf_counter()
-    limit = rlimit or DEFAULT_RLIMIT
+    lim = limits if limits is not None else Limits()
+    if lim.rlimit is None and rlimit:
+        lim = attrs.evolve(lim, rlimit=rlimit)
+    limit = budget if budget is not None else lim.budget()
     index = Index(c)
     plain = Plain.of(c)  # alike termination rights: one of each kind per slice
     index.terminators = plain.representatives(index.terminators)
@@ -92,37 +105,51 @@ def verify_contract(
             attrs.evolve(r, timeline=replay(c, r.scenario)[0]) if r.replayed and r.scenario else r
             for r in results
         ]
-    findings = []
+    findings: list[Any] = []
+    unfinished: tuple[Unfinished, ...] = ()
     if analyses:
-        findings = run_analyses(c, analysis_provers(c, index, bound, limit))
-    return Verification(c, sha256, bound, tuple(results), tuple(findings), time.perf_counter() - start)
+        findings, unfinished = run_analyses_within(c, analysis_provers(c, index, bound, limit), limit)
+    return Verification(
+        c, sha256, bound, tuple(results), tuple(findings), time.perf_counter() - start, unfinished
+    )
 
 
 def _in_workers(
     c: m.Contract,
     bound: int,
-    limit: int,
+    budget: Budget,
     work: list[tuple[Any, list[int], dict[int, Lean]]],
     n: int,
     grow: Any,
 ) -> list[tuple[int, CheckResult]]:
-    """The slices of ``work`` solved in ``n`` forked workers. What every worker
-    needs is made here first, once, and inherited: the solver's modules and
-    the whole contract's interpreter index."""
+    """The slices of ``work`` solved in ``n`` forked workers, each with the
+    run's deadline and a share of its memory. What every worker needs is made
+    here first, once, and inherited: the solver's modules and the whole
+    contract's interpreter index. The checks of a worker that ends without
+    answering (killed, out of memory, past the deadline) are ``unknown``."""
     import verifier.smt.prove  # noqa: F401
     import verifier.verify.witness  # noqa: F401
     from verifier.semantics.interpret import index_of
 
     index_of(c)
+    share = budget.share(n)
+
+    def lost(j: int, stop: Stop, detail: str) -> list[tuple[int, CheckResult]]:
+        return [(i, _undecided(c, c.checks[i], budget, stop, detail)) for i in work[j][1]]
+
     return in_processes(
-        [len(w[0].clauses) for w in work], n, lambda j: _solve_slice(c, bound, limit, *work[j], grow)
+        [len(w[0].clauses) for w in work],
+        n,
+        lambda j: _solve_slice(c, bound, share, *work[j], grow),
+        lost,
+        budget.remaining,
     )
 
 
 def _solve_slice(
     c: m.Contract,
     bound: int,
-    limit: int,
+    budget: Budget,
     sl: Any,
     indices: list[int],
     leans: dict[int, Lean] | None = None,
@@ -135,53 +162,91 @@ def _solve_slice(
     the slice grows by the clause of the earliest violation that spoiled it (up to
     ``LEAN_ROUNDS`` times), and then the check goes to its whole slice; ``grow``
     is (the dependency index, the plain termination rights) to grow it with."""
-    from verifier.reduce.slicing import cone, restrict
+    from verifier.reduce.slicing import restrict
     from verifier.smt.prove import Prover
 
     def provers(s: Any) -> tuple[Prover, Any]:
         part = restrict(c, s)
-        prover = Prover(part, bound, limit)
+        prover = Prover(part, bound, budget=budget)
         bigger: list[Prover] = []
 
         def at_k_plus_1() -> Prover:
             if not bigger:
-                bigger.append(Prover(part, bound + 1, limit))
+                bigger.append(Prover(part, bound + 1, budget=budget))
             return bigger[0]
 
         return prover, at_k_plus_1
 
     t0 = time.perf_counter()  # the first check's time includes building the prover
-    shared = provers(sl)
     out = []
+    made: list[tuple[Prover, Any]] = []
     for i in indices:
         check = c.checks[i]
-        ln = (leans or {}).get(i)
-        res: CheckResult | Spoiled
-        if ln is None:
-            res = run_check(c, check, *shared, bound)
-        else:
-            grown, pair = sl, shared
-            for _ in range(LEAN_ROUNDS + 1):
-                res = run_check(c, check, *pair, bound, lean=True)
-                if not isinstance(res, Spoiled):
-                    break
-                extra = _spoilers(c, res, grown, ln.parties)
-                if not extra or grow is None:
-                    break
-                index, plain = grow
-                ln = attrs.evolve(ln, exprs=[*ln.exprs, *(violation_of(cid) for cid in sorted(extra))])
-                grown = plain.reduce(cone(index, ln.exprs), ln.events)
-                pair = provers(grown)
-            if isinstance(res, Spoiled):
-                assert grow is not None
-                index, plain = grow
-                res = run_check(
-                    c, check, *provers(plain.reduce(cone(index, ln.whole_exprs), ln.events)), bound
-                )
-        assert isinstance(res, CheckResult), "only a lean slice's scenario can be spoiled"
+        try:
+            if not made:
+                made.append(provers(sl))
+            res = _answer(c, check, bound, sl, made[0], (leans or {}).get(i), grow, provers)
+        except Exhausted as e:
+            res = _undecided(c, check, budget, e.stop, e.detail)
+        except MemoryError:
+            res = _undecided(c, check, budget, Stop.MEMORY, "MemoryError")
         out.append((i, attrs.evolve(res, seconds=time.perf_counter() - t0)))
         t0 = time.perf_counter()
     return out
+
+
+def _answer(
+    c: m.Contract,
+    check: m.Check,
+    bound: int,
+    sl: Any,
+    shared: tuple[Prover, Any],
+    ln: Lean | None,
+    grow: tuple[Any, Any] | None,
+    provers: Callable[[Any], tuple[Prover, Any]],
+) -> CheckResult:
+    """One check of ``_solve_slice``, on its (lean) slice."""
+    from verifier.reduce.slicing import cone
+
+    res: CheckResult | Spoiled
+    if ln is None:
+        res = run_check(c, check, *shared, bound)
+    else:
+        grown, pair = sl, shared
+        for _ in range(LEAN_ROUNDS + 1):
+            res = run_check(c, check, *pair, bound, lean=True)
+            if not isinstance(res, Spoiled):
+                break
+            extra = _spoilers(c, res, grown, ln.parties)
+            if not extra or grow is None:
+                break
+            index, plain = grow
+            ln = attrs.evolve(ln, exprs=[*ln.exprs, *(violation_of(cid) for cid in sorted(extra))])
+            grown = plain.reduce(cone(index, ln.exprs), ln.events)
+            pair = provers(grown)
+        if isinstance(res, Spoiled):
+            assert grow is not None
+            index, plain = grow
+            res = run_check(c, check, *provers(plain.reduce(cone(index, ln.whole_exprs), ln.events)), bound)
+    assert isinstance(res, CheckResult), "only a lean slice's scenario can be spoiled"
+    return res
+
+
+def _undecided(c: m.Contract, check: m.Check, budget: Budget, stop: Stop, detail: str = "") -> CheckResult:
+    """A check a limit stopped (or never let start): ``unknown``, the limit its reason."""
+    return CheckResult(
+        check.id,
+        check.title,
+        check.mode,
+        Verdict.UNKNOWN,
+        explain(c, check, Verdict.UNKNOWN, (), None, None, 0),
+        (),
+        None,
+        False,
+        budget.reason(stop, "check", detail),
+        check.span.line,
+        stop=stop,
+    )
 
 
 @attrs.frozen
@@ -223,20 +288,32 @@ def run_check(
     ans = _ask(check, prover, whole=whole)
     if isinstance(ans, Spoiled):
         return ans
-    out, replayed = ans
+    out, replayed = _worded(ans, prover.budget)
     note = None
     if out.status == SolveStatus.UNSAT:
         # a proof is a proof up to its bounds: look one occurrence further
-        ans2 = _ask(check, bigger(), want_core=False, whole=whole)
+        try:
+            ans2 = _ask(check, bigger(), want_core=False, whole=whole)
+        except Exhausted as e:
+            ans2 = Outcome(SolveStatus.UNKNOWN, reason=e.detail, stop=e.stop), None
         if isinstance(ans2, Spoiled):
             return ans2
-        out2, replayed2 = ans2
+        out2, replayed2 = _worded(ans2, prover.budget)
         if out2.status == SolveStatus.SAT:
             out, replayed = out2, replayed2
             note = f"found only with {bound + 1} occurrences of an event; the answer at {bound} was different"
         elif out2.status == SolveStatus.UNKNOWN:
             note = f"re-check at {bound + 1} occurrences was inconclusive: {out2.reason}"
     return _result(c, check, out, bound, note, replayed)
+
+
+def _worded(ans: tuple[Outcome, Timeline | None], budget: Budget) -> tuple[Outcome, Timeline | None]:
+    """An ``unknown`` outcome's reason in words (``Budget.reason``)."""
+    out, tl = ans
+    if out.status != SolveStatus.UNKNOWN:
+        return ans
+    stop = out.stop or Stop.SOLVER
+    return attrs.evolve(out, stop=stop, reason=budget.reason(stop, "check", out.reason or "")), tl
 
 
 def _ask(
@@ -294,8 +371,9 @@ def _result(
             (),
             None,
             False,
-            f"the solver gave up: {out.reason}",
+            out.reason or "the solver gave up",
             line,
+            stop=out.stop,
         )
     if out.status == SolveStatus.UNSAT:
         verdict = Verdict.FAILS if check.mode == "possible" else Verdict.HOLDS

@@ -16,6 +16,7 @@ import attrs
 
 from dsl import model as m
 from dsl.scenario import Scenario
+from verifier.budget import Budget, Stop
 from verifier.semantics.interpret import MissingFact, Timeline, simulate
 from verifier.smt.outcome import SolveStatus
 from verifier.verify.explain import clause_label, describe_event
@@ -158,41 +159,61 @@ def compare(
     limits: Limits | None = None,
 ) -> Comparison:
     """Both versions verified (the base without the analyses; ``jobs`` as for
-    ``verify_contract``), their verdicts side by side, and the semantic diff."""
-    vb = verify_contract(base, base_sha, bound=bound, analyses=False, jobs=jobs)
-    va = verify_contract(amended, amended_sha, bound=bound, jobs=jobs)
+    ``verify_contract``), their verdicts side by side, and the semantic diff.
+    ``limits``: one deadline for all three, the work and memory limits for
+    each query (see ``verify_contract``); what a limit stops is ``unknown``."""
+    budget = (limits if limits is not None else Limits()).budget()
+    vb = verify_contract(base, base_sha, bound=bound, analyses=False, jobs=jobs, budget=budget)
+    va = verify_contract(amended, amended_sha, bound=bound, jobs=jobs, budget=budget)
     before = {r.id: r.verdict for r in vb.results}
     after = {r.id: r.verdict for r in va.results}
     ids = list(before) + [i for i in after if i not in before]
     absent: RowVerdict = "absent"
     rows = tuple((i, before.get(i, absent), after.get(i, absent), before.get(i) != after.get(i)) for i in ids)
-    diff, status, note = semantic_diff(base, amended, bound)
+    diff, status, note = semantic_diff(base, amended, bound, budget=budget)
     return Comparison(vb, va, base.file, amendment_file or amended.file, rows, diff, status, note)
 
 
 def semantic_diff(
-    base: m.Contract, amended: m.Contract, bound: int = DEFAULT_BOUND, sliced: bool = True
+    base: m.Contract,
+    amended: m.Contract,
+    bound: int = DEFAULT_BOUND,
+    sliced: bool = True,
+    limits: Limits | None = None,
+    budget: Budget | None = None,
 ) -> tuple[Difference | None, DiffStatus, str]:
     """``sliced``: encode only what the amendment can reach (``verifier.smt.diff``);
-    False runs the miter over both whole versions (the tests compare the two)."""
+    False runs the miter over both whole versions (the tests compare the two).
+    ``limits`` (or a ``budget`` already started): a limit that stops the
+    question makes the status ``unknown``, the limit named in the note."""
     from verifier.smt.diff import find_difference
 
-    out = find_difference(base, amended, bound, sliced=sliced)
+    if budget is None:
+        budget = (limits if limits is not None else Limits()).budget()
+    out = find_difference(base, amended, bound, sliced=sliced, budget=budget)
     if out.status == SolveStatus.UNSAT:
-        out2 = find_difference(base, amended, bound + 1, sliced=sliced)
+        out2 = find_difference(base, amended, bound + 1, sliced=sliced, budget=budget)
         if out2.status != SolveStatus.SAT:
+            rechecked = f"re-checked at {bound + 1}"
+            if out2.status == SolveStatus.UNKNOWN:
+                why = budget.reason(out2.stop or Stop.SOLVER, "comparison", out2.reason or "")
+                rechecked = f"the re-check at {bound + 1} inconclusive: {why}"
             return (
                 None,
                 DiffStatus.NONE,
                 (
-                    f"no scenario with at most {bound} occurrences of each event (re-checked at {bound + 1}), dates "
+                    f"no scenario with at most {bound} occurrences of each event ({rechecked}), dates "
                     f"{m.date_of(max(base.effective, amended.effective))} to {m.date_of(min(base.horizon, amended.horizon))}, "
                     "tells the two versions apart"
                 ),
             )
         out = out2
     if out.status == SolveStatus.UNKNOWN:
-        return None, DiffStatus.UNKNOWN, f"the solver gave up: {out.reason}"
+        return (
+            None,
+            DiffStatus.UNKNOWN,
+            budget.reason(out.stop or Stop.SOLVER, "comparison", out.reason or ""),
+        )
     assert out.scenario is not None
     try:
         ta = simulate(base, restrict(out.scenario, base))

@@ -63,16 +63,16 @@ def test_unknown_is_a_verdict_with_its_reason_and_exit_3() -> None:
     v = verify_contract(contract("analyses.contract"), rlimit=1, analyses=False)
     (r,) = v.results
     assert r.verdict == "unknown"
-    assert r.reason is not None and r.reason.startswith("the solver gave up: ")
+    assert r.reason == "not decided: the solver's work limit (rlimit 1) was reached"
     from verifier.verify.results import exit_code
 
     assert exit_code(v) == 3
 
 
 def test_unknown_never_exits_0(monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    import verifier.smt.solver as solver
+    import verifier.budget as budget
 
-    monkeypatch.setattr(solver, "DEFAULT_RLIMIT", 1)
+    monkeypatch.setattr(budget, "DEFAULT_RLIMIT", 1)
     out, err = io.StringIO(), io.StringIO()
     code = run_verify(
         [str(DATA / "analyses.contract")], [], "text", None, 2, False, Streams(out, err), analyses=False

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from dsl import model as m
 from dsl.diagnostics import Sources
+from dsl.limits import MAX_NESTING
 from dsl.load import load_contract
 from tests import ROOT
 from verifier.budget import Budget, Stop
@@ -115,7 +116,7 @@ def _result(cid: str, verdict: Verdict, reason: str | None) -> CheckResult:
     return CheckResult(cid, cid, "possible", verdict, "", (), None, False, reason, 1)
 
 
-DEPTH = 1500  # deeper than Python's default recursion limit, within what the front end reads
+DEPTH = MAX_NESTING  # the deepest chain the front end reads (dsl.limits)
 
 
 def _chain(tmp_path: Path, depth: int) -> tuple[m.Contract, Path]:
@@ -148,7 +149,7 @@ def test_an_exception_chain_deeper_than_the_recursion_limit(tmp_path: Path) -> N
     assert [v.clause for v in tl.violations] == ["§1.4"]
     # the solver's encoding of a chain costs more than its walk: a shorter
     # chain, under a recursion limit it would have needed twice over
-    short, _ = _chain(tmp_path, 150)
+    short, _ = _chain(tmp_path, 60)
     import sys
 
     old = sys.getrecursionlimit()

@@ -408,6 +408,16 @@ def _header_block(h: s.Header, toks: _Tokens) -> _Block:
         units.append(_Unit([f"{_INDENT}horizon {format_date(h.horizon)}"], at("HORIZON")))
     if h.currency != "USD":
         units.append(_Unit([f"{_INDENT}currency {h.currency}"], at("CURRENCY")))
+    # a comment between a keyword and its value (`horizon # c` DATE) stays
+    # with that line: each line ends after its value (a date is 10 characters,
+    # a currency code 3)
+    dates = toks.positions("DATE", h.span)
+    codes = toks.positions("CURRENCY_CODE", h.span)
+    values = dates[:2] + codes[:1]
+    widths = [10] * len(dates[:2]) + [3] * len(codes[:1])
+    if len(values) == len(units) - 1:
+        for u, (line, col), w in zip(units[1:], values, widths, strict=True):
+            u.end = (line, col + w)
     return _Block(units)
 
 
@@ -572,7 +582,10 @@ def format_source(text: str, file: str = "<input>") -> tuple[str | None, list[Di
     """The canonical text of a contract, scenario or amendment file, with its
     comments; ``None`` and the diagnostics when it does not parse cleanly (a
     bad literal is replaced by a placeholder in the tree, so printing it would
-    change the file)."""
+    change the file). A leading byte order mark is not part of the text
+    (``fmt --write`` gives it back), and every line ends in ``\n`` (CRLF and a lone
+    CR end a line as they do in an editor; ``fmt --write`` restores the file's own)."""
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     node, diags = parse_text(text, file)
     if node is None or any(d.is_error for d in diags):
         return None, diags

@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from typing import Protocol, Union
 
@@ -99,11 +98,10 @@ def parse_money(text: str) -> Money:
     num = m.group("num")
     if not _well_grouped(num):
         raise LiteralError(f"the digit groups in '{text}' are not groups of three")
-    try:
-        value = Decimal(num.replace(",", "")) * _SCALE[m.group("scale") or ""] * 100
-    except InvalidOperation as e:  # pragma: no cover - the regex admits only digits
-        raise LiteralError(str(e)) from e
-    if value != value.to_integral_value():
+    # exact: a Decimal would round past 28 digits
+    whole, _, frac = num.replace(",", "").partition(".")
+    value = Fraction(int(whole + frac), 10 ** len(frac)) * _SCALE[m.group("scale") or ""] * 100
+    if value.denominator != 1:
         raise LiteralError(f"'{text}' is not a whole number of cents")
     cur = m.group("cur")
     return Money(int(value), _CURRENCY.get(cur, cur))

@@ -77,12 +77,17 @@ def _read_bytes(path: str, where: s.Span) -> tuple[bytes | None, list[Diagnostic
     except (OSError, ValueError) as e:
         if isinstance(e, ValueError) or e.errno in (errno.ENOENT, errno.ENOTDIR):
             why = "no such file" if isinstance(e, OSError) else "a file name cannot hold a NUL character"
-            return None, [Diagnostic("file-not-found", f"{why}: {shown}", where, hint="check the path and the spelling")]
+            return None, [
+                Diagnostic("file-not-found", f"{why}: {shown}", where, hint="check the path and the spelling")
+            ]
         return None, [Diagnostic("not-a-file", f"cannot read {shown}: {e.strerror}", where)]
     if stat.S_ISDIR(st.st_mode):
         return None, [
             Diagnostic(
-                "not-a-file", f"{shown} is not a regular file", where, hint="give a .contract file, not a folder"
+                "not-a-file",
+                f"{shown} is not a regular file",
+                where,
+                hint="give a .contract file, not a folder",
             )
         ]
     if not stat.S_ISREG(st.st_mode):

@@ -268,14 +268,15 @@ _ITEM_START = re.compile(
 
 def _syntax_diag(err: UnexpectedInput, file: str, text: str) -> Diagnostic:
     if isinstance(err, UnexpectedToken) and err.token.type == "$END" or isinstance(err, UnexpectedEOF):
-        lines = text.rstrip().splitlines() or [""]
+        # lines as an editor counts them: str.splitlines would also break at \f, \x1c, \x85 ...
+        lines = re.split(r"\r\n|\r|\n", text.rstrip(" \t\r\n"))
         line = len(lines)
         col = len(lines[-1]) + 1
         expected = describe_expected(set(getattr(err, "expected", set()) or set()))
         return Diagnostic(
             "syntax-unexpected-end",
             "the file ends in the middle of a statement",
-            s.Span(file, line, col, line, col + 1),
+            s.Span(file, line, col, line, col),  # just past the last character: still inside the file
             expected=expected or None,
             found="the end of the file",
             hint="finish the statement, or remove the unfinished line",

@@ -44,7 +44,26 @@ INPUT_SUFFIXES = (".contract", ".scenario", ".amendment")
 VIRTUAL = {
     "file-not-found": "file-not-found.contract",  # must not exist in the golden folder
     "not-a-file": "not-a-file.contract",  # a directory, made in tmp_path
+    # over a limit of dsl.limits: too large to ship, written in tmp_path
+    "file-too-large": "file-too-large.contract",
+    "text-too-long": "text-too-long.contract",
+    "too-many-declarations": "too-many-declarations.contract",
 }
+
+_HEAD = 'contract "Big" effective 2024-01-01 horizon 2025-01-01\nparty Buyer\n'
+
+
+def _generated(name: str) -> str:
+    """The content of a virtual case over a limit (``dsl.limits``)."""
+    if name == "file-too-large":  # 4 MiB and a bit, of comments
+        return "# a file over the size limit\n" + ("# " + "x" * 1021 + "\n") * 4100
+    if name == "text-too-long":  # one text of 100,100 characters, over 1,001 lines
+        body = "\n  ".join(["y" * 99] * 1001)
+        return "# a text over the length limit\n" + _HEAD + 'party Seller "' + body + '"\n'
+    # 100,001 declarations
+    return "# more items than a file may have\n" + _HEAD + "party Buyer\n" * 100_000
+
+
 # Cases run through `load_amended(base, amendment)` instead of `whereas check`.
 WHAT_IF_BASE = {"wrong-contract": "lib/other.contract"}
 
@@ -91,6 +110,9 @@ def run_case(case: Case, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Out
     if case.name == "not-a-file":
         monkeypatch.chdir(tmp_path)
         (tmp_path / case.input).mkdir()
+    elif case.name in VIRTUAL and case.name != "file-not-found":
+        monkeypatch.chdir(tmp_path)
+        (tmp_path / case.input).write_text(_generated(case.name), encoding="utf-8")
     else:
         monkeypatch.chdir(GOLDEN)
     if case.name in WHAT_IF_BASE:

@@ -20,7 +20,9 @@ from tests.fuzz import campaign
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m tests.fuzz", description=__doc__.split("\n\n")[0])
-    ap.add_argument("--inputs", type=int, default=None, help="how many inputs (default 10000 without --minutes)")
+    ap.add_argument(
+        "--inputs", type=int, default=None, help="how many inputs (default 10000 without --minutes)"
+    )
     ap.add_argument("--minutes", type=float, default=None, help="run for this long instead")
     ap.add_argument("--jobs", type=int, default=1, help="worker processes")
     ap.add_argument("--seed", type=int, default=0)
@@ -40,11 +42,17 @@ def main(argv: list[str] | None = None) -> int:
     if args.atheris:
         from tests.fuzz import target
 
-        return target.main(args.minutes, args.inputs)
+        code: int = target.main(args.minutes, args.inputs)
+        return code
     inputs = args.inputs if args.inputs is not None or args.minutes is not None else 10000
-    print(f"fuzzing: mode {args.mode}, seed {args.seed}, jobs {args.jobs}, "
-          + (f"{inputs} inputs" if inputs is not None else f"{args.minutes} minutes"), flush=True)
-    report = campaign.run(args.seed, inputs, args.minutes, args.jobs, args.mode, not args.no_keep, not args.quiet)
+    print(
+        f"fuzzing: mode {args.mode}, seed {args.seed}, jobs {args.jobs}, "
+        + (f"{inputs} inputs" if inputs is not None else f"{args.minutes} minutes"),
+        flush=True,
+    )
+    report = campaign.run(
+        args.seed, inputs, args.minutes, args.jobs, args.mode, not args.no_keep, not args.quiet
+    )
     print(report.line())
     for site, (i, detail) in report.examples.items():
         print(f"  {site}: first at input {i}: {detail[:300]}")

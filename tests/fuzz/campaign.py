@@ -23,9 +23,9 @@ from pathlib import Path
 
 import attrs
 
-from dsl.model import Contract
 from dsl.diagnostics import Sources
 from dsl.load import load_contract
+from dsl.model import Contract
 from tests import ROOT
 from tests.fuzz import generate, mutate
 from tests.fuzz.invariants import NAMES, Finding, check_bytes, corpus_dir, kind_of
@@ -188,7 +188,7 @@ def run(
     else:
         ctx = multiprocessing.get_context("fork")
         with ctx.Pool(jobs, initializer=_init, initargs=(seed, mode)) as pool:
-            for (lo, hi), res in zip(wanted(), pool.imap(_check_range, wanted())):
+            for (lo, hi), res in zip(wanted(), pool.imap(_check_range, wanted()), strict=False):
                 take(res, hi - lo)
     report.seconds = time.monotonic() - start
     if keep and report.examples:

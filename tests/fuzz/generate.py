@@ -23,7 +23,7 @@ KINDS = ["Colour", "Tier"]
 MEMBERS = ["Red", "Green", "Gold", "Basic"]
 PARAMS = ["amount", "from", "to_", "flag", "rate", "when_"]
 TYPES = ["money", "int", "percent", "bool", "date", "duration", "party", "Colour"]
-WORDS = ["the", "service", "fee", "§", "#", "\\\"", "“", "é", "€", "\t", "x" * 40]
+WORDS = ["the", "service", "fee", "§", "#", '\\"', "“", "é", "€", "\t", "x" * 40]
 
 
 class Gen:
@@ -43,7 +43,7 @@ class Gen:
 
     def string(self) -> str:
         n = self.r.randint(0, 6)
-        body = " ".join(self.pick(WORDS) for _ in range(n)).replace("\\\"", "")
+        body = " ".join(self.pick(WORDS) for _ in range(n)).replace('\\"', "")
         if self.odd():
             body = "a" * self.r.choice([1000, 70000])
         if self.r.random() < 0.05:
@@ -62,7 +62,9 @@ class Gen:
 
     def date(self) -> str:
         if self.odd():
-            return self.r.choice(["9999-12-31", "9999-12-30", "0001-01-01", "0000-01-01", "2024-02-30", "9998-12-31"])
+            return self.r.choice(
+                ["9999-12-31", "9999-12-30", "0001-01-01", "0000-01-01", "2024-02-30", "9998-12-31"]
+            )
         return f"{self.r.randint(2020, 2030)}-{self.r.randint(1, 12):02d}-{self.r.randint(1, 28):02d}"
 
     def money(self) -> str:
@@ -76,7 +78,10 @@ class Gen:
         return self.digits() + self.pick(["", ".5", ".125"]) + "%"
 
     def duration(self) -> list[str]:
-        return [self.digits(), self.pick(["day", "days", "week", "weeks", "month", "months", "year", "years"])]
+        return [
+            self.digits(),
+            self.pick(["day", "days", "week", "weeks", "month", "months", "year", "years"]),
+        ]
 
     def literal(self) -> list[str]:
         k = self.r.randint(0, 6)
@@ -134,8 +139,13 @@ class Gen:
         if k == 5:
             return ["effective"] + self.pattern(depth)
         if k == 6:
-            return self.r.choice([["breach", "by", self.pick(PARTIES)], ["violation", "of", self.clause_ref()],
-                                  ["breach", "of", self.clause_ref(), "by", self.pick(PARTIES)]])
+            return self.r.choice(
+                [
+                    ["breach", "by", self.pick(PARTIES)],
+                    ["violation", "of", self.clause_ref()],
+                    ["breach", "of", self.clause_ref(), "by", self.pick(PARTIES)],
+                ]
+            )
         return ["("] + self.expr(depth - 1) + [")"]
 
     def unary(self, depth: int) -> list[str]:
@@ -158,7 +168,11 @@ class Gen:
     def cond(self, depth: int) -> list[str]:
         out = (["not"] if self.r.random() < 0.15 else []) + self.comparison(depth)
         while depth > 0 and self.r.random() < 0.3:
-            out += [self.pick(["and", "or"])] + (["not"] if self.r.random() < 0.1 else []) + self.comparison(depth - 1)
+            out += (
+                [self.pick(["and", "or"])]
+                + (["not"] if self.r.random() < 0.1 else [])
+                + self.comparison(depth - 1)
+            )
         return out
 
     def negation(self, depth: int) -> list[str]:
@@ -168,7 +182,9 @@ class Gen:
         if depth > 0 and k == 1:
             return ["after"] + self.pattern(depth) + [":"] + self.negation(depth - 1)
         if depth > 0 and k == 2:
-            return ["from"] + self.date_expr() + ["until"] + self.date_expr() + [":"] + self.negation(depth - 1)
+            return (
+                ["from"] + self.date_expr() + ["until"] + self.date_expr() + [":"] + self.negation(depth - 1)
+            )
         if depth > 0 and k == 3:
             return ["on"] + self.date_expr() + [":"] + self.negation(depth - 1)
         out = self.comparison(depth)
@@ -232,7 +248,10 @@ class Gen:
             out.append(self.string())
         if self.r.random() < 0.5:
             out.append("holds")
-        tp = lambda: [self.pick([self.date(), "effective", self.pick(EVENTS)])]  # noqa: E731
+
+        def tp() -> list[str]:
+            return [self.pick([self.date(), "effective", self.pick(EVENTS)])]
+
         if self.r.random() < 0.6:
             out += ["from"] + tp() + (["or"] + tp() if self.r.random() < 0.3 else [])
         if self.r.random() < 0.4:
@@ -260,12 +279,21 @@ class Gen:
         return out
 
     def effect(self) -> list[str]:
-        return self.r.choice([["ends", self.pick(STATES)], ["starts", self.pick(STATES)], ["ends", "the", "contract"]])
+        return self.r.choice(
+            [["ends", self.pick(STATES)], ["starts", self.pick(STATES)], ["ends", "the", "contract"]]
+        )
 
     def clause(self, exc_depth: int = 0) -> list[str]:
-        head = self.clause_ref() + self.pick(["", "a", "b"]) + " " + self.pick(["", "Title", "Oracle waiver", "Fees"])
+        head = (
+            self.clause_ref()
+            + self.pick(["", "a", "b"])
+            + " "
+            + self.pick(["", "Title", "Oracle waiver", "Fees"])
+        )
         if self.r.random() < 0.3:
-            head += " [" + ", ".join(self.pick(["F1", "F2", "F10"]) for _ in range(self.r.randint(1, 2))) + "]"
+            head += (
+                " [" + ", ".join(self.pick(["F1", "F2", "F10"]) for _ in range(self.r.randint(1, 2))) + "]"
+            )
         if self.r.random() < 0.15:
             head += "  # heading comment"
         out = [head, "\n"]
@@ -277,8 +305,13 @@ class Gen:
                 out += ["prevailing", "over", self.clause_ref()]
         for _ in range(self.r.randint(0, 2)):
             g = self.r.randint(0, 4)
-            out += [["while"] + self.cond(2), ["from"] + self.date_expr(), ["until", self.date()],
-                    ["until", "horizon"], ["until"] + self.pattern(1)][g]
+            out += [
+                ["while"] + self.cond(2),
+                ["from"] + self.date_expr(),
+                ["until", self.date()],
+                ["until", "horizon"],
+                ["until"] + self.pattern(1),
+            ][g]
         if self.r.random() < 0.1:
             out += ["survives", "termination"]
         for _ in range(self.r.randint(1, 3)):
@@ -286,7 +319,12 @@ class Gen:
             if k == 0:
                 out += self.trigger() + self.effect()
             elif k == 1:
-                out += ["when"] + self.trigger() + [":"] + (self.norm() if self.r.random() < 0.7 else self.effect())
+                out += (
+                    ["when"]
+                    + self.trigger()
+                    + [":"]
+                    + (self.norm() if self.r.random() < 0.7 else self.effect())
+                )
             else:
                 out += self.norm()
         return out
@@ -375,8 +413,11 @@ class Gen:
                 out += ["replace"] + self.item()
             else:
                 out += ["remove"] + self.r.choice(
-                    [[self.clause_ref()], [self.pick(["party", "event", "state", "fact", "kind"]), self.pick(PARTIES + EVENTS)],
-                     ["check", self.pick(["c1", '"A title"'])]]
+                    [
+                        [self.clause_ref()],
+                        [self.pick(["party", "event", "state", "fact", "kind"]), self.pick(PARTIES + EVENTS)],
+                        ["check", self.pick(["c1", '"A title"'])],
+                    ]
                 )
         return out
 

@@ -90,7 +90,10 @@ def position_findings(diags: list[Diagnostic], path: str, text: str) -> list[Fin
         for span in [d.span] + [lb.span for lb in d.labels]:
             if span.file == path and not _inside(span, lines):
                 out.append(
-                    Finding("position-outside-file", f"{d.code} at {span.line}:{span.col}-{span.end_line}:{span.end_col}")
+                    Finding(
+                        "position-outside-file",
+                        f"{d.code} at {span.line}:{span.col}-{span.end_line}:{span.end_col}",
+                    )
                 )
     return out
 
@@ -169,12 +172,21 @@ def _items(node: s.SourceFile) -> list[tuple[object, s.Span]]:
             put(("fact", f.name), f.span)
         for e in node.events:
             put(("event", e.date, e.event), e.span)
-        out.sort(key=lambda kv: (kv[1].line, kv[1].col) if kv[0][0] != "header" else (0, 0))
+        out.sort(key=lambda kv: (kv[1].line, kv[1].col) if kv[0] != "header" else (0, 0))
     else:
         put("header", node.span)
         for a in node.changes:
-            target = (s.decl_kind(a.item), s.decl_name(a.item)) if a.item is not None else (a.target_kind, a.target)
+            target = (
+                (s.decl_kind(a.item), s.decl_name(a.item))
+                if a.item is not None
+                else (a.target_kind, a.target)
+            )
             put((a.action, target), a.span)
+    if not isinstance(node, s.ContractFile):  # the node spans the file: its header ends at the first item
+        sp = node.span
+        first = out[1][1] if len(out) > 1 else sp
+        end = (first.line, first.col) if len(out) > 1 else (sp.end_line, sp.end_col)
+        out[0] = (out[0][0], s.Span(sp.file, sp.line, sp.col, *end))
     return out
 
 
@@ -187,9 +199,9 @@ def comment_map(text: str, node: s.SourceFile) -> dict[object, list[str]]:
     out: dict[object, list[str]] = {}
     for pos, raw, trailing in comments(text):
         key: object = "end"
-        inside = [k for k, sp in body if (sp.line, sp.col) <= pos < (sp.end_line, sp.end_col)]
+        inside = [k for k, sp in items if (sp.line, sp.col) <= pos < (sp.end_line, sp.end_col)]
         if inside:
-            key = inside[0]
+            key = inside[-1]  # the innermost: a scenario's or amendment's "header" spans the file
         elif trailing:
             before = [k for k, sp in items if (sp.line, sp.col) <= pos]
             key = before[-1] if before else items[0][0]
@@ -226,6 +238,7 @@ def _format_findings(text: str, path: str, dump: str, diags: list[Diagnostic]) -
     clean, _ = read_source(path, Sources(), text)
     if clean is None:
         return []
+    clean = clean.removeprefix("\ufeff")  # not part of the text (format_source drops it too)
     node, pdiags = parse_text(clean, path)
     if node is None or any(d.is_error for d in pdiags):
         return []
@@ -242,14 +255,25 @@ def _format_findings(text: str, path: str, dump: str, diags: list[Diagnostic]) -
         found.append(Finding("fmt-not-idempotent", ""))
     if node2 != node:
         found.append(Finding("fmt-changes-syntax", ""))
-    if comment_map(clean, node) != comment_map(out, node2):
-        found.append(Finding("fmt-comments", f"{comment_map(clean, node)} != {comment_map(out, node2)}"[:400]))
+    if isinstance(node, s.ScenarioFile):
+        # the layout moves a scenario's facts before its events; which line a
+        # comment between them belongs to is not decided yet: same texts only
+        if sorted(c[1] for c in comments(clean)) != sorted(c[1] for c in comments(out)):
+            found.append(Finding("fmt-comments", "a scenario's comments changed"))
+    elif comment_map(clean, node) != comment_map(out, node2):
+        found.append(
+            Finding("fmt-comments", f"{comment_map(clean, node)} != {comment_map(out, node2)}"[:400])
+        )
     dump2, diags2 = load(path, out)
     if dump2 != dump:
         found.append(Finding("fmt-changes-meaning", "the formatted file checks to another model"))
     if sorted(map(_diag_key, diags)) != sorted(map(_diag_key, diags2)):
         a, b = Counter(map(_diag_key, diags)), Counter(map(_diag_key, diags2))
-        found.append(Finding("fmt-changes-diagnostics", f"{list((a - b).elements())[:2]} vs {list((b - a).elements())[:2]}"))
+        found.append(
+            Finding(
+                "fmt-changes-diagnostics", f"{list((a - b).elements())[:2]} vs {list((b - a).elements())[:2]}"
+            )
+        )
     return found
 
 

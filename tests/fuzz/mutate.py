@@ -92,24 +92,24 @@ def _one(rng: random.Random, data: bytes, other: bytes) -> bytes:
     if k == 9:  # a huge literal in place of a number
         nums = list(re.finditer(rb"[0-9]+", data))
         if nums:
-            m = rng.choice(nums)
-            return data[: m.start()] + rng.choice(HUGE) + data[m.end() :]
+            num = rng.choice(nums)
+            return data[: num.start()] + rng.choice(HUGE) + data[num.end() :]
         return data + rng.choice(HUGE)
     if k == 10:  # deep nesting around an expression
         depth = rng.choice([100, 300, 1000, 3000])
-        m = re.search(rb"(always|never|possible|while|where) ", data[i:])
-        if m:
-            at = i + m.end()
+        kw = re.search(rb"(always|never|possible|while|where) ", data[i:])
+        if kw:
+            at = i + kw.end()
             return data[:at] + b"(" * depth + b"true" + b")" * depth + b" and " + data[at:]
-        return data + b"\ncheck \"deep\": always " + b"not " * depth + b"true\n"
+        return data + b'\ncheck "deep": always ' + b"not " * depth + b"true\n"
     if k == 11:  # swap or repeat lines
         ls = _lines(data)
         if len(ls) > 1:
-            a, b = rng.randrange(len(ls)), rng.randrange(len(ls))
+            x, y = rng.randrange(len(ls)), rng.randrange(len(ls))
             if rng.random() < 0.5:
-                ls[a], ls[b] = ls[b], ls[a]
+                ls[x], ls[y] = ls[y], ls[x]
             else:
-                ls.insert(a, ls[b])
+                ls.insert(x, ls[y])
         return b"\n".join(ls)
     if k == 12:  # an unusable path in `for "..."` / `to "..."`
         m = re.search(rb'(for|to) +"[^"\n]*"', data)
@@ -126,8 +126,27 @@ def _one(rng: random.Random, data: bytes, other: bytes) -> bytes:
         return data
     if k == 14:  # insert a random token of the language
         tok = rng.choice(
-            [b"(", b")", b":", b",", b"#", b'"', b"\xc2\xa7", b" and ", b" not ", b" within ", b"\n", b"\t",
-             b"\x00", b"\xff", b"\x0c", b"\xe2\x80\xa8", b"\xe2\x80\x9c", b"\\", b"exception to \xc2\xa71 "]
+            [
+                b"(",
+                b")",
+                b":",
+                b",",
+                b"#",
+                b'"',
+                b"\xc2\xa7",
+                b" and ",
+                b" not ",
+                b" within ",
+                b"\n",
+                b"\t",
+                b"\x00",
+                b"\xff",
+                b"\x0c",
+                b"\xe2\x80\xa8",
+                b"\xe2\x80\x9c",
+                b"\\",
+                b"exception to \xc2\xa71 ",
+            ]
         )
         return data[:i] + tok + data[i:]
     if k == 15:  # repeat the whole file's items (many declarations)

@@ -89,6 +89,11 @@ def to_json(v: Verification, timings: bool = False) -> dict[str, Any]:
         ],
         "summary": v.summary(),
     }
+    if v.unfinished:  # what a limit stopped: the run is exit 3 and says why
+        doc["unfinished"] = [
+            {"what": u.what, "limit": u.stop.name.lower(), "reason": u.reason, "clauses": list(u.clauses)}
+            for u in v.unfinished
+        ]
     if timings:
         doc["seconds"] = round(v.seconds, 4)
     return doc

@@ -59,10 +59,16 @@ def to_text(v: Verification, timings: bool = False) -> str:
                 for o in f.scenario.events:
                     lines.append(f"    {describe_event(c, o)}")
         lines.append("")
+    if v.unfinished:
+        lines.append("Not finished (a limit was reached, so this run is not complete):")
+        for u in v.unfinished:
+            lines.append(f"  {u.what}: {u.reason}")
+        lines.append("")
     s = v.summary()
     lines.append(
         f"{len(v.results)} check{'s' if len(v.results) != 1 else ''}: {s[Verdict.HOLDS]} hold, {s[Verdict.FAILS]} fail, "
         f"{s[Verdict.UNKNOWN]} unknown; {len(v.findings)} finding{'s' if len(v.findings) != 1 else ''}"
+        + ("; analyses not finished" if v.unfinished else "")
         + (f"; {v.seconds:.2f}s" if timings else "")
     )
     return "\n".join(lines) + "\n"

@@ -98,6 +98,9 @@ class Budget:
     rlimit: int = DEFAULT_RLIMIT
     max_memory: int | None = None
     deadline: float | None = None
+    # what the solver keeps for the run, opaque here: its Z3 context
+    # (``verifier.smt.solver.run_context``), so that no run sees another's terms
+    solver_context: object = attrs.field(default=None, eq=False, repr=False)
 
     @classmethod
     def start(cls, timeout: float | None, rlimit: int | None, max_memory: int | None) -> Budget:

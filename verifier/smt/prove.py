@@ -23,7 +23,7 @@ from verifier.budget import Budget, Exhausted, Stop
 from verifier.smt import solver as solvers
 from verifier.smt.encode import Encoding
 from verifier.smt.outcome import Outcome, SolveStatus
-from verifier.smt.solver import DEFAULT_RLIMIT, make_solver
+from verifier.smt.solver import DEFAULT_RLIMIT, make_solver, run_context
 
 __all__ = ["Outcome", "Prover", "SolveStatus", "scenario_of"]
 
@@ -40,15 +40,18 @@ class Prover:
         ctx: Any = None,
         budget: Budget | None = None,
     ) -> None:
-        """``ctx``: the Z3 context of every term (default: Z3's main context; a
-        context per prover was tried and costs ~1.4 ms each, see bench/README.md).
+        """``ctx``: the Z3 context of every term (default: the run's, one per
+        ``budget``, see ``solver.run_context``; without a budget Z3's main context;
+        a context per prover was tried and costs ~1.4 ms each, see bench/README.md).
         ``budget``: the run's limits (default: ``rlimit`` per query, no deadline);
         a question asked once a limit has run out is ``unknown`` with its ``Stop``."""
         self.c = c
         self.k = k
         self.budget = budget if budget is not None else Budget(rlimit=rlimit)
         self.rlimit = self.budget.rlimit
-        self.ctx = ctx if ctx is not None else z3.main_ctx()
+        self.ctx = (
+            ctx if ctx is not None else run_context(self.budget) if budget is not None else z3.main_ctx()
+        )
         self.budget.check()  # raises Exhausted: not even started
         try:
             self.enc = encoding(c, k, ctx=self.ctx)

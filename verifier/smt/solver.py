@@ -26,7 +26,16 @@ SAFETY_TIMEOUT_MS = int(SAFETY_TIMEOUT_S * 1000)
 SEED = 0
 CTRL_C = "interrupted from keyboard"  # Z3's reason when Ctrl-C stopped a check
 
-__all__ = ["DEFAULT_RLIMIT", "SAFETY_TIMEOUT_MS", "SEED", "check", "make_optimizer", "make_solver", "stop_of"]
+__all__ = [
+    "DEFAULT_RLIMIT",
+    "SAFETY_TIMEOUT_MS",
+    "SEED",
+    "check",
+    "make_optimizer",
+    "make_solver",
+    "run_context",
+    "stop_of",
+]
 
 
 def _configure(s: Any, budget: Budget) -> None:
@@ -36,6 +45,18 @@ def _configure(s: Any, budget: Budget) -> None:
     mb = budget.query_memory_mb()
     if mb is not None:
         s.set("max_memory", mb)
+
+
+def run_context(budget: Budget) -> Any:
+    """The Z3 context of one run (``budget`` started for it): made on first use and
+    shared by every prover of the run. Terms, and the ids Z3 gives them, steer its
+    search; in Z3's main context they would pile up from every run before, and a
+    run's witnesses would depend on what the process had solved already."""
+    if budget is UNLIMITED:
+        return z3.main_ctx()
+    if budget.solver_context is None:
+        budget.solver_context = z3.Context()
+    return budget.solver_context
 
 
 def make_solver(rlimit: int = DEFAULT_RLIMIT, ctx: Any = None, budget: Budget | None = None) -> Any:

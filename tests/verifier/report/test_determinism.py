@@ -136,11 +136,6 @@ def test_every_output_repeats_across_hash_seeds() -> None:
         assert differ == [], f"differ across hash seeds: {differ}"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Z3's main context keeps the terms of every contract verified before, and their ids "
-    "steer the solver: a context per run fixes it",
-)
 def test_a_contracts_results_do_not_depend_on_what_was_verified_before() -> None:
     """``verify A B`` says of B what ``verify B`` says, and so does the library called twice:
     a same-day witness's order used to follow the terms A left in Z3. Each in a fresh

@@ -56,7 +56,9 @@ def test_a_passed_deadline_makes_every_check_and_analysis_unknown_with_its_reaso
     from verifier.report.text import to_text
 
     text = to_text(v)
-    assert f"Not finished (a limit was reached, so this run is not complete):\n  {u.what}: {u.reason}\n" in text
+    assert (
+        f"Not finished (a limit was reached, so this run is not complete):\n  {u.what}: {u.reason}\n" in text
+    )
     assert text.endswith("0 hold, 0 fail, 10 unknown; 0 findings; analyses not finished\n")
     assert to_json(v, False)["unfinished"] == [
         {"what": u.what, "limit": "time", "reason": u.reason, "clauses": list(u.clauses)}

@@ -57,7 +57,7 @@ Comments
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 
 import attrs
@@ -230,16 +230,17 @@ class _Tokens:
     """Where the keywords the syntax nodes keep no span for were written."""
 
     def __init__(self, tokens: Sequence[Token]) -> None:
-        self._tokens = tokens
+        # each type's positions in order, so that a lookup is a binary search, not a
+        # scan of the whole file (fmt was quadratic in clauses: 4,000 took 30 s)
+        self._by_type: dict[str, list[Pos]] = {}
+        for t in tokens:
+            self._by_type.setdefault(t.type, []).append((t.line or 0, t.column or 0))
+        for found in self._by_type.values():
+            found.sort()
 
     def positions(self, type_: str, within: s.Span) -> list[Pos]:
-        lo, hi = _start(within), _stop(within)
-        found = []
-        for t in self._tokens:
-            pos = (t.line or 0, t.column or 0)
-            if t.type == type_ and lo <= pos < hi:
-                found.append(pos)
-        return found
+        found = self._by_type.get(type_, [])
+        return found[bisect_left(found, _start(within)) : bisect_left(found, _stop(within))]
 
 
 def _nth(positions: list[Pos], i: int, default: Pos) -> Pos:

@@ -43,6 +43,7 @@ from dsl.diagnostics import Diagnostic, Sources, render, sort_key, summary
 from dsl.load import Loaded, amend, load_contract, load_scenario, parse_file, resolve_relative, same_file
 from dsl.scenario import Scenario, check_scenario, header_span, missing_fact
 from verifier.semantics.interpret import MissingFact, Timeline
+from verifier.verify.limits import Limits
 from verifier.verify.results import (
     DEFAULT_BOUND,
     CheckResult,
@@ -163,6 +164,7 @@ def verify(
     what_if: None = ...,
     analyses: bool = ...,
     jobs: int | None = ...,
+    limits: Limits | None = ...,
 ) -> Verification: ...
 
 
@@ -175,6 +177,7 @@ def verify(
     what_if: ContractSource,
     analyses: bool = ...,
     jobs: int | None = ...,
+    limits: Limits | None = ...,
 ) -> Comparison: ...
 
 
@@ -186,6 +189,7 @@ def verify(
     what_if: ContractSource | None = None,
     analyses: bool = True,
     jobs: int | None = 1,
+    limits: Limits | None = None,
 ) -> Verification | Comparison:
     """Prove or refute the checks of a contract (or of an amendment, applied to
     the contract it names), then run the built-in analyses (``analyses``).
@@ -193,7 +197,10 @@ def verify(
     ``checks``: only these checks (ids or titles). ``bound``: occurrences of each
     event the solver considers (proofs re-checked at ``bound + 1``). ``jobs``:
     processes for a big contract's slices (None: one per core; 1, the default,
-    never forks); verdicts do not depend on it.
+    never forks); verdicts do not depend on it. ``limits``: the run's time, solver
+    work and memory (``Limits(timeout=, rlimit=, max_memory=)``): what a limit
+    stops is ``Verdict.UNKNOWN`` with the limit as its reason, an analysis it
+    stops is in ``Verification.unfinished``.
 
     ``what_if``: an amendment of ``source``; then the result is the
     ``Comparison`` of the two versions (each check's verdict before and after,
@@ -205,27 +212,32 @@ def verify(
             raise InputError(
                 "checks and analyses do not apply to a what-if: both versions are verified whole"
             )
-        return _compare(source, what_if, bound, jobs, "<amendment>", whole=False)
+        return _compare(source, what_if, bound, jobs, "<amendment>", whole=False, limits=limits)
     from verifier.verify.run import verify_contract
 
     loaded = _contract(source, None, Sources())
     assert loaded.contract is not None
     only = _checks(loaded.contract, checks)
     return verify_contract(
-        loaded.contract, loaded.sha256, bound=bound, only=only, analyses=analyses, jobs=jobs
+        loaded.contract, loaded.sha256, bound=bound, only=only, analyses=analyses, jobs=jobs, limits=limits
     )
 
 
 def diff(
-    a: ContractSource, b: ContractSource, *, bound: int = DEFAULT_BOUND, jobs: int | None = 1
+    a: ContractSource,
+    b: ContractSource,
+    *,
+    bound: int = DEFAULT_BOUND,
+    jobs: int | None = 1,
+    limits: Limits | None = None,
 ) -> Comparison:
     """Two versions compared, as ``whereas diff A B``: ``b`` is an amendment of
     ``a`` or a whole contract. ``Comparison.diff_status`` is
     ``DiffStatus.DIFFERENCE`` (with ``difference``, a scenario on which they read
     differently), ``NONE`` (proved within the bounds), ``UNKNOWN`` or
-    ``INTERNAL_ERROR``."""
+    ``INTERNAL_ERROR``. ``limits``: as for ``verify``, one deadline for the whole comparison."""
     _check_bounds(bound, jobs)
-    return _compare(a, b, bound, jobs, "<other>", whole=True, base_name="<base>")
+    return _compare(a, b, bound, jobs, "<other>", whole=True, base_name="<base>", limits=limits)
 
 
 def simulate(contract: ContractSource | None, scenario: ScenarioSource) -> Timeline:
@@ -389,6 +401,7 @@ def _compare(
     other_name: str,
     whole: bool,
     base_name: str = "<contract>",
+    limits: Limits | None = None,
 ) -> Comparison:
     """``other`` (an amendment of ``base``, or with ``whole`` also a whole contract) against ``base``."""
     from verifier.verify.whatif import compare
@@ -400,7 +413,16 @@ def _compare(
     else:
         o = _amended(b, other, other_name, sources, whole)
     assert b.contract is not None and o.contract is not None
-    return compare(b.contract, o.contract, b.sha256, o.sha256, bound=bound, amendment_file=o.file, jobs=jobs)
+    return compare(
+        b.contract,
+        o.contract,
+        b.sha256,
+        o.sha256,
+        bound=bound,
+        amendment_file=o.file,
+        jobs=jobs,
+        limits=limits,
+    )
 
 
 def _amended(

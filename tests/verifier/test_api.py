@@ -356,3 +356,19 @@ def test_the_api_leaves_the_process_as_it_found_it() -> None:
     assert got["after"] == got["before"] == [True, 0, [500, 7, 9]]
     assert got["forks"] == 0
     assert got["seed"] == "5"
+
+
+def test_limits_through_the_api() -> None:
+    """``limits=`` on ``verify`` and ``diff``: what a limit stops is unknown, with the limit named."""
+    from verifier.verify.limits import Limits
+
+    seed = str(ROOT / "contracts" / "openai_microsoft.contract")
+    v = api.verify(seed, limits=Limits(timeout=0))
+    assert {r.verdict for r in v.results} == {api.Verdict.UNKNOWN}
+    assert (
+        v.results[0].reason
+        == "not decided: the run's time limit of 0 s was reached before this check was finished"
+    )
+    cap = str(ROOT / "examples" / "amendments" / "oracle_cap_5b.amendment")
+    assert api.diff(seed, cap, limits=Limits(timeout=0)).diff_status == api.DiffStatus.UNKNOWN
+    assert api.diff(seed, cap).diff_status == api.DiffStatus.DIFFERENCE

@@ -338,7 +338,7 @@ def test_a_bad_source_date_epoch_is_bad_usage(monkeypatch: pytest.MonkeyPatch) -
 def slow_contract(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("slow") / "big.contract"
     gen = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "gen_contract.py"), "2000", "200"],
+        [sys.executable, str(ROOT / "bench" / "gen_contract.py"), "8000", "800"],  # a minute of work
         capture_output=True,
         text=True,
         check=True,
@@ -355,7 +355,7 @@ def test_ctrl_c_is_one_line_and_exit_130_with_nothing_written(slow_contract: Pat
         stderr=subprocess.PIPE,
         text=True,
     )
-    time.sleep(2.0)
+    time.sleep(1.5)
     p.send_signal(signal.SIGINT)
     stdout, stderr = p.communicate(timeout=60)
     assert p.returncode == 130

@@ -27,6 +27,9 @@ Nothing here changes the process: no garbage-collector tuning, no global Z3
 parameter, no forked process unless ``jobs`` > 1 (or None: one per core) and the
 contract is big enough to be split (``verifier.verify.parallel``). z3 is
 imported the first time something is solved, not by importing this module.
+
+It is some 500 lines because each public function keeps its typed overloads and
+its whole contract in its docstring, the API's one reference (``docs/api.md``).
 """
 
 from __future__ import annotations

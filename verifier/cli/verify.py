@@ -296,7 +296,7 @@ def run_what_if(
 
         if not deliver(human_report(report_format or "html", comparison=cmp), report, streams):
             return EXIT_INPUT
-    return comparison_exit(cmp, diff=True)
+    return comparison_exit(cmp)
 
 
 def _bad(

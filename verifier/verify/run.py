@@ -30,7 +30,6 @@ from verifier.verify.results import DEFAULT_BOUND, CheckResult, Unfinished, Verd
 
 if TYPE_CHECKING:
     from verifier.smt.prove import Prover
-    from verifier.verify.limits import Limits
 
 
 def verify_contract(

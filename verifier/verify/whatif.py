@@ -234,17 +234,8 @@ def semantic_diff(
     return Difference(out.scenario, ra, rb, what), DiffStatus.DIFFERENCE, ""
 
 
-def comparison_exit(cmp: Comparison, diff: bool = False) -> int:
-    """``verify --what-if``: as ``verify`` on the amended contract. ``whereas diff``:
-    like diff(1), 0 when the versions agree on everything within the bounds, 1 when
-    a scenario tells them apart, 3 when that could not be decided."""
-    s = cmp.amended.summary()
-    if cmp.diff_status == DiffStatus.INTERNAL_ERROR:
-        return 3
-    if diff:
-        return {DiffStatus.NONE: 0, DiffStatus.DIFFERENCE: 1}.get(cmp.diff_status, 3)
-    if s[Verdict.FAILS]:
-        return 1
-    if s[Verdict.UNKNOWN] or cmp.diff_status == DiffStatus.UNKNOWN:
-        return 3
-    return 0
+def comparison_exit(cmp: Comparison) -> int:
+    """``whereas diff`` and ``verify --what-if`` alike, as diff(1): 0 when the versions
+    agree on everything within the bounds, 1 when a scenario tells them apart, 3 when
+    that could not be decided (a limit, or an internal error of the comparison)."""
+    return {DiffStatus.NONE: 0, DiffStatus.DIFFERENCE: 1}.get(cmp.diff_status, 3)

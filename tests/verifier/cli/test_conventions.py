@@ -21,8 +21,7 @@ import jsonschema
 import pytest
 
 from tests import ROOT
-from verifier.cli import main
-from verifier.cli import verify as verify_script
+from verifier.cli import main, verify_main
 from verifier.cli.common import EXIT_TABLE, exit_table_markdown
 
 SEED = str(ROOT / "contracts" / "openai_microsoft.contract")
@@ -57,12 +56,23 @@ def test_version_and_short_help_on_every_command(
     assert "Exit codes:" in shown and "-h, --help" in shown
 
 
-def test_the_verify_script_has_version_and_short_help(capsys: pytest.CaptureFixture[str]) -> None:
+def verify_script(argv: list[str], monkeypatch: pytest.MonkeyPatch) -> int:
+    """The ``verify`` console script's exit code. (Not ``verifier.cli.verify``: once the
+    module ``verifier.cli.verify`` is imported, that name is the module.)"""
+    monkeypatch.setattr(sys, "argv", ["verify", *argv])
+    with pytest.raises(SystemExit) as e:
+        verify_main()
+    return int(e.value.code or 0)
+
+
+def test_the_verify_script_has_version_and_short_help(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     from verifier import __version__
 
-    assert verify_script(["--version"]) == 0
+    assert verify_script(["--version"], monkeypatch) == 0
     assert capsys.readouterr().out == f"whereas {__version__}\n"
-    assert verify_script(["-h"]) == 0
+    assert verify_script(["-h"], monkeypatch) == 0
     assert "--what-if AMENDMENT" in capsys.readouterr().out
 
 

@@ -125,9 +125,8 @@ class Sources:
     def add(self, name: str, text: str) -> None:
         # only "\n" ends a line, as for the parser (splitlines would also break
         # at form feeds and U+2028 and shift every line after them)
-        # (a lone CR ends a line too, and a BOM is no column: as dsl.parse.normalize)
-        if text.startswith("\ufeff"):
-            text = text[1:]
+        # (a lone CR ends a line too, as dsl.parse.normalize has it; the text
+        # is as dsl.load.read_source gives it, without the file's BOM)
         self._lines[name] = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
 
     def line(self, name: str, lineno: int) -> str | None:

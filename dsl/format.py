@@ -67,7 +67,7 @@ from dsl import syntax as s
 from dsl.build import HEAD_RE
 from dsl.diagnostics import Diagnostic
 from dsl.literals import format_date, format_duration, format_text, format_value
-from dsl.parse import GRAMMAR, parse_text, tokens
+from dsl.parse import GRAMMAR, normalize, parse_text, tokens
 
 Pos = tuple[int, int]  # 1-based (line, column), as Lark counts them
 
@@ -583,10 +583,11 @@ def format_source(text: str, file: str = "<input>") -> tuple[str | None, list[Di
     """The canonical text of a contract, scenario or amendment file, with its
     comments; ``None`` and the diagnostics when it does not parse cleanly (a
     bad literal is replaced by a placeholder in the tree, so printing it would
-    change the file). A leading byte order mark is not part of the text
-    (``fmt --write`` gives it back), and every line ends in ``\n`` (CRLF and a lone
-    CR end a line as they do in an editor; ``fmt --write`` restores the file's own)."""
-    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    change the file). ``text`` is as ``dsl.load.read_source`` gives it: a
+    file's byte order mark is not in it (``fmt --write`` gives it back). Every
+    line ends in ``\n`` (CRLF and a lone CR end a line as they do in an
+    editor; ``fmt --write`` restores the file's own)."""
+    text = normalize(text)
     node, diags = parse_text(text, file)
     if node is None or any(d.is_error for d in diags):
         return None, diags

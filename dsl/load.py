@@ -30,10 +30,14 @@ from dsl.limits import MAX_FILE_BYTES
 from dsl.parse import normalize, parse_text, too_large
 from dsl.scenario import Scenario, check_scenario
 
+BOM = "\ufeff"  # a file's byte order mark, as text
+
 
 def read_source(path: str, sources: Sources, text: str | None = None) -> tuple[str | None, list[Diagnostic]]:
-    """Read a file as UTF-8 text, or say why it cannot be read. ``text``: the
-    file's content, given (nothing is read). Whatever the path names (a
+    """Read a file as UTF-8 text, or say why it cannot be read: the text
+    without a leading byte order mark, its line endings made LF
+    (``dsl.parse.normalize``). ``text``: the file's content, given (nothing
+    is read). Whatever the path names (a
     folder, a device, a name too long, a NUL byte), the answer is a text or a
     diagnostic, never an exception."""
     where = s.Span(path, 1, 1, 1, 1)
@@ -55,7 +59,7 @@ def read_source(path: str, sources: Sources, text: str | None = None) -> tuple[s
         text = data.decode("utf-8")
     except UnicodeDecodeError as e:
         # the position as an editor shows it: every line ending counted, a BOM no column
-        before = normalize(data[: e.start].decode("utf-8", "replace"))
+        before = normalize(data[: e.start].decode("utf-8", "replace").removeprefix(BOM))
         line = before.count("\n") + 1
         col = len(before) - (before.rfind("\n") + 1) + 1
         return None, [
@@ -114,7 +118,9 @@ def _read_bytes(path: str, where: s.Span) -> tuple[bytes | None, list[Diagnostic
 def _source_text(
     path: str, text: str, sources: Sources, where: s.Span
 ) -> tuple[str | None, list[Diagnostic]]:
-    text = normalize(text)
+    # a leading byte order mark is the file's encoding mark, not text: dropped
+    # here, once (a second one is a character, and a syntax error)
+    text = normalize(text.removeprefix(BOM))
     sources.add(path, text)
     if not text.strip():
         return None, [

@@ -28,6 +28,7 @@ import os
 import re
 import sys
 import threading
+import unicodedata
 from pathlib import Path
 from types import FrameType
 from typing import Any
@@ -312,22 +313,33 @@ def _syntax_diag(err: UnexpectedInput, file: str, text: str) -> Diagnostic:
         hint = 'texts are written in double quotes: "..."'
     elif ch == "§" or "CLAUSE_REF" in allowed:
         hint = "a clause is written `§2 Title` and referred to as §2"
+    shown = repr(ch)
+    if not ch.isprintable() or unicodedata.category(ch) in ("Cf", "Zs"):
+        # invisible in the quoted line: say which character it is
+        name = unicodedata.name(ch, "")
+        shown = f"U+{ord(ch):04X}" + (f" ({name.lower()})" if name else "")
+        if ch == "\ufeff":
+            hint = "a second byte order mark, or one inside the file: delete it (an editor may show nothing there)"
+        elif unicodedata.category(ch) == "Zs":
+            hint = "a space that is not an ordinary space (pasted from a document?): retype it"
+        else:
+            hint = "an invisible character: delete it, or retype the line"
     return Diagnostic(
         "syntax-unexpected-char",
-        f"unexpected character {ch!r}",
+        f"unexpected character {shown}",
         s.Span(file, err.line, err.column, err.line, err.column + 1),
         expected=describe_expected(allowed) or None,
-        found=repr(ch),
+        found=shown,
         hint=hint,
     )
 
 
 def normalize(text: str) -> str:
-    """``text`` as the parser reads it: without a leading BOM (it is not a
-    column), and with every line ending (CRLF, or a lone CR as old Macs
-    wrote) made LF, so that lines count as an editor counts them."""
-    if text.startswith("\ufeff"):
-        text = text[1:]
+    """``text`` as the parser reads it: every line ending (CRLF, or a lone CR
+    as old Macs wrote) made LF, so that lines count as an editor counts them.
+    It can be applied any number of times. A byte order mark is the file's,
+    not the text's: ``dsl.load.read_source`` drops it once, where the file's
+    content comes in, so a second one is a character like any other."""
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     return text
@@ -359,8 +371,9 @@ def _count_items(node: s.SourceFile) -> tuple[int, s.Span]:
 def parse_text(text: str, file: str = "<input>") -> tuple[s.SourceFile | None, list[Diagnostic]]:
     """Parse one file. On syntax errors, blank out the broken item and go on,
     so that every broken item is reported, not only the first. Line endings
-    and a BOM are read as ``normalize`` says; diagnostics place themselves in
-    the lines it makes."""
+    are read as ``normalize`` says; diagnostics place themselves in the lines
+    it makes. ``text`` is text, not a file's bytes: a leading U+FEFF is a
+    character (``dsl.load.read_source`` drops a file's byte order mark)."""
     # Parsing allocates one object per token and node and frees none of them
     # until the end, so the cyclic collector only re-scans them (a third of the
     # time on a 1 MB file). The library leaves the collector alone; the command

@@ -238,7 +238,6 @@ def _format_findings(text: str, path: str, dump: str, diags: list[Diagnostic]) -
     clean, _ = read_source(path, Sources(), text)
     if clean is None:
         return []
-    clean = clean.removeprefix("\ufeff")  # not part of the text (format_source drops it too)
     node, pdiags = parse_text(clean, path)
     if node is None or any(d.is_error for d in pdiags):
         return []

@@ -124,8 +124,21 @@ def test_positions_are_the_same_with_every_line_ending_and_a_bom(nl: str) -> Non
 
 
 def test_fmt_reads_a_bom_and_cr_line_endings() -> None:
-    out, diags = format_source("\ufeff" + HEAD.replace("\n", "\r") + "# end\r")
+    text, _ = read_source("f.contract", Sources(), "\ufeff" + HEAD.replace("\n", "\r") + "# end\r")
+    assert text is not None
+    out, diags = format_source(text)
     assert out == 'contract "x"\n  effective 2024-01-01\n  horizon 2025-01-01\n\nparty A\n\n# end\n'
+
+
+def test_a_second_bom_is_a_character_not_a_mark() -> None:
+    # one byte order mark is the file's; the loader, the parser and fmt's
+    # token pass used to drop one each, so three of them got as far as fmt
+    text = "\ufeff\ufeff" + HEAD
+    loaded = load_contract("f.contract", Sources(), text=text)
+    assert [(d.code, d.span.line, d.span.col) for d in loaded.diagnostics] == [
+        ("syntax-unexpected-char", 1, 1)
+    ]
+    assert check_text("\ufeff\ufeff\ufeff" + HEAD) == []
 
 
 def test_an_exception_chain_of_490_levels_checks() -> None:

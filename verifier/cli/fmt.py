@@ -29,7 +29,7 @@ import stat
 
 from dsl.diagnostics import Sources
 from dsl.format import format_source
-from dsl.load import read_source
+from dsl.load import BOM, read_source
 from dsl.parse import parse_text
 from verifier.cli.common import (
     EXIT_FAIL,
@@ -43,8 +43,6 @@ from verifier.cli.inputs import expand
 from verifier.files import OutputError, write_text
 
 EXIT_INTERNAL = 4  # a bug of whereas, not of the input
-
-BOM = "\ufeff"
 
 
 def run_fmt(

@@ -232,15 +232,20 @@ class _Tokens:
     def __init__(self, tokens: Sequence[Token]) -> None:
         # each type's positions in order, so that a lookup is a binary search, not a
         # scan of the whole file (fmt was quadratic in clauses: 4,000 took 30 s)
-        self._by_type: dict[str, list[Pos]] = {}
+        self._by_type: dict[str, list[tuple[Pos, Pos]]] = {}
         for t in tokens:
-            self._by_type.setdefault(t.type, []).append((t.line or 0, t.column or 0))
+            start, end = (t.line or 0, t.column or 0), (t.end_line or 0, t.end_column or 0)
+            self._by_type.setdefault(t.type, []).append((start, end))
         for found in self._by_type.values():
             found.sort()
 
-    def positions(self, type_: str, within: s.Span) -> list[Pos]:
+    def spans(self, type_: str, within: s.Span) -> list[tuple[Pos, Pos]]:
+        """Where each token of ``type_`` inside ``within`` starts and ends."""
         found = self._by_type.get(type_, [])
-        return found[bisect_left(found, _start(within)) : bisect_left(found, _stop(within))]
+        return found[bisect_left(found, (_start(within),)) : bisect_left(found, (_stop(within),))]
+
+    def positions(self, type_: str, within: s.Span) -> list[Pos]:
+        return [start for start, _ in self.spans(type_, within)]
 
 
 def _nth(positions: list[Pos], i: int, default: Pos) -> Pos:
@@ -380,10 +385,16 @@ def _check_units(c: s.Check, toks: _Tokens) -> list[_Unit]:
 
 def _item_units(item: s.Decl, toks: _Tokens) -> list[_Unit]:
     if isinstance(item, s.Clause):
-        return _clause_units(item, toks)
-    if isinstance(item, s.Check):
-        return _check_units(item, toks)
-    return [_Unit([_decl_line(item)], _start(item.span), _stop(item.span))]
+        units = _clause_units(item, toks)
+    elif isinstance(item, s.Check):
+        units = _check_units(item, toks)
+    else:
+        return [_Unit([_decl_line(item)], _start(item.span), _stop(item.span))]
+    # the item ends where its last token does (a closing parenthesis is in no
+    # expression's span): a comment before that stays in the item
+    last = units[-1]
+    last.end = max(last.end or last.start, _stop(item.span))
+    return units
 
 
 def _group(item: s.Decl) -> str | None:
@@ -416,19 +427,20 @@ def _header_block(h: s.Header, toks: _Tokens) -> _Block:
     codes = toks.positions("CURRENCY_CODE", h.span)
     values = dates[:2] + codes[:1]
     widths = [10] * len(dates[:2]) + [3] * len(codes[:1])
+    if h.currency == "USD" and len(codes) == 1:
+        # `currency USD` is the default and not printed: a comment written
+        # in or before it stays in the header, on the line before
+        values, widths = values[:-1], widths[:-1]
     if len(values) == len(units) - 1:
         for u, (line, col), w in zip(units[1:], values, widths, strict=True):
             u.end = (line, col + w)
+        if h.currency == "USD" and len(codes) == 1:
+            units[-1].end = (codes[0][0], codes[0][1] + 3)
     return _Block(units)
 
 
 def _scenario_blocks(f: s.ScenarioFile, toks: _Tokens) -> list[_Block]:
-    here = _start(f.span)
-    head = [
-        _Unit([f"scenario {format_text(f.title)}"], here),
-        _Unit([f"{_INDENT}for {format_text(f.contract)}"], _nth(toks.positions("FOR", f.span), 0, here)),
-    ]
-    blocks = [_Block(head)]
+    blocks = [_Block(_file_head(f, toks))]
     for fact in f.facts:
         line = f"fact {fact.name} = {_expr(fact.value, _SUM, False, True)}"
         blocks.append(_Block([_Unit([line], _start(fact.span), _stop(fact.span))], "fact"))
@@ -454,13 +466,28 @@ _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _KEYWORDS = frozenset(re.findall(r'"([A-Za-z]+)"', GRAMMAR.read_text(encoding="utf-8")))
 
 
-def _amendment_blocks(f: s.AmendmentFile, toks: _Tokens) -> list[_Block]:
+def _file_head(f: s.ScenarioFile | s.AmendmentFile, toks: _Tokens) -> list[_Unit]:
+    """The two header lines of a scenario (``scenario TITLE`` / ``for PATH``)
+    or an amendment (``... to PATH``), each ending after its text, so that a
+    comment written before the text stays on its line."""
     here = _start(f.span)
+    word = "scenario" if isinstance(f, s.ScenarioFile) else "amendment"
+    link = "for" if isinstance(f, s.ScenarioFile) else "to"
     head = [
-        _Unit([f"amendment {format_text(f.title)}"], here),
-        _Unit([f"{_INDENT}to {format_text(f.contract)}"], _nth(toks.positions("TO", f.span), 0, here)),
+        _Unit([f"{word} {format_text(f.title)}"], here),
+        _Unit(
+            [f"{_INDENT}{link} {format_text(f.contract)}"],
+            _nth(toks.positions(link.upper(), f.span), 0, here),
+        ),
     ]
-    blocks = [_Block(head)]
+    texts = toks.spans("STRING", f.span)[:2]  # the title and the path: nothing comes before them
+    if len(texts) == 2 and texts[0][1] <= head[1].start <= texts[1][0]:
+        head[0].end, head[1].end = texts[0][1], texts[1][1]
+    return head
+
+
+def _amendment_blocks(f: s.AmendmentFile, toks: _Tokens) -> list[_Block]:
+    blocks = [_Block(_file_head(f, toks))]
     for a in f.changes:
         if a.item is None:
             unit = _Unit([f"remove {_remove_target(a)}"], _start(a.span), _stop(a.span))

@@ -163,13 +163,49 @@ def get_parser() -> Lark:
     return _parser
 
 
+class _Recent:
+    """The last few answers of a pure function of a text, kept for a text of
+    at most ``MAX_CHARS`` characters: a file is parsed again by each pass that
+    needs it (the loader, ``fmt`` and its check of its own output, an editor
+    asking again about a text that has not changed), and parsing is most of
+    what those passes cost. What is kept is frozen (syntax nodes,
+    diagnostics, tokens no one changes), so it can be handed out again."""
+
+    SIZE = 4
+    MAX_CHARS = 128 * 1024
+
+    def __init__(self) -> None:
+        self._kept: dict[tuple[str, str], Any] = {}
+
+    def get(self, key: tuple[str, str]) -> Any:
+        got = self._kept.pop(key, None)
+        if got is not None:
+            self._kept[key] = got  # the most recent last
+        return got
+
+    def put(self, key: tuple[str, str], value: Any) -> None:
+        if len(key[0]) > self.MAX_CHARS:
+            return
+        self._kept[key] = value
+        while len(self._kept) > self.SIZE:
+            del self._kept[next(iter(self._kept))]
+
+
+_recent_parses = _Recent()
+_recent_tokens = _Recent()
+
+
 def tokens(text: str) -> list[Token]:
     """The tokens the parser reads in ``text`` (comments and blanks aside), in
     order, as its contextual lexer reads them: a word is a keyword only where
     the grammar takes that keyword. ``text`` is to parse without error."""
     with _lock:
-        _BUILDER.reset("<tokens>")  # the nodes built meanwhile are dropped
-        return list(get_parser().parse_interactive(text).iter_parse())
+        kept: tuple[Token, ...] | None = _recent_tokens.get((text, ""))
+        if kept is None:
+            _BUILDER.reset("<tokens>")  # the nodes built meanwhile are dropped
+            kept = tuple(get_parser().parse_interactive(text).iter_parse())
+            _recent_tokens.put((text, ""), kept)
+        return list(kept)
 
 
 def _build(text: str, file: str) -> tuple[Any, int, list[Diagnostic], int, s.Span | None]:
@@ -381,7 +417,15 @@ def parse_text(text: str, file: str = "<input>") -> tuple[s.SourceFile | None, l
     # (``verifier.cli.common.collector_paused``).
     if len(text) > MAX_FILE_BYTES // 4 and len(text.encode("utf-8", "surrogatepass")) > MAX_FILE_BYTES:
         return None, [too_large(len(text.encode("utf-8", "surrogatepass")), file)]
-    return _parse_text(normalize(text), file)
+    text = normalize(text)
+    with _lock:
+        kept: tuple[s.SourceFile | None, tuple[Diagnostic, ...]] | None = _recent_parses.get((text, file))
+    if kept is None:
+        node, diags = _parse_text(text, file)
+        kept = (node, tuple(diags))
+        with _lock:
+            _recent_parses.put((text, file), kept)
+    return kept[0], list(kept[1])
 
 
 def _parse_text(text: str, file: str) -> tuple[s.SourceFile | None, list[Diagnostic]]:

@@ -328,6 +328,31 @@ def test_a_clause_heading_comment_is_kept_on_the_heading() -> None:
     assert "§2 Title  # about §2 [not facts]\n  A may F\n" in out
 
 
+@pytest.mark.parametrize(
+    ("written", "printed"),
+    [
+        # a comment inside an amendment's or scenario's header stays in the
+        # header, not on the first change (fuzz, seed 0)
+        (
+            'amendment\n"a" to\n# c\n"x.contract" remove party A\n',
+            'amendment "a"\n  # c\n  to "x.contract"\n\nremove party A\n',
+        ),
+        (
+            'scenario "s" for  # c\n "x.contract"\n2024-01-01 Pay\n',
+            'scenario "s"\n  for "x.contract"  # c\n\n2024-01-01 Pay\n',
+        ),
+        # `currency USD` is not printed; its comment stays in the header
+        (
+            'contract "x" effective 2024-01-01\n# c\ncurrency USD party A\n',
+            'contract "x"\n  # c\n  effective 2024-01-01\n\nparty A\n',
+        ),
+    ],
+)
+def test_a_comment_in_a_header_stays_in_the_header(written: str, printed: str) -> None:
+    assert fmt(written) == printed
+    assert fmt(printed) == printed
+
+
 # ----------------------------------------------------------------- expressions
 
 

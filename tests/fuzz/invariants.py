@@ -153,8 +153,9 @@ def _line_of(starts: list[int], offset: int) -> int:
     return bisect_right(starts, offset)
 
 
-def _items(node: s.SourceFile) -> list[tuple[object, s.Span]]:
-    """The file's top-level items, each with a key that survives formatting."""
+def _items(node: s.SourceFile, header_end: tuple[int, int]) -> list[tuple[object, s.Span]]:
+    """The file's top-level items, each with a key that survives formatting
+    (``header_end``: where a scenario's or amendment's header ends)."""
     seen: Counter[object] = Counter()
     out: list[tuple[object, s.Span]] = []
 
@@ -182,19 +183,25 @@ def _items(node: s.SourceFile) -> list[tuple[object, s.Span]]:
                 else (a.target_kind, a.target)
             )
             put((a.action, target), a.span)
-    if not isinstance(node, s.ContractFile):  # the node spans the file: its header ends at the first item
+    if not isinstance(node, s.ContractFile):  # the node spans the file: its header is its first four tokens
         sp = node.span
-        first = out[1][1] if len(out) > 1 else sp
-        end = (first.line, first.col) if len(out) > 1 else (sp.end_line, sp.end_col)
-        out[0] = (out[0][0], s.Span(sp.file, sp.line, sp.col, *end))
+        out[0] = (out[0][0], s.Span(sp.file, sp.line, sp.col, *header_end))
     return out
+
+
+def _header_end(text: str) -> tuple[int, int]:
+    """Where a scenario's or amendment's header (``scenario TITLE for PATH``,
+    ``amendment TITLE to PATH``) ends: after its fourth token."""
+    toks = tokens(text)
+    last = toks[min(3, len(toks) - 1)]
+    return (last.end_line or 1, last.end_column or 1)
 
 
 def comment_map(text: str, node: s.SourceFile) -> dict[object, list[str]]:
     """Each comment's text under the item it belongs to: the item it is written
     in, else (a comment after code on its line) the item before it, else the
     item after it, else the end of the file."""
-    items = _items(node)
+    items = _items(node, _header_end(text) if not isinstance(node, s.ContractFile) else (0, 0))
     body = items[1:]
     out: dict[object, list[str]] = {}
     for pos, raw, trailing in comments(text):

@@ -99,15 +99,16 @@ def run_verify(
     for f in inputs:
         with collector_paused(streams):
             lc = load_contract(f.name, sources, f.text)
+        ok = lc.ok  # once: it looks at every diagnostic
         if lc.diagnostics and fmt == "text":
             print_diagnostics(
-                [d for d in lc.diagnostics if d.is_error or not lc.ok],
+                [d for d in lc.diagnostics if d.is_error or not ok],
                 sources,
                 streams.err,
-                show_summary=not lc.ok,
+                show_summary=not ok,
                 streams=streams,
             )
-        if not lc.ok:
+        if not ok:
             bad = True
             bad_diags += lc.diagnostics
             continue

@@ -22,6 +22,7 @@ same order, so that the two can be read side by side.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable
 from fractions import Fraction
 from typing import Any
@@ -45,15 +46,16 @@ class Universe:
 
     @staticmethod
     def of(*cs: m.Contract) -> Universe:
-        actors: list[str] = []
-        parties: list[str] = []
-        kinds: dict[str, list[str]] = {}
+        # dicts as ordered sets: a name is looked up in one step (a list's
+        # `in` made 8,000 parties quadratic)
+        actors: dict[str, None] = {}
+        parties: dict[str, None] = {}
+        kinds: dict[str, dict[str, None]] = {}
         for c in cs:
-            actors += [a for a in c.actors if a not in actors]
-            parties += [p for p in c.parties if p not in parties]
+            actors.update(dict.fromkeys(c.actors))
+            parties.update(dict.fromkeys(c.parties))
             for k, members in c.kinds.items():
-                have = kinds.setdefault(k, [])
-                have += [x for x in members if x not in have]
+                kinds.setdefault(k, {}).update(dict.fromkeys(members))
         return Universe(tuple(actors), tuple(parties), {k: tuple(v) for k, v in kinds.items()})
 
 
@@ -117,6 +119,11 @@ class Encoding:
         self.actors = list(u.actors)
         self.parties = list(u.parties)
         self.kinds = {k: list(v) for k, v in u.kinds.items()}
+        # each name's number, found in one step (list.index made a contract
+        # of 8,000 parties quadratic)
+        self.actor_no = {a: i for i, a in enumerate(self.actors)}
+        self.party_no = {p: i for i, p in enumerate(self.parties)}
+        self.kind_no = {k: {name: i for i, name in enumerate(v)} for k, v in self.kinds.items()}
         self.facts: dict[str, Any] = {}
         self.slots: dict[str, list[Slot]] = {}
         self._applies: dict[tuple[str, str, int], Any] = {}
@@ -191,7 +198,7 @@ class Encoding:
     def _make_slots(self) -> None:
         c = self.c
         for e in c.events.values():
-            allowed = [self.actors.index(a) for a in (e.actors or c.actors)]
+            allowed = sorted({self.actor_no[a] for a in (e.actors or c.actors)})
             ss: list[Slot] = []
             for i in range(self.k):
                 tag = f"{e.name}[{i}]"
@@ -203,7 +210,7 @@ class Encoding:
                 self.base += [
                     mk.ge(day, c.effective),
                     mk.le(day, c.horizon),
-                    mk.or_([mk.eq(actor, a) for a in allowed] or [self.F]),
+                    self._one_of(actor, allowed),
                 ]
                 for p, t in e.params:
                     self.base += self._sort_domain(t, args[p])
@@ -212,6 +219,15 @@ class Encoding:
                     self.base += [mk.implies(occ, prev.occ), mk.implies(occ, mk.le(prev.day, day))]
                 ss.append(Slot(e.name, i, occ, day, actor, args))
             self.slots[e.name] = ss
+
+    def _one_of(self, v: Any, numbers: list[int]) -> Any:
+        """``v`` is one of ``numbers`` (sorted, no repeats): a range when they
+        run without a gap (an event by anyone: every actor), else each."""
+        if not numbers:
+            return self.F
+        if numbers[-1] - numbers[0] == len(numbers) - 1 and len(numbers) > 2:
+            return self.t.and_([self.t.ge(v, numbers[0]), self.t.le(v, numbers[-1])])
+        return self.t.or_([self.t.eq(v, n) for n in numbers])
 
     def _make_facts(self) -> None:
         for f in self.c.facts.values():
@@ -237,9 +253,9 @@ class Encoding:
     def symbol_index(self, name: str, t: m.Type) -> int:
         if t.name == "kind":
             assert t.kind is not None
-            return self.kinds[t.kind].index(name)
+            return self.kind_no[t.kind][name]
         if t.name == "party":
-            return self.parties.index(name)
+            return self.party_no[name]
         raise AssertionError(f"no index for {name} as {t}")
 
     def acts_for(self, actor: Any, holder: str) -> Any:
@@ -248,9 +264,23 @@ class Encoding:
         )
 
     def party_of_actor(self, actor: Any) -> Any:
-        term: Any = z3.IntVal(0, self.ctx)
+        """The number of the party ``actor`` (a number) is or belongs to.
+        Actors come as each party followed by its bodies, so that number is
+        the actor's less the bodies up to it: a term as large as the number
+        of bodies, not of parties (a chain of 8,000 if-then-elses is slow to
+        assert). Universes of two contracts can be in another order: then
+        one if-then-else per actor."""
+        bodies = [i for i, a in enumerate(self.actors) if "." in a]
+        if all(
+            self.party_no[m.party_of(a)] == i - bisect_right(bodies, i) for i, a in enumerate(self.actors)
+        ):
+            term: Any = actor
+            for b in bodies:
+                term = self.t.add(term, self.t.ite(self.t.ge(actor, b), -1, 0))
+            return term
+        term = z3.IntVal(0, self.ctx)
         for i, a in enumerate(self.actors):
-            term = self.t.ite(self.t.eq(actor, i), self.parties.index(m.party_of(a)), term)
+            term = self.t.ite(self.t.eq(actor, i), self.party_no[m.party_of(a)], term)
         return term
 
     def term(
@@ -709,7 +739,7 @@ class Encoding:
             f"missed[{cl.id}#{len(self.violations)}]",
             lambda: self.t.and_(inst, in_time, self.t.not_(fulfilled), deadline <= c.horizon),
         )
-        party = z3.IntVal(self.parties.index(m.party_of(n.actor)), self.ctx)
+        party = z3.IntVal(self.party_no[m.party_of(n.actor)], self.ctx)
         self.violations.append(ViolationInst(cl.id, cl.id, party, deadline, active, "obligation", trig))
 
     # ------------------------------------------------------------ check formulas
@@ -768,7 +798,7 @@ class Encoding:
                     continue
                 conds = [v.active]
                 if e.party is not None:
-                    conds.append(v.party == self.parties.index(e.party))
+                    conds.append(v.party == self.party_no[e.party])
                 if e.lo is not None:
                     conds.append(v.day >= e.lo)
                 if hi is not None:

@@ -204,8 +204,18 @@ def format_percent(value: Fraction) -> str:
 
 
 def format_date(d: _dt.date | int) -> str:
-    """ISO ``2024-06-01``; an ``int`` is a day number (``date.toordinal()``)."""
-    return (_dt.date.fromordinal(d) if isinstance(d, int) else d).isoformat()
+    """ISO ``2024-06-01``; an ``int`` is a day number (``date.toordinal()``).
+    A day past the calendar's end (a deadline 90 days after 9999-12-20) is
+    said as so many days after 9999-12-31; one before its start, as so many
+    days before 0001-01-01."""
+    if isinstance(d, int):
+        last, first = _dt.date.max.toordinal(), _dt.date.min.toordinal()
+        if d > last:
+            return f"{format_duration(d - last)} after {_dt.date.max.isoformat()}"
+        if d < first:
+            return f"{format_duration(first - d)} before {_dt.date.min.isoformat()}"
+        d = _dt.date.fromordinal(d)
+    return d.isoformat()
 
 
 def format_duration(d: Duration | int) -> str:

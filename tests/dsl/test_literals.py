@@ -419,3 +419,12 @@ def test_durations_print_and_parse_back(amount: int, unit: str) -> None:
     d = Duration(amount, unit)
     assert parse_duration(format_duration(d)) == d
     assert parse_literal(format_duration(d)) == d
+
+
+def test_a_day_past_the_calendar_is_said_not_raised() -> None:
+    # a deadline 90 days after 9999-12-20 has no date; the reports still name it
+    last = _dt.date.max.toordinal()
+    assert format_date(last) == "9999-12-31"
+    assert format_date(last + 80) == "80 days after 9999-12-31"
+    assert format_date(last + 1) == "1 day after 9999-12-31"
+    assert format_date(0) == "1 day before 0001-01-01"

@@ -4,6 +4,7 @@
     python -m tests.fuzz --minutes 10                  # as many as fit
     python -m tests.fuzz --atheris --minutes 10        # coverage-guided (atheris)
     python -m tests.fuzz --replay                      # the corpus only
+    python -m tests.fuzz --deep 500                    # odd-but-valid contracts through verify and simulate
 
 It prints the number of inputs, inputs per second and each site found; with
 ``--keep`` (the default) each new site's input is minimised and saved under
@@ -31,6 +32,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--quiet", action="store_true", help="no progress lines")
     ap.add_argument("--replay", action="store_true", help="only replay tests/fuzz/corpus/")
     ap.add_argument("--atheris", action="store_true", help="coverage-guided, with atheris")
+    ap.add_argument(
+        "--deep",
+        type=int,
+        metavar="N",
+        default=None,
+        help="N odd-but-valid contracts through verify, every report and simulate (tests/fuzz/deep.py)",
+    )
     args = ap.parse_args(argv)
     sys.setrecursionlimit(max(sys.getrecursionlimit(), 1000))
     if args.replay:
@@ -39,6 +47,15 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{p.name}: {f.site}: {f.detail[:200]}")
         print(f"corpus: {len(bad)} finding(s)")
         return 1 if bad else 0
+    if args.deep is not None:
+        from tests.fuzz import deep
+
+        print(f"deep fuzzing: seed {args.seed}, {args.deep} contracts", flush=True)
+        n, found = deep.run(args.seed, args.deep, not args.quiet)
+        print(f"{n} contracts; found: {len(found) or 'nothing'}")
+        for i, f, _ in found:
+            print(f"  input {i}: {f.site}: {f.detail[:300]}")
+        return 1 if found else 0
     if args.atheris:
         from tests.fuzz import target
 

@@ -48,7 +48,7 @@ class Finding:
     detail: str
 
 
-def _site(e: BaseException) -> str:
+def site_of(e: BaseException) -> str:
     frames = traceback.extract_tb(e.__traceback__)
     own = [f for f in frames if "/dsl/" in f.filename or "/verifier/" in f.filename]
     where = own[-1] if own else (frames[-1] if frames else None)
@@ -228,16 +228,16 @@ def check_text(text: str, path: str | None = None) -> list[Finding]:
     try:
         dump, diags = load(path, text)
     except RecursionError as e:
-        return [Finding(_site(e), "RecursionError")]
+        return [Finding(site_of(e), "RecursionError")]
     except Exception as e:  # noqa: BLE001 - any exception is a finding
-        return [Finding(_site(e), f"{type(e).__name__}: {str(e)[:200]}")]
+        return [Finding(site_of(e), f"{type(e).__name__}: {str(e)[:200]}")]
     found = position_findings(diags, path, text)
     try:
         found += _format_findings(text, path, dump, diags)
     except RecursionError as e:
-        found.append(Finding(_site(e), "RecursionError in fmt"))
+        found.append(Finding(site_of(e), "RecursionError in fmt"))
     except Exception as e:  # noqa: BLE001
-        found.append(Finding(_site(e), f"fmt: {type(e).__name__}: {str(e)[:200]}"))
+        found.append(Finding(site_of(e), f"fmt: {type(e).__name__}: {str(e)[:200]}"))
     return found
 
 

@@ -14,7 +14,7 @@ from dsl.format import format_source
 from dsl.load import load_contract, load_scenario, read_source
 from dsl.parse import parse_text
 from tests import ROOT
-from tests.fuzz import campaign, generate
+from tests.fuzz import campaign, deep, generate
 from tests.fuzz.invariants import check_text, editor_lines
 
 SC = str(ROOT / "examples" / "scenarios" / "x.scenario")
@@ -25,9 +25,23 @@ def test_the_corpus_breaks_no_invariant() -> None:
 
 
 def test_a_short_campaign_finds_nothing() -> None:
-    report = campaign.run(seed=7, inputs=150, mode="mixed")
-    assert report.inputs == 150
+    report = campaign.run(seed=7, inputs=1500, mode="mixed")
+    assert report.inputs == 1500
     assert dict(report.sites) == {}, report.examples
+
+
+def test_odd_but_valid_contracts_verify_report_and_simulate() -> None:
+    # moved to the calendar's ends: dates past 9999-12-31 used to be a traceback
+    n, found = deep.run(seed=3, inputs=8, progress=False)
+    assert n == 8
+    assert [(i, f.site, f.detail) for i, f, _ in found] == []
+
+
+def test_the_deep_generator_moves_a_contract_to_the_calendars_end() -> None:
+    rng = random.Random(0)
+    texts = [deep.contract_text(rng) for _ in range(20)]
+    assert any("horizon 9999-12-31" in t for t in texts)
+    assert any("effective 0001-01-01" in t for t in texts)
 
 
 def test_the_generator_mostly_writes_files_that_parse() -> None:

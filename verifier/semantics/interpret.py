@@ -30,6 +30,7 @@ from collections.abc import Iterable
 import attrs
 
 from dsl import model as m
+from dsl.literals import format_date
 from dsl.scenario import Occurrence, Scenario
 from dsl.values import Val, apply_op
 
@@ -503,7 +504,7 @@ class _Run:
                 "obligation",
                 p.ti,
                 p.tv,
-                message=f"{what} was due by {m.date_of(p.deadline)} and did not happen",
+                message=f"{what} was due by {format_date(p.deadline)} and did not happen",
             )
         )
 

@@ -38,6 +38,20 @@ if TYPE_CHECKING:
 _QUIET_LINE = re.compile(r"^(HOLDS|FAILS|UNKNOWN) |^\d+ checks?: |^Semantic diff: ")
 
 
+def _warn_output_suffix(output: str | None, report: str | None, fmt: str, streams: Streams) -> None:
+    """``-o report.html`` writes the ``--format`` output (text), not an HTML
+    report: say so, and what gives one (the file is written as asked)."""
+    from verifier.report import report_format
+
+    human = report_format(output, None) if output else None
+    if human is not None and report is None:
+        name = {"html": "an HTML", "md": "a Markdown"}.get(human, human)
+        streams.err.write(
+            f"warning: -o writes the {fmt} output to {output}, not {name} report; "
+            f"for the report give --report {output}\n"
+        )
+
+
 def _text_out(text: str, output: str | None, streams: Streams) -> str:
     """``verify``'s text as shown: only the verdict and summary lines with ``-q``,
     coloured on a terminal that wants it (never in a file)."""
@@ -117,6 +131,7 @@ def run_verify(
     if problem:
         streams.err.write(problem + "\n")
         return EXIT_INPUT
+    _warn_output_suffix(output, report, fmt, streams)
     if bad:
         if fmt == "text":
             return EXIT_INPUT
@@ -233,6 +248,7 @@ def run_what_if(
     if problem:
         streams.err.write(problem + "\n")
         return EXIT_INPUT
+    _warn_output_suffix(output, report, fmt, streams)
     sources = InputsRead()
     with collector_paused(streams):
         lb = load_contract(base, sources)

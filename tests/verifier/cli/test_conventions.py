@@ -417,3 +417,14 @@ def test_version_stays_off_z3_and_verify_file_off_click() -> None:
         line.rsplit("|", 1)[-1].strip() for line in r.stderr.splitlines() if line.startswith("import time:")
     }
     assert "click" not in imported and "z3" in imported
+
+
+def test_o_with_an_html_name_says_it_writes_the_format_not_a_report(tmp_path: Path) -> None:
+    out = tmp_path / "report.html"
+    code, _, err = run("verify", SEED, "--check", "exit_via_agi", "-o", str(out))
+    assert code == 0
+    assert (
+        f"warning: -o writes the text output to {out}, not an HTML report; for the report give --report {out}"
+        in err
+    )
+    assert out.read_text(encoding="utf-8").startswith("Microsoft–OpenAI partnership")

@@ -1,5 +1,7 @@
 """From the command line to a command's exit code: the console scripts ``verify`` and
-``whereas``, and ``main``/``verify`` for calling them from Python.
+``whereas``, and ``main``/``verify_cli`` for calling them from Python
+(not ``verify``: that name is the submodule ``verifier.cli.verify`` once it is
+imported).
 
 One module a verb (``check``, ``fmt``, ``simulate``, ``verify``, which also
 holds ``--what-if`` and ``diff``), each a ``run_*`` function that takes its
@@ -18,7 +20,7 @@ z3 is imported only by commands that solve, once the input is found good.
 The process: only the console scripts (``verify_main``, ``whereas_main``, and so
 ``python -m verifier``) own it, and they alone tune its garbage collector (the
 imports and the loaded input frozen, see ``common.freeze_heap``); ``main`` and
-``verify`` called from Python leave it as they found it, as the library does.
+``verify_cli`` called from Python leave it as they found it, as the library does.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ if TYPE_CHECKING:
 
     import click
 
-__all__ = ["main", "verify", "verify_main", "whereas_main"]
+__all__ = ["main", "verify_cli", "verify_main", "whereas_main"]
 
 
 def _main(group: click.Command, argv: list[str] | None, streams: Streams) -> int:
@@ -87,7 +89,7 @@ def main(argv: list[str] | None = None, stdout: IO[str] | None = None, stderr: I
     return _top(lambda: _whereas(argv, streams), streams)
 
 
-def verify(
+def verify_cli(
     argv: list[str] | None = None, stdout: IO[str] | None = None, stderr: IO[str] | None = None
 ) -> int:
     """``verify ARGS``: the exit code (see ``main``)."""

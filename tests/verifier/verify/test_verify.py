@@ -251,7 +251,7 @@ _GC_PROBE = """if True:
 def test_console_script_freezes_its_heap_and_cli_from_python_does_not(args: list[str]) -> None:
     """``verify`` (the console script, ``python -m verifier``) owns its process and freezes
     the loaded heap for the collector, on both paths (without click, and through it);
-    ``verifier.cli.verify([...])`` called from a program leaves the collector alone."""
+    ``verifier.cli.verify_cli([...])`` called from a program leaves the collector alone."""
     script = subprocess.run(
         [sys.executable, "-c", _GC_PROBE + f"    sys.argv = ['verify', *{args!r}]\n    cli.verify_main()\n"],
         cwd=ROOT,
@@ -259,7 +259,7 @@ def test_console_script_freezes_its_heap_and_cli_from_python_does_not(args: list
         text=True,
     )
     called = subprocess.run(
-        [sys.executable, "-c", _GC_PROBE + f"    rc = cli.verify({args!r})\n    sys.exit(rc)\n"],
+        [sys.executable, "-c", _GC_PROBE + f"    rc = cli.verify_cli({args!r})\n    sys.exit(rc)\n"],
         cwd=ROOT,
         capture_output=True,
         text=True,

@@ -214,11 +214,7 @@ def run_verify(
 
         if not deliver(human_report(report_format or "html", verified), report, streams):
             return EXIT_INPUT
-    if 1 in codes:
-        return 1
-    if 3 in codes:
-        return 3
-    return 0
+    return max(codes, key=[0, 3, 1, 4].index, default=0)  # the gravest: internal error, fails, unknown
 
 
 def run_what_if(

@@ -55,6 +55,7 @@ class CheckResult:
     timeline: Timeline | None = None
     seconds: float = 0.0
     stop: Stop | None = None  # unknown because a limit stopped it: which (the reason says it in words)
+    internal_error: bool = False  # unknown because of a bug of ours (the solver and the interpreter disagree)
 
 
 @attrs.frozen
@@ -106,9 +107,15 @@ FINDING_CODES: dict[FindingCode, tuple[Severity, str]] = {
 
 
 def exit_code(v: Verification) -> int:
+    """The command's exit code for one run: 4 an internal error (first: the
+    other verdicts may be wrong too), 1 a check fails, 3 something unknown."""
     s = v.summary()
+    if any(r.internal_error for r in v.results) or any(
+        f.code == FindingCode.INTERNAL_ERROR for f in v.findings
+    ):
+        return 4
     if s[Verdict.FAILS]:
         return 1
-    if s[Verdict.UNKNOWN] or v.unfinished or any(f.code == FindingCode.INTERNAL_ERROR for f in v.findings):
+    if s[Verdict.UNKNOWN] or v.unfinished:
         return 3
     return 0

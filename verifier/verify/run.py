@@ -434,4 +434,5 @@ def _internal(c: m.Contract, check: m.Check, sc: Scenario, why: str, line: int) 
         False,
         f"internal error: {why}",
         line,
+        internal_error=True,
     )

@@ -237,5 +237,8 @@ def semantic_diff(
 def comparison_exit(cmp: Comparison) -> int:
     """``whereas diff`` and ``verify --what-if`` alike, as diff(1): 0 when the versions
     agree on everything within the bounds, 1 when a scenario tells them apart, 3 when
-    that could not be decided (a limit, or an internal error of the comparison)."""
-    return {DiffStatus.NONE: 0, DiffStatus.DIFFERENCE: 1}.get(cmp.diff_status, 3)
+    that could not be decided (a limit), 4 on an internal error of the comparison
+    (the solver and the interpreter disagree on its scenario)."""
+    return {DiffStatus.NONE: 0, DiffStatus.DIFFERENCE: 1, DiffStatus.INTERNAL_ERROR: 4}.get(
+        cmp.diff_status, 3
+    )

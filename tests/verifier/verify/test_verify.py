@@ -269,3 +269,21 @@ def test_console_script_freezes_its_heap_and_cli_from_python_does_not(args: list
     frozen = int(script.stderr.rsplit("frozen=", 1)[1].split()[0])
     assert frozen > 10_000  # the modules and the contract
     assert called.stderr.rstrip().endswith("frozen=0 enabled=True")
+
+
+def test_an_internal_error_exits_4_before_a_failing_check() -> None:
+    """A result the interpreter does not confirm is a bug of ours: exit 4 (the
+    table's "internal error"), not 3 as an unknown, and before a failing check,
+    since the other verdicts of that run may be wrong too."""
+    import attrs
+
+    from verifier.verify.results import Verdict, exit_code
+
+    lc = load_contract(str(ROOT / SEED), Sources())
+    assert lc.contract is not None
+    v = verify_contract(lc.contract, only=["oracle_above_cap", "exit_via_agi"], analyses=False)
+    assert exit_code(v) == 0
+    broken = attrs.evolve(v.results[0], verdict=Verdict.UNKNOWN, internal_error=True)
+    failing = attrs.evolve(v.results[1], verdict=Verdict.FAILS)
+    assert exit_code(attrs.evolve(v, results=(failing,))) == 1
+    assert exit_code(attrs.evolve(v, results=(broken, failing))) == 4

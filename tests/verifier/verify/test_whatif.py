@@ -9,6 +9,7 @@ import json
 import os
 from pathlib import Path
 
+import attrs
 import jsonschema
 import pytest
 
@@ -17,7 +18,7 @@ from dsl.load import load_amended, load_contract
 from tests import ROOT
 from verifier.cli.common import Streams
 from verifier.cli.verify import run_what_if
-from verifier.verify.whatif import compare
+from verifier.verify.whatif import DiffStatus, compare, comparison_exit
 
 SEED = "contracts/openai_microsoft.contract"
 SCHEMA = json.loads((ROOT / "verifier/report/schemas/verify.schema.json").read_text())
@@ -61,6 +62,9 @@ def test_supply_shortfall_lifts_exclusivity() -> None:
     assert d is not None
     assert d.before.breach == ("Microsoft", "OpenAI") and d.after.breach == ("Microsoft",)
     assert "2019-10-21 Exclusivity ends" in d.after.changes
+    assert comparison_exit(cmp) == 1
+    # had the interpreter not confirmed the difference: a bug of ours, exit 4 (not 3)
+    assert comparison_exit(attrs.evolve(cmp, diff_status=DiffStatus.INTERNAL_ERROR)) == 4
 
 
 def test_expert_panel_makes_a_lone_board_declaration_ineffective() -> None:

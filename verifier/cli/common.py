@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
-from typing import IO, Any
+from typing import IO
 
 from dsl.diagnostics import Diagnostic, Sources, render, sort_key, summary
 from verifier.files import OutputError, write_text
@@ -151,16 +151,6 @@ def print_diagnostics(
         err.write(summary(diags) + "\n")
 
 
-def diagnostics_json(diags: list[Diagnostic]) -> dict[str, Any]:
-    """The ``whereas.check/1`` document (``verifier/report/schemas/check.schema.json``)."""
-    ds = sorted(diags, key=sort_key)
-    return {
-        "schema": "whereas.check/1",
-        "diagnostics": [d.to_json() for d in ds],
-        "summary": {"errors": sum(d.is_error for d in ds), "warnings": sum(not d.is_error for d in ds)},
-    }
-
-
 def deliver(text: str, path: str | None, streams: Streams) -> bool:
     """Print ``text``, or write it to ``path`` (``verifier.files.write_text``);
     False, having said why, if it cannot be written."""
@@ -177,10 +167,6 @@ def deliver(text: str, path: str | None, streams: Streams) -> bool:
 
 def diagnostics_document(fmt: str, diags: list[Diagnostic], sources: Sources, files: list[str]) -> str:
     """The machine document (``json``, ``sarif``, ``junit``, ``github``) of ``diags``."""
-    if fmt == "json":
-        import json
-
-        return json.dumps(diagnostics_json(diags), indent=2, ensure_ascii=False) + "\n"
     if fmt == "github":
         from verifier.report.github import diagnostics
 

@@ -16,7 +16,7 @@ from typing import Any
 from dsl.literals import format_date
 from verifier.clock import run_started
 from verifier.report.junit import clean
-from verifier.report.sarif import SCHEMA, uri
+from verifier.report.sarif_log import envelope, uri
 from verifier.semantics.interpret import Timeline, Violation
 from verifier.verify.explain import describe_event
 
@@ -61,27 +61,17 @@ def sarif_log(tl: Timeline, scenario_file: str) -> dict[str, Any]:
             "properties": {"party": v.party, "kind": v.kind, "date": format_date(v.day)},
         }
         results.append(res)
-    return {
-        "$schema": SCHEMA,
-        "version": "2.1.0",
-        "runs": [
-            {
-                "tool": {"driver": {"name": "whereas", "version": __version__, "rules": rules}},
-                "invocations": [
-                    {
-                        "executionSuccessful": True,
-                        "startTimeUtc": run_started().strftime("%Y-%m-%dT%H:%M:%SZ"),
-                    }
-                ],
-                "artifacts": [{"location": {"uri": uri(f)}} for f in files],
-                "results": results,
-                "properties": {
-                    "whereas/scenario": {"title": tl.scenario.title, "file": scenario_file},
-                    "whereas/events": [describe_event(c, r.occ) for r in tl.events],
-                },
-            }
-        ],
-    }
+    return envelope(
+        version=__version__,
+        rules=rules,
+        results=results,
+        artifacts=[{"location": {"uri": uri(f)}} for f in files],
+        started=run_started().strftime("%Y-%m-%dT%H:%M:%SZ"),
+        properties={
+            "whereas/scenario": {"title": tl.scenario.title, "file": scenario_file},
+            "whereas/events": [describe_event(c, r.occ) for r in tl.events],
+        },
+    )
 
 
 def junit_xml(tl: Timeline, scenario_file: str) -> ET.Element:

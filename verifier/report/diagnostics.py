@@ -19,8 +19,8 @@ from typing import Any
 
 from dsl.diagnostics import CODES, Diagnostic, Sources, render, sort_key
 from verifier.clock import run_started
+from verifier.report.sarif_log import envelope, uri
 
-SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 DOCUMENTS = ("json", "sarif", "junit")
 
 
@@ -44,12 +44,6 @@ def message(d: Diagnostic) -> str:
     if d.hint is not None:
         parts.append(f"hint: {d.hint}")
     return "\n".join(parts)
-
-
-def _uri(path: str) -> str:
-    from verifier.report.sarif import uri
-
-    return uri(path)
 
 
 def _region(d: Diagnostic) -> dict[str, int]:
@@ -87,7 +81,7 @@ def sarif_log(diags: Sequence[Diagnostic], files: Sequence[str] = ()) -> dict[st
             "locations": [
                 {
                     "physicalLocation": {
-                        "artifactLocation": {"uri": _uri(d.span.file), "index": index[d.span.file]},
+                        "artifactLocation": {"uri": uri(d.span.file), "index": index[d.span.file]},
                         "region": _region(d),
                     }
                 }
@@ -97,7 +91,7 @@ def sarif_log(diags: Sequence[Diagnostic], files: Sequence[str] = ()) -> dict[st
             {
                 "id": k + 1,
                 "physicalLocation": {
-                    "artifactLocation": {"uri": _uri(lb.span.file)},
+                    "artifactLocation": {"uri": uri(lb.span.file)},
                     "region": {"startLine": max(1, lb.span.line), "startColumn": max(1, lb.span.col)},
                 },
                 "message": {"text": lb.message},
@@ -107,30 +101,13 @@ def sarif_log(diags: Sequence[Diagnostic], files: Sequence[str] = ()) -> dict[st
         if related:
             res["relatedLocations"] = related
         results.append(res)
-    return {
-        "$schema": SCHEMA,
-        "version": "2.1.0",
-        "runs": [
-            {
-                "tool": {
-                    "driver": {
-                        "name": "whereas",
-                        "version": __version__,
-                        "semanticVersion": __version__,
-                        "rules": rules,
-                    }
-                },
-                "invocations": [
-                    {
-                        "executionSuccessful": True,
-                        "startTimeUtc": run_started().strftime("%Y-%m-%dT%H:%M:%SZ"),
-                    }
-                ],
-                "artifacts": [{"location": {"uri": _uri(f)}} for f in names],
-                "results": results,
-            }
-        ],
-    }
+    return envelope(
+        version=__version__,
+        rules=rules,
+        results=results,
+        artifacts=[{"location": {"uri": uri(f)}} for f in names],
+        started=run_started().strftime("%Y-%m-%dT%H:%M:%SZ"),
+    )
 
 
 def junit_xml(diags: Sequence[Diagnostic], sources: Sources, files: Sequence[str] = ()) -> ET.Element:

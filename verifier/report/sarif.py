@@ -17,14 +17,13 @@ a code flow: one thread-flow location per event, at the clause that rules on it.
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Sequence
 from typing import Any
-from urllib.parse import quote
 
 from dsl import model as m
 from dsl.load import file_sha256
 from dsl.scenario import Scenario
+from verifier.report.sarif_log import envelope, uri
 from verifier.report.view import RunInfo, source_files
 from verifier.semantics.interpret import Timeline
 from verifier.verify.explain import clause_label, describe_event
@@ -38,16 +37,6 @@ from verifier.verify.results import (
     Verification,
 )
 from verifier.verify.whatif import Comparison
-
-SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
-
-
-def uri(path: str) -> str:
-    """A file as an artifact URI: relative paths stay relative (to the
-    repository, for code scanning); absolute ones become file: URIs."""
-    if os.path.isabs(path):
-        return "file://" + quote(path.replace(os.sep, "/"))
-    return quote(path.replace(os.sep, "/"))
 
 
 class _Artifacts:
@@ -275,29 +264,18 @@ def sarif_log(
             "difference": comparison.diff_status,
         }
     internal = any(f.code == FindingCode.INTERNAL_ERROR for v in verifications for f in v.findings) or any(
-        (r.reason or "").startswith("internal error") for v in verifications for r in v.results
+        r.internal_error for v in verifications for r in v.results
     )
-    return {
-        "$schema": SCHEMA,
-        "version": "2.1.0",
-        "runs": [
-            {
-                "tool": {
-                    "driver": {
-                        "name": "whereas",
-                        "version": run.tool,
-                        "semanticVersion": run.tool,
-                        "rules": rules,
-                    },
-                    "extensions": [{"name": "z3", "version": run.z3}],
-                },
-                "invocations": [{"executionSuccessful": not internal, "startTimeUtc": run.iso}],
-                "artifacts": arts.json(),
-                "results": results,
-                "properties": props,
-            }
-        ],
-    }
+    return envelope(
+        version=run.tool,
+        rules=rules,
+        results=results,
+        artifacts=arts.json(),
+        started=run.iso,
+        successful=not internal,
+        extensions=[{"name": "z3", "version": run.z3}],
+        properties=props,
+    )
 
 
 def sarif_text(

@@ -137,16 +137,11 @@ def run_verify(
             return EXIT_INPUT
         return report_bad_input(bad_diags, sources, fmt, streams, output, files)
     if report is not None:
-        from verifier.report import input_files, report_target_error
         from verifier.report import report_format as _report_format
+        from verifier.report import report_target_error
 
         report_format = _report_format(report, report_format)
-        problem = report_target_error(
-            report,
-            report_format,
-            input_files([lc.contract for lc in loaded if lc.contract is not None], files),
-            output,
-        )
+        problem = report_target_error(report, report_format)
         if problem:
             streams.err.write(problem + "\n")
             return EXIT_INPUT
@@ -264,13 +259,11 @@ def run_what_if(
         streams.err.write(problem + "\n")
         return EXIT_INPUT
     if report is not None:
-        from verifier.report import input_files, report_target_error
         from verifier.report import report_format as _report_format
+        from verifier.report import report_target_error
 
         report_format = _report_format(report, report_format)
-        problem = report_target_error(
-            report, report_format, input_files([lb.contract, la.contract], [base, amendment]), output
-        )
+        problem = report_target_error(report, report_format)
         if problem:
             streams.err.write(problem + "\n")
             return EXIT_INPUT

@@ -14,10 +14,9 @@ command line imports this package only when a report is asked for.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
-from dsl import model as m
-from verifier.report.view import RunInfo, source_files
+from verifier.report.view import RunInfo
 from verifier.verify.results import Verification
 from verifier.verify.whatif import Comparison
 
@@ -26,7 +25,6 @@ __all__ = [
     "MACHINE_FORMATS",
     "RunInfo",
     "human_report",
-    "input_files",
     "machine_report",
     "report_format",
     "report_target_error",
@@ -43,36 +41,17 @@ def report_format(path: str, override: str | None) -> str | None:
     return HUMAN_FORMATS.get(os.path.splitext(path)[1].lower())
 
 
-def input_files(contracts: Iterable[m.Contract], named: Iterable[str] = ()) -> list[str]:
-    """Every file the run read: those named on the command line and the ones
-    they pull in (an amendment's base contract)."""
-    out = list(named)
-    for c in contracts:
-        out += [f for f in source_files(c) if f not in out]
-    return out
-
-
-def _same(a: str, b: str) -> bool:
-    try:
-        return os.path.samefile(a, b)
-    except OSError:
-        return os.path.realpath(a) == os.path.realpath(b)
-
-
-def report_target_error(path: str, fmt: str | None, inputs: Sequence[str], output: str | None) -> str | None:
+def report_target_error(path: str, fmt: str | None) -> str | None:
     """Why the report cannot be written to ``path``, before any work is done;
-    None if it can be tried. Never over an input file, whatever is asked."""
-    for f in inputs:
-        if _same(path, f):
-            return f"error: refusing to write the report over the input file {f}"
+    None if it can be tried. That it is no input and not the output (-o) is
+    ``verifier.files.guard_outputs``'s to say, by file identity, and a device
+    such as /dev/null may take both."""
     if fmt is None:
         ext = os.path.splitext(path)[1] or "no extension"
         return (
             f"error: cannot tell the report format of {path} from its extension ({ext}); "
             "name it .html or .md, or add --report-format html|md"
         )
-    if output is not None and _same(path, output):
-        return f"error: the report and the output (-o) would be the same file {path}"
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):
         return f"error: cannot write the report {path}: the folder {folder} does not exist"

@@ -171,6 +171,11 @@ def test_a_new_output_and_a_device_are_written(deal: Path) -> None:
     assert code == 0, err
     assert report.read_text(encoding="utf-8").startswith("# Verification report")
     assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
+    # a device takes both: it replaces nothing (this was refused as "the same file")
+    args = ["-o", "/dev/null", "--report", "/dev/null", "--report-format", "html"]
+    code, _, err = run("verify", str(deal), "--no-analyses", *args)
+    assert (code, err) == (0, "")
+    assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
 
 
 def test_a_scenario_contract_is_an_input() -> None:

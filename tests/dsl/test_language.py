@@ -941,6 +941,44 @@ def test_amendment_add_replace_remove_applies_to_the_base() -> None:
     assert isinstance(again, s.ContractFile) and base.items == again.items  # the base is not modified
 
 
+def test_amendment_changes_apply_in_order_by_name_and_title() -> None:
+    """Each change sees the ones before it: a check renamed by `replace` is found
+    by its new title only, a removed clause can be added again (at the end), and
+    one removed twice is missing the second time."""
+    base, _ = parse_text(AMEND_BASE, "base.contract")
+    amendment, diags = parse_text(
+        'amendment "Order" to "base.contract"\n'
+        'replace check small "Any pay is possible":\n  possible Pay\n'
+        'remove check "Small pay is fine"\n'
+        "remove §1\n"
+        "add §1 Cap again\n  A may Pay\n"
+        "remove §2\nremove §2\n",
+        "a.amendment",
+    )
+    assert diags == []
+    assert isinstance(base, s.ContractFile) and isinstance(amendment, s.AmendmentFile)
+    amended, adiags = apply_amendment(base, amendment)
+    assert [(d.code, d.message) for d in adiags] == [
+        ("amend-missing-target", "the contract has no check Small pay is fine to remove"),
+        ("amend-missing-target", "the contract has no clause §2 to remove"),
+    ]
+    assert amended is None
+    fixed, _ = parse_text(
+        'amendment "Order" to "base.contract"\n'
+        'replace check small "Any pay is possible":\n  possible Pay\n'
+        'remove check "Any pay is possible"\n'
+        "remove §1\nadd §1 Cap again\n  A may Pay\n",
+        "a.amendment",
+    )
+    assert isinstance(fixed, s.AmendmentFile)
+    amended, adiags = apply_amendment(base, fixed)
+    assert adiags == [] and amended is not None
+    assert [(s.decl_kind(i), s.decl_name(i)) for i in amended.items][-2:] == [
+        ("clause", "§2"),
+        ("clause", "§1"),
+    ]
+
+
 def test_amendment_loaded_from_files(tmp_path: Path) -> None:
     (tmp_path / "base.contract").write_text(AMEND_BASE, encoding="utf-8")
     (tmp_path / "a.amendment").write_text(

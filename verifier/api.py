@@ -45,6 +45,7 @@ from dsl import syntax as s
 from dsl.diagnostics import Diagnostic, Sources, render, sort_key, summary
 from dsl.load import Loaded, amend, load_contract, load_scenario, parse_file, resolve_relative, same_file
 from dsl.scenario import Scenario, check_scenario, header_span, missing_fact
+from verifier.budget import Exhausted, Stop
 from verifier.semantics.interpret import MissingFact, Timeline
 from verifier.verify.limits import Limits
 from verifier.verify.results import (
@@ -66,6 +67,7 @@ __all__ = [
     "Finding",
     "FindingCode",
     "InputError",
+    "LimitReached",
     "Severity",
     "Timeline",
     "Verdict",
@@ -97,6 +99,15 @@ class InputError(WhereasError, ValueError):
 
     def __str__(self) -> str:
         return self.text
+
+
+class LimitReached(WhereasError):
+    """A run that has no ``unknown`` to give (``simulate``) stopped at a limit
+    of its ``limits``: ``stop`` says which (``Stop.TIME``, ``Stop.MEMORY``)."""
+
+    def __init__(self, stop: Stop, message: str) -> None:
+        super().__init__(message)
+        self.stop = stop
 
 
 @attrs.frozen
@@ -243,12 +254,17 @@ def diff(
     return _compare(a, b, bound, jobs, "<other>", whole=True, base_name="<base>", limits=limits)
 
 
-def simulate(contract: ContractSource | None, scenario: ScenarioSource) -> Timeline:
+def simulate(
+    contract: ContractSource | None, scenario: ScenarioSource, *, limits: Limits | None = None
+) -> Timeline:
     """The scenario run on the contract by the reference interpreter: each event,
     whether it was effective, what ruled on it, the state changes, the violations
     (``timeline.violations``; a party is in breach if it has one). ``contract``
     None: the contract the scenario names (its ``for "..."``, relative to the
-    scenario's file, or to the current directory for source text)."""
+    scenario's file, or to the current directory for source text). ``limits``:
+    its ``timeout`` and ``max_memory`` bound the run (not the reading of the
+    files); past them ``LimitReached``. Unlike a signal, this works in any
+    thread (a server's, an editor's)."""
     from verifier.semantics.interpret import simulate as run
 
     sources = Sources()
@@ -295,8 +311,16 @@ def simulate(contract: ContractSource | None, scenario: ScenarioSource) -> Timel
                 raise _input_error(diags, sources)
             sc = checked
     assert c is not None
+    budget = limits.budget() if limits is not None else None
     try:
-        return run(c, sc)
+        return run(c, sc, budget)
+    except Exhausted as e:
+        assert budget is not None
+        if e.stop == Stop.TIME:
+            why = f"within the time limit ({budget.timeout:g} s)" if budget.timeout is not None else "in time"
+        else:
+            why = f"within the memory limit ({(budget.max_memory or 0) // 2**20:,} MiB)"
+        raise LimitReached(e.stop, f"the simulation did not finish {why}") from None
     except MissingFact as e:
         where = header if header is not None else s.Span(c.file, 1, 1, 1, 1)
         raise _input_error([missing_fact(c, e.name, where)], sources) from None

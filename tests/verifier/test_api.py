@@ -22,6 +22,7 @@ from verifier.api import (
     DiffStatus,
     FindingCode,
     InputError,
+    LimitReached,
     Severity,
     Verdict,
     Verification,
@@ -195,6 +196,35 @@ def test_simulate_a_breach() -> None:
     assert report.ok and isinstance(report.scenario, Scenario)
     assert simulate(None, report).violations == tl.violations
     assert simulate(SEED, report.scenario).violations == tl.violations
+
+
+def test_simulate_stops_at_its_time_limit_in_any_thread() -> None:
+    import threading
+
+    from verifier.budget import Stop
+    from verifier.verify.limits import Limits
+
+    days = "".join(
+        f"2024-{m:02d}-{d:02d} RequestCompute(amount: $1B) by OpenAI\n" for m in (2, 3) for d in range(1, 21)
+    )
+    text = f'scenario "Forty requests"\n  for "{SEED}"\n\n' + days
+    assert (
+        len(simulate(SEED, text, limits=Limits(timeout=60)).events) == 40
+    )  # within the limit: the whole run
+    caught: list[BaseException] = []
+
+    def run() -> None:  # a signal could not stop it here: not the main thread
+        try:
+            simulate(SEED, text, limits=Limits(timeout=0))
+        except LimitReached as e:
+            caught.append(e)
+
+    t = threading.Thread(target=run)
+    t.start()
+    t.join()
+    (e,) = caught
+    assert isinstance(e, LimitReached) and isinstance(e, WhereasError) and e.stop == Stop.TIME
+    assert str(e) == "the simulation did not finish within the time limit (0 s)"
 
 
 def test_simulate_without_a_breach() -> None:

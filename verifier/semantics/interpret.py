@@ -33,6 +33,7 @@ from dsl import model as m
 from dsl.literals import format_date
 from dsl.scenario import Occurrence, Scenario
 from dsl.values import Val, apply_op
+from verifier.budget import Budget
 
 
 class MissingFact(Exception):
@@ -229,7 +230,8 @@ CALENDAR_END = _dt.date.max.toordinal()
 
 
 class _Run:
-    def __init__(self, c: m.Contract, sc: Scenario) -> None:
+    def __init__(self, c: m.Contract, sc: Scenario, budget: Budget | None = None) -> None:
+        self.budget = budget
         self.c = c
         self.ix = _Index.of(c)
         self.sc = sc
@@ -382,6 +384,8 @@ class _Run:
                 continue
             done.add(day)
             todays = by_day.get(day, [])
+            if self.budget is not None and (len(done) % 16 == 0 or len(todays) > 64):
+                self.budget.check()  # every 16 days, and before a crowded one (Exhausted)
             first_new = len(self.tl.violations)
             # 1. effectiveness and deontic decisions, all against today's states
             for i in todays:
@@ -559,10 +563,12 @@ class _Pending:
     tv: int | None
 
 
-def simulate(c: m.Contract, sc: Scenario) -> Timeline:
+def simulate(c: m.Contract, sc: Scenario, budget: Budget | None = None) -> Timeline:
     """Run the contract on the scenario. Raises ``MissingFact`` when a fact the
-    contract leaves open is needed and the scenario does not give it."""
-    return _Run(c, sc).run()
+    contract leaves open is needed and the scenario does not give it, and
+    ``verifier.budget.Exhausted`` when ``budget`` runs out (its time, or its
+    memory ceiling: looked at every 16 days of the run)."""
+    return _Run(c, sc, budget).run()
 
 
 # ----------------------------------------------------------------- check formulas

@@ -8,9 +8,8 @@ holds ``--what-if`` and ``diff``), each a ``run_*`` function that takes its
 streams and returns an exit code; ``common`` holds the streams, the exit codes
 and diagnostics printing, ``commands`` the click options, ``inputs`` what the
 input arguments name (folders, stdin), ``config`` ``[tool.whereas]``, ``style``
-colour, ``progress`` the progress line, ``deadline`` ``simulate --timeout``
-and ``guard`` what becomes of ^C, a closed pipe and any exception (never a
-traceback). Only the console entry points exit.
+colour, ``progress`` the progress line, and ``guard`` what becomes of ^C, a
+closed pipe and any exception (never a traceback). Only the console entry points exit.
 
 Start-up: importing this package imports nothing heavy. ``verify FILE...`` with
 nothing but file names, the common case, runs without click at all (with

@@ -80,15 +80,16 @@ def run_simulate(
         return _bad_input(diags, sources, fmt, streams)
     if diags and not streams.quiet and fmt == "text":  # warnings only: say them, then simulate
         print_diagnostics(diags, sources, streams.err, streams=streams)
-    from verifier.cli.deadline import Deadline, TimedOut
+    from verifier.budget import Budget, Exhausted
 
+    # the interpreter looks at the clock every 16 days of the run (any thread, no signal)
+    budget = Budget.start(timeout, None, None) if timeout is not None else None
     try:
-        with Deadline(timeout):
-            tl = simulate(c, sc)
+        tl = simulate(c, sc, budget)
     except MissingFact as e:
         assert header is not None
         return _bad_input([missing_fact(c, e.name, header)], sources, fmt, streams)
-    except TimedOut:
+    except Exhausted:
         streams.err.write(
             f"unknown: the simulation of {scenario} did not finish within --timeout {timeout:g}s\n"
         )

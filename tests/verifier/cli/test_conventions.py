@@ -428,3 +428,16 @@ def test_o_with_an_html_name_says_it_writes_the_format_not_a_report(tmp_path: Pa
         in err
     )
     assert out.read_text(encoding="utf-8").startswith("Microsoft–OpenAI partnership")
+
+
+def test_simulate_timeout_says_unknown_and_exits_3(tmp_path: Path) -> None:
+    days = "".join(
+        f"2024-{m:02d}-{d:02d} RequestCompute(amount: $1B) by OpenAI\n" for m in (2, 3) for d in range(1, 21)
+    )
+    sc = tmp_path / "forty.scenario"
+    sc.write_text(f'scenario "Forty requests"\n  for "{SEED}"\n\n' + days, encoding="utf-8")
+    code, out, err = run("simulate", str(sc), "--timeout", "0.000001")
+    assert (code, out) == (3, "")
+    assert err == f"unknown: the simulation of {sc} did not finish within --timeout 1e-06s\n"
+    code, out, _ = run("simulate", str(sc), "--timeout", "60")
+    assert (code, out.splitlines()[-1]) == (1, "Breach: Microsoft (40 violations: §3)")

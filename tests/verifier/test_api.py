@@ -402,3 +402,12 @@ def test_limits_through_the_api() -> None:
     cap = str(ROOT / "examples" / "amendments" / "oracle_cap_5b.amendment")
     assert api.diff(seed, cap, limits=Limits(timeout=0)).diff_status == api.DiffStatus.UNKNOWN
     assert api.diff(seed, cap).diff_status == api.DiffStatus.DIFFERENCE
+
+
+def test_the_package_exports_the_apis_names() -> None:
+    """``verifier`` lists the API's names again for lazy import: the same list,
+    but ``verify`` (the subpackage's name there)."""
+    import verifier
+
+    assert set(verifier.__all__) - {"__version__", "api"} == set(api.__all__) - {"verify"}
+    assert all(getattr(verifier, n) is getattr(api, n) for n in set(api.__all__) - {"verify"})

@@ -52,6 +52,10 @@ Comments
 
     Comments move with their units when the layout reorders them (a clause's
     guards come before its statements, a scenario's facts before its events).
+
+It is over 600 lines because layout and comments are one rule: each unit's
+text and the span its comments attach to are made together, item by item,
+and split into two modules they would have to agree on every unit's extent.
 """
 
 from __future__ import annotations

@@ -94,11 +94,11 @@ def patch(variant: str) -> None:
         encode.Encoding.in_force = in_force_end
 
     if "nomin" in parts:
-        prove.Prover._minimise = lambda self, q: None
+        prove.Prover._minimise = lambda self, q, *rest: None
 
     if "count" in parts:
 
-        def minimise_count(self: Any, q: Any) -> Any:
+        def minimise_count(self: Any, q: Any, *rest: Any) -> Any:
             occs = [s.occ for s in self.enc.all_slots()]
             for j in range(len(occs) + 1):
                 lit = z3.Bool(f"bench.atmost{j}#{self._q}")

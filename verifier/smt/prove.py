@@ -85,24 +85,42 @@ class Prover:
         return z3.And(*givens, body)
 
     def ask(
-        self, query: Any, minimise: bool = True, want_core: bool = True, events_only: bool = False
+        self,
+        query: Any,
+        minimise: bool = True,
+        want_core: bool = True,
+        events_only: bool = False,
+        within: Any = None,
+        want_scenario: bool = True,
     ) -> Outcome:
         """Whether ``query`` has a scenario. ``minimise``: the scenario has the
         fewest events; unless ``events_only``, also the earliest dates and
         smallest amounts by the solver (the caller may instead improve those
-        on the scenario itself, see ``verifier.verify.witness``, which costs no proofs)."""
+        on the scenario itself, see ``verifier.verify.witness``, which costs no proofs).
+        ``within``: the clause ids assumed in force for this question (default:
+        all of the prover's); the others may be in force or struck out. Closed
+        under dependency, as a cone is (``verifier.reduce.slicing``), they answer
+        it as the contract restricted to them would, core included: nothing they
+        read depends on the others, so any answer extends to them.
+        ``want_scenario=False``: a ``sat`` answer without its scenario (no model
+        is read)."""
         self._q += 1
         q = z3.Bool(f"question#{self._q}", self.ctx)
+        lits = (
+            self.lits if within is None else [self.enc.lits[cid] for cid in self.c.clauses if cid in within]
+        )
         try:
             self.solver.add(z3.Implies(q, query))
-            res = self._check(q, *self.lits)
+            res = self._check(q, *lits)
             if res == z3.sat:
+                if not want_scenario:
+                    return Outcome(SolveStatus.SAT)
                 model = self.solver.model()
                 if minimise:
-                    model = self._minimise(q, events_only) or model
+                    model = self._minimise(q, events_only, lits) or model
                 return Outcome(SolveStatus.SAT, self.scenario_of(model))
             if res == z3.unsat:
-                core = self._shrink(q) if want_core else ()
+                core = self._shrink(q, lits) if want_core else ()
                 return Outcome(SolveStatus.UNSAT, core=core)
         except Exhausted as e:
             return Outcome(SolveStatus.UNKNOWN, reason=e.detail or e.stop.value, stop=e.stop)
@@ -121,13 +139,13 @@ class Prover:
         except Exhausted:
             return z3.unknown
 
-    def _shrink(self, q: Any) -> tuple[str, ...]:
+    def _shrink(self, q: Any, lits: list[Any] | None = None) -> tuple[str, ...]:
         """A minimal set of clauses the answer rests on: Z3's core, then drop
         each clause the answer does not need. A clause left out of the
         assumptions may be in the contract or struck out, so the answer holds
         either way; the clauses kept are those it cannot do without."""
         core = {str(x) for x in self.solver.unsat_core()}
-        keep = [lit for lit in self.lits if str(lit) in core]
+        keep = [lit for lit in (self.lits if lits is None else lits) if str(lit) in core]
         i = 0
         while i < len(keep):
             trial = keep[:i] + keep[i + 1 :]
@@ -138,7 +156,7 @@ class Prover:
         by_lit = {str(lit): cid for cid, lit in self.enc.lits.items()}
         return tuple(by_lit[str(lit)] for lit in keep)
 
-    def _minimise(self, q: Any, events_only: bool = False) -> Any:
+    def _minimise(self, q: Any, events_only: bool = False, assume: list[Any] | None = None) -> Any:
         """Fewest events (counted up from none), then, unless ``events_only``,
         earliest dates (bisected), then smallest amounts and false flags (tried
         at their floor), each on the incremental solver, every bound behind a
@@ -148,7 +166,8 @@ class Prover:
         slots = self.enc.all_slots()
         if not slots:
             return None
-        best = self._fewest_events(q, slots)
+        asked = [q, *(self.lits if assume is None else assume)]
+        best = self._fewest_events(asked, slots)
         if events_only or best is None:
             return best
         # (measure, bisect?): dates are bisected; amounts and flags only tried
@@ -172,9 +191,9 @@ class Prover:
         ]
         if flags:  # and flags false where either way works, so witnesses do not flip between runs
             measures.append((z3.Sum(flags), False))
-        return self._descend(q, best, measures)
+        return self._descend(asked, best, measures)
 
-    def _fewest_events(self, q: Any, slots: list[Any]) -> Any:
+    def _fewest_events(self, q: list[Any], slots: list[Any]) -> Any:
         """The model with the fewest events: at most 0, 1, 2, ... events until
         one is possible (a cardinality constraint, kept on the solver). Counting
         up is cheap where bisecting down from the first model's count is not:
@@ -187,7 +206,7 @@ class Prover:
             self._q += 1
             lit = z3.Bool(f"at-most#{self._q}", self.ctx)
             self.solver.add(z3.Implies(lit, z3.AtMost(*occs, j)))
-            res = self._check_or_unknown(q, *self.lits, lit)
+            res = self._check_or_unknown(*q, lit)
             if res == z3.sat:
                 self._kept = [lit]
                 return self.solver.model()
@@ -199,7 +218,7 @@ class Prover:
         self._kept = [lit]
         return have
 
-    def _descend(self, q: Any, best: Any, measures: list[tuple[Any, bool]]) -> Any:
+    def _descend(self, q: list[Any], best: Any, measures: list[tuple[Any, bool]]) -> Any:
         kept: list[Any] = list(self._kept)
         for measure, bisect in measures:
             lo, hi = 0, best.eval(measure, model_completion=True).as_long()
@@ -211,7 +230,7 @@ class Prover:
                 self._q += 1
                 lit = z3.Bool(f"at-most#{self._q}", self.ctx)
                 self.solver.add(z3.Implies(lit, measure <= mid))
-                res = self._check_or_unknown(q, *self.lits, *kept, lit)
+                res = self._check_or_unknown(*q, *kept, lit)
                 if res == z3.sat:
                     best = self.solver.model()
                     hi = best.eval(measure, model_completion=True).as_long()

@@ -15,11 +15,14 @@ from __future__ import annotations
 from collections.abc import Hashable
 from typing import Any
 
+import attrs
+
 from dsl import model as m
 from verifier.budget import UNLIMITED, Budget, Exhausted, Stop
 from verifier.semantics.interpret import replay
 from verifier.smt.outcome import Outcome, SolveStatus
 from verifier.verify.explain import clause_label, clause_order, join_and
+from verifier.verify.parallel import PARALLEL_MIN_CLAUSES, PARALLEL_MIN_SLICES, in_processes, jobs_for
 from verifier.verify.results import Finding, FindingCode, Severity, Unfinished
 
 # the clauses of one batch's prover: the cones of the clauses asked about are
@@ -56,7 +59,8 @@ class SliceProvers:
     def within(self, key: Hashable) -> frozenset[str] | None:
         return frozenset(self.slices[key].clauses)
 
-    def make(self, keys: list[Hashable]) -> Any:
+    def make(self, keys: list[Hashable], budget: Budget | None = None) -> Any:
+        """One prover for the union of ``keys``' slices (under ``budget``, else the run's)."""
         from verifier.reduce.slicing import Slice, restrict
         from verifier.smt.prove import Prover
 
@@ -66,7 +70,7 @@ class SliceProvers:
             frozenset().union(*(p.states for p in parts)),
             frozenset().union(*(p.clauses for p in parts)),
         )
-        return Prover(restrict(self.c, union), self.bound, budget=self.budget)
+        return Prover(restrict(self.c, union), self.bound, budget=budget or self.budget)
 
     def forget(self, key: Hashable) -> None:
         self.slices.pop(key, None)
@@ -88,7 +92,7 @@ class _Whole:
     def within(self, key: Hashable) -> frozenset[str] | None:
         return None
 
-    def make(self, keys: list[Hashable]) -> Any:
+    def make(self, keys: list[Hashable], budget: Budget | None = None) -> Any:
         return self.prover
 
     def forget(self, key: Hashable) -> None:
@@ -135,12 +139,15 @@ PER_CLAUSE = (
 
 
 def run_analyses_within(
-    c: m.Contract, provers: Any, budget: Budget | None = None
+    c: m.Contract, provers: Any, budget: Budget | None = None, jobs: int | None = 1
 ) -> tuple[list[Finding], tuple[Unfinished, ...]]:
-    """The findings, and the analyses a limit stopped. The questions go to
-    their slice's prover in the order they always did (the conflicts of each
-    exception tree, then each clause's questions, in the contract's order);
-    the findings come in that order."""
+    """The findings, and the analyses a limit stopped. The questions are
+    grouped by slice and the slices cut into batches (``batches``); the
+    findings come in the order of the questions (the conflicts of each
+    exception tree, then each clause's questions, in the contract's order)
+    whatever the batches. ``jobs``: the batches of a big contract (as for the
+    checks, ``PARALLEL_MIN_SLICES``) are answered in that many forked processes
+    (None: one per core), with the same findings."""
     from verifier.smt.prove import Prover
 
     if isinstance(provers, Prover):
@@ -160,32 +167,35 @@ def run_analyses_within(
     def stop_at(stop: Stop, detail: str, cid: str) -> None:
         stopped.setdefault(stop, (detail, []))[1].append(cid)
 
-    for batch in batches(list(groups), provers.size):
-        prover: Any = None
-        for key in batch:
-            within = provers.within(key)
-            for pos, kind, cid in groups[key]:
-                try:
-                    if prover is None:
-                        prover = provers.make(batch)
-                    got = (
-                        _conflicts(c, prover, cid, within)
-                        if kind == "conflict"
-                        else _per_clause(c, prover, cid, within)
-                    )
-                except Exhausted as e:
-                    stop_at(e.stop, e.detail, cid)
-                    continue
-                except MemoryError:
-                    stop_at(Stop.MEMORY, "MemoryError", cid)
-                    continue
-                if isinstance(got, Outcome):  # an unknown answer
-                    stop_at(got.stop or Stop.SOLVER, got.reason or "", cid)
-                else:
-                    found[pos] = got
-        del prover  # its batch is done: free its solver before the next
-        for key in batch:
-            provers.forget(key)
+    cut = batches(list(groups), provers.size)
+
+    def solve(j: int, within_budget: Budget | None = None) -> list[tuple[int, Answer]]:
+        return _solve_batch(c, provers, cut[j], groups, within_budget)
+
+    sizes = [len(frozenset().union(*(provers.size(k) for k in b))) for b in cut]
+    n = (
+        jobs_for(jobs, len(cut))
+        if len(cut) >= PARALLEL_MIN_SLICES and sum(sizes) >= PARALLEL_MIN_CLAUSES
+        else 1
+    )
+    if n > 1:
+        import verifier.smt.prove  # noqa: F401 - made once here, inherited by the workers
+        from verifier.semantics.interpret import index_of
+
+        index_of(c)
+        share = budget.share(n)
+
+        def lost(j: int, why: Stop, detail: str) -> list[tuple[int, Answer]]:
+            return [(pos, (why, detail, cid)) for key in cut[j] for pos, _, cid in groups[key]]
+
+        answers = in_processes(sizes, n, lambda j: solve(j, share), lost, budget.remaining, _without_timeline)
+    else:
+        answers = [a for j in range(len(cut)) for a in solve(j)]
+    for pos, got in sorted(answers, key=lambda a: a[0]):
+        if isinstance(got, tuple):
+            stop_at(*got)
+        else:
+            found[pos] = [_with_timeline(c, f) for f in got]
     findings = [f for pos in sorted(found) for f in found[pos]]
     order = clause_order(c)
     unfinished = tuple(
@@ -198,6 +208,60 @@ def run_analyses_within(
         for stop, (detail, cids) in sorted(stopped.items())
     )
     return findings, unfinished
+
+
+# what a question comes to: its findings, or (the limit, Z3's words, the clause) when a limit stopped it
+Answer = list[Finding] | tuple[Stop, str, str]
+
+
+def _solve_batch(
+    c: m.Contract,
+    provers: Any,
+    batch: list[Hashable],
+    groups: dict[Hashable, list[tuple[int, str, str]]],
+    budget: Budget | None,
+) -> list[tuple[int, Answer]]:
+    """The questions of the slices ``batch`` (``groups[key]``: (position, kind,
+    clause)) asked on one prover of their union, each with its own slice in
+    force; the prover is dropped when the batch is done."""
+    out: list[tuple[int, Answer]] = []
+    prover: Any = None
+    for key in batch:
+        within = provers.within(key)
+        for pos, kind, cid in groups[key]:
+            try:
+                if prover is None:
+                    prover = provers.make(batch, budget)
+                got = (
+                    _conflicts(c, prover, cid, within)
+                    if kind == "conflict"
+                    else _per_clause(c, prover, cid, within)
+                )
+            except Exhausted as e:
+                out.append((pos, (e.stop, e.detail, cid)))
+                continue
+            except MemoryError:
+                out.append((pos, (Stop.MEMORY, "MemoryError", cid)))
+                continue
+            if isinstance(got, Outcome):  # an unknown answer
+                out.append((pos, (got.stop or Stop.SOLVER, got.reason or "", cid)))
+            else:
+                out.append((pos, got))
+    del prover  # its batch is done: free its solver before the next
+    for key in batch:
+        provers.forget(key)
+    return out
+
+
+def _without_timeline(a: Answer) -> Answer:
+    """What crosses a worker's pipe: findings without their timelines (the parent replays them)."""
+    return a if isinstance(a, tuple) else [attrs.evolve(f, timeline=None) for f in a]
+
+
+def _with_timeline(c: m.Contract, f: Finding) -> Finding:
+    if f.scenario is None or f.timeline is not None:
+        return f
+    return attrs.evolve(f, timeline=replay(c, f.scenario)[0])
 
 
 def _what(c: m.Contract, cids: list[str]) -> str:

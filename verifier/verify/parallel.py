@@ -10,12 +10,11 @@ with that reason: never a hang, never a traceback.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
-
-import attrs
+from typing import Any, TypeVar
 
 from verifier.budget import Stop
-from verifier.verify.results import CheckResult
+
+T = TypeVar("T")
 
 # A *big* contract has at least this many distinct slices and this many
 # clauses over all of them. Its slices are solved in parallel, each worker
@@ -33,7 +32,7 @@ PARALLEL_MIN_SLICES = 8
 PARALLEL_MIN_CLAUSES = 300
 
 # what one slice is solved into: (check index, result) pairs
-SolveSlice = Callable[[int], list[tuple[int, CheckResult]]]
+SolveSlice = Callable[[int], list[tuple[int, T]]]
 
 
 def jobs_for(jobs: int | None, slices: int) -> int:
@@ -63,19 +62,20 @@ def shares_of(sizes: list[int], n: int) -> list[list[int]]:
 
 
 # what the checks of slice ``j`` become when no answer came back: (j, why, detail)
-LostSlice = Callable[[int, Stop, str], list[tuple[int, CheckResult]]]
+LostSlice = Callable[[int, Stop, str], list[tuple[int, T]]]
 
 # how long past the run's deadline the parent waits for a worker's answers
 # before it ends the worker: the time to send what it has
 GRACE_S = 5.0
 
 
-def _serve(conn: Any, share: list[int], solve: SolveSlice) -> None:
-    """A worker: the answers of its share, sent back slice by slice (so what
-    was answered before it ended is kept), then None."""
+def _serve(conn: Any, share: list[int], solve: SolveSlice[T], strip: Callable[[T], T] | None) -> None:
+    """A worker: the answers of its share (each through ``strip``), sent back
+    slice by slice (so what was answered before it ended is kept), then None."""
     try:
         for j in share:
-            conn.send((j, [(i, attrs.evolve(r, timeline=None)) for i, r in solve(j)]))
+            got = solve(j)
+            conn.send((j, got if strip is None else [(i, strip(r)) for i, r in got]))
         conn.send(None)
     except BaseException:  # noqa: BLE001 - a worker never raises into its parent: it ends
         pass
@@ -86,13 +86,15 @@ def _serve(conn: Any, share: list[int], solve: SolveSlice) -> None:
 def in_processes(
     sizes: list[int],
     n: int,
-    solve: SolveSlice,
-    lost: LostSlice | None = None,
+    solve: SolveSlice[T],
+    lost: LostSlice[T] | None = None,
     remaining: Callable[[], float | None] | None = None,
-) -> list[tuple[int, CheckResult]]:
+    strip: Callable[[T], T] | None = None,
+) -> list[tuple[int, T]]:
     """``solve(j)`` for every slice ``j`` (of ``sizes[j]`` clauses), in ``n``
-    forked workers with fixed shares (``shares_of``). The results come without
-    their timelines (they stay in the workers). A worker that ends without
+    forked workers with fixed shares (``shares_of``). Each result crosses the
+    pipe as ``strip(result)`` (the checks' leave their timelines in the
+    workers: the parent replays what it draws). A worker that ends without
     answering its slices (killed, out of memory), or has not answered
     ``GRACE_S`` after the deadline (``remaining()`` seconds left), is ended and
     the checks of its unanswered slices are ``lost(j, why, detail)`` (default:
@@ -105,11 +107,11 @@ def in_processes(
     workers: dict[Any, tuple[Any, list[int]]] = {}
     for share in shares:
         mine, theirs = ctx.Pipe(duplex=False)
-        p = ctx.Process(target=_serve, args=(theirs, share, solve), daemon=True)
+        p = ctx.Process(target=_serve, args=(theirs, share, solve, strip), daemon=True)
         p.start()
         theirs.close()
         workers[mine] = (p, list(share))
-    answers: dict[int, list[tuple[int, CheckResult]]] = {}
+    answers: dict[int, list[tuple[int, T]]] = {}
     failed: list[tuple[int, Stop, str]] = []
 
     def give_up(conn: Any, why: Stop, detail: str) -> None:

@@ -107,7 +107,7 @@ def verify_contract(
     findings: list[Any] = []
     unfinished: tuple[Unfinished, ...] = ()
     if analyses:
-        findings, unfinished = run_analyses_within(c, analysis_provers(c, index, bound, limit), limit)
+        findings, unfinished = run_analyses_within(c, analysis_provers(c, index, bound, limit), limit, jobs)
     return Verification(
         c, sha256, bound, tuple(results), tuple(findings), time.perf_counter() - start, unfinished
     )
@@ -142,6 +142,7 @@ def _in_workers(
         lambda j: _solve_slice(c, bound, share, *work[j], grow),
         lost,
         budget.remaining,
+        lambda r: attrs.evolve(r, timeline=None),
     )
 
 

@@ -179,7 +179,7 @@ VERIFY_EXIT = exit_help(
     "checks",
     multiple=True,
     metavar="NAME",
-    help="verify only this check (id or title); repeatable",
+    help="verify only this check (id or title), and run the analyses only of the clauses it depends on; repeatable",
 )
 @_format_option()
 @click.option(

@@ -96,6 +96,7 @@ def to_json(v: Verification, timings: bool = False) -> dict[str, Any]:
         ]
     if timings:
         doc["seconds"] = round(v.seconds, 4)
+        doc["analyses_seconds"] = round(v.analyses_seconds, 4)
     return doc
 
 

@@ -70,6 +70,7 @@ def to_text(v: Verification, timings: bool = False) -> str:
         f"{s[Verdict.UNKNOWN]} unknown; {len(v.findings)} finding{'s' if len(v.findings) != 1 else ''}"
         + ("; analyses not finished" if v.unfinished else "")
         + (f"; {v.seconds:.2f}s" if timings else "")
+        + (f" (analyses {v.analyses_seconds:.2f}s)" if timings and v.analyses_seconds else "")
     )
     return "\n".join(lines) + "\n"
 

@@ -139,7 +139,11 @@ PER_CLAUSE = (
 
 
 def run_analyses_within(
-    c: m.Contract, provers: Any, budget: Budget | None = None, jobs: int | None = 1
+    c: m.Contract,
+    provers: Any,
+    budget: Budget | None = None,
+    jobs: int | None = 1,
+    about: set[str] | frozenset[str] | None = None,
 ) -> tuple[list[Finding], tuple[Unfinished, ...]]:
     """The findings, and the analyses a limit stopped. The questions are
     grouped by slice and the slices cut into batches (``batches``); the
@@ -147,7 +151,9 @@ def run_analyses_within(
     exception tree, then each clause's questions, in the contract's order)
     whatever the batches. ``jobs``: the batches of a big contract (as for the
     checks, ``PARALLEL_MIN_SLICES``) are answered in that many forked processes
-    (None: one per core), with the same findings."""
+    (None: one per core), with the same findings. ``about``: only the
+    questions about these clauses (and the exception trees of those that are
+    roots), as ``verify --check`` asks."""
     from verifier.smt.prove import Prover
 
     if isinstance(provers, Prover):
@@ -158,6 +164,8 @@ def run_analyses_within(
     # one task a tree (conflicts) or a clause (its three questions): (position, kind, clause)
     tasks = [(j, "conflict", cid) for j, cid in enumerate(roots)]
     tasks += [(len(roots) + j, "clause", cid) for j, cid in enumerate(c.clauses)]
+    if about is not None:
+        tasks = [t for t in tasks if t[2] in about]
     groups: dict[Hashable, list[tuple[int, str, str]]] = {}
     for t in tasks:
         groups.setdefault(provers.key_of(t[2]), []).append(t)

@@ -88,6 +88,7 @@ class Verification:
     findings: tuple[Finding, ...]
     seconds: float = 0.0
     unfinished: tuple[Unfinished, ...] = ()  # analyses a limit stopped (see ``Unfinished``)
+    analyses_seconds: float = 0.0  # of ``seconds``, the built-in analyses' part
 
     def summary(self) -> dict[Verdict, int]:
         """How many checks have each verdict, every verdict a key (in the order holds, fails, unknown)."""

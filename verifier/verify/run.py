@@ -52,6 +52,8 @@ def verify_contract(
     (None: one per core; the default, 1, never forks); the verdicts are the same
     for any ``jobs``. Nothing global is changed (the collector, Z3's parameters):
     tuning the process is for whoever owns it, as the command line does.
+    ``only``: the checks to answer (ids or titles), and the analyses then only
+    of the clauses they depend on (their slices).
     ``lean``: a check with "not breach by P" is first tried on a slice without
     P's other duties (``lean_exprs``; contracts of ``LEAN_MIN_CLAUSES`` or more).
     ``timelines=False``: results of a big contract may come without the
@@ -77,10 +79,13 @@ def verify_contract(
     index.terminators = plain.representatives(index.terminators)
     groups: dict[Any, tuple[Any, list[int]]] = {}
     leans: dict[int, Lean] = {}
+    about: set[str] = set()  # with ``only``: the clauses the selected checks depend on
     for i, check in enumerate(c.checks):
         if only and check.id not in only and check.title not in only:
             continue
         exprs = [check.body, *check.givens]
+        if only:
+            about |= cone(index, exprs).clauses
         lean_by = lean_exprs(check) if lean and len(c.clauses) >= lean_slices.LEAN_MIN_CLAUSES else None
         if lean_by is not None:  # its whole slice is made only if the lean one does not do
             sl = plain.reduce(cone(index, lean_by), events_of(exprs))
@@ -106,10 +111,21 @@ def verify_contract(
         ]
     findings: list[Any] = []
     unfinished: tuple[Unfinished, ...] = ()
+    t_analyses = time.perf_counter()
     if analyses:
-        findings, unfinished = run_analyses_within(c, analysis_provers(c, index, bound, limit), limit, jobs)
+        findings, unfinished = run_analyses_within(
+            c, analysis_provers(c, index, bound, limit), limit, jobs, about if only else None
+        )
+    now = time.perf_counter()
     return Verification(
-        c, sha256, bound, tuple(results), tuple(findings), time.perf_counter() - start, unfinished
+        c,
+        sha256,
+        bound,
+        tuple(results),
+        tuple(findings),
+        now - start,
+        unfinished,
+        (now - t_analyses) * analyses,
     )
 
 

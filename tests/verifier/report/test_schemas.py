@@ -151,6 +151,13 @@ def test_verify_two_contracts_json() -> None:
     assert [c["contract"]["file"] for c in doc["contracts"]] == [SEED, CONTRACTS[0]]
     for item in doc["contracts"]:
         validate("verify", item)
+        assert item["analyses_seconds"] == 0  # --no-analyses: none ran
+
+
+def test_verify_timings_say_what_the_analyses_cost() -> None:
+    code, doc = run("verify", ANALYSES, "--format", "json", "--timings")
+    validate("verify", doc)
+    assert 0 < doc["analyses_seconds"] <= doc["seconds"]
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS)

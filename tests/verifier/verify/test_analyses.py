@@ -109,3 +109,76 @@ def test_analyses_on_slices_find_what_the_whole_contract_finds() -> None:
         assert whole == sliced, seed
         some += len(whole)
     assert some > 0  # the random contracts do have findings to compare
+
+
+def _findings(c: Any, **kw: Any) -> list[tuple[str, str, tuple[str, ...]]]:
+    return [(f.code, f.message, f.clauses) for f in verify_contract(c, **kw).findings]
+
+
+def test_batched_cones_find_what_one_cone_at_a_time_finds(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The analyses put several clauses' cones on one prover (``BATCH_CLAUSES``)
+    and ask each question with only its own cone in force: the findings, and the
+    clauses each one cites, are those of one prover per cone, and of one prover
+    for everything, on the fixture and on random contracts."""
+    import random
+
+    import verifier.verify.analyses as an
+    from tests.randomcontracts import generate, load
+
+    cases = [contract("analyses.contract")]
+    for seed in range(12):
+        c = load(generate(random.Random(seed)))
+        assert c is not None
+        cases.append(c)
+    some = 0
+    for n, c in enumerate(cases):
+        got = {}
+        for most in (1, 8, 10_000):
+            monkeypatch.setattr(an, "BATCH_CLAUSES", most)
+            got[most] = _findings(c, analyses=True)
+        assert got[1] == got[8] == got[10_000], n
+        some += len(got[1])
+    assert some > 4
+
+
+def test_analyses_in_workers_find_what_one_process_finds(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Forked workers answer the batches of a big contract; the findings, in
+    their order, are those of one process (the thresholds lowered so that the
+    fixture counts as big)."""
+    import verifier.verify.analyses as an
+
+    c = contract("analyses.contract")
+    one = _findings(c, jobs=1)
+    monkeypatch.setattr(an, "PARALLEL_MIN_SLICES", 1)
+    monkeypatch.setattr(an, "PARALLEL_MIN_CLAUSES", 1)
+    monkeypatch.setattr(an, "BATCH_CLAUSES", 1)  # a batch a cone: several batches to share out
+    forked: list[int] = []
+    real = an.in_processes
+
+    def counted(sizes: Any, n: int, *a: Any, **kw: Any) -> Any:
+        forked.append(n)
+        return real(sizes, n, *a, **kw)
+
+    monkeypatch.setattr(an, "in_processes", counted)
+    two = _findings(c, jobs=2)
+    assert forked == [2]
+    assert two == one and len(one) == 4
+    conflict = verify_contract(c, jobs=2).findings[0]
+    assert conflict.code == "conflict" and conflict.timeline is not None  # replayed in the parent
+
+
+def test_check_alone_runs_only_the_analyses_of_its_slice(tmp_path: Path) -> None:
+    """``verify --check office``: the analyses of the clauses the check depends
+    on (the subletting tree and §2), not of the repairs or the termination; a
+    check that depends on no clause runs none."""
+    p = tmp_path / "a.contract"
+    p.write_text(
+        (DATA / "analyses.contract").read_text()
+        + 'check office "Office sublets are a breach": possible Sublet(use: Office) and breach by Tenant\n'
+    )
+    lc = load_contract(str(p), Sources())
+    assert lc.contract is not None
+    got = [(f.code, f.clauses) for f in verify_contract(lc.contract, only=["office"]).findings]
+    assert got == [("conflict", ("§1.1", "§1.2")), ("dead-clause", ("§2",))]
+    assert verify_contract(lc.contract, only=["c"]).findings == ()
+    assert len(verify_contract(lc.contract).findings) == 4

@@ -153,7 +153,7 @@ def test_analyses_in_workers_find_what_one_process_finds(monkeypatch) -> None:  
     monkeypatch.setattr(an, "PARALLEL_MIN_CLAUSES", 1)
     monkeypatch.setattr(an, "BATCH_CLAUSES", 1)  # a batch a cone: several batches to share out
     forked: list[int] = []
-    real = an.in_processes
+    from verifier.verify.parallel import in_processes as real
 
     def counted(sizes: Any, n: int, *a: Any, **kw: Any) -> Any:
         forked.append(n)

@@ -127,6 +127,34 @@ class Prover:
         stop, reason = solvers.stop_of(self.solver, self.budget)
         return Outcome(SolveStatus.UNKNOWN, reason=reason, stop=stop)
 
+    def sat_together(self, queries: list[Any], within: Any = None) -> set[int]:
+        """Which of ``queries`` (all read within ``within``, as for ``ask``)
+        are shown to have a scenario by asking several at once: all of them
+        together, and where they have no common scenario, each half (to pairs).
+        A scenario of a conjunction is one of each part, so every index
+        returned is a ``sat`` answer; the others are left to be asked alone
+        (they may be ``sat`` too, on scenarios of their own). Most of the
+        analyses' questions have scenarios: one solve answers a batch."""
+        known: set[int] = set()
+
+        def test(idx: list[int]) -> None:
+            got = self.ask(
+                z3.And([queries[i] for i in idx]),
+                minimise=False,
+                want_core=False,
+                within=within,
+                want_scenario=False,
+            )
+            if got.status == SolveStatus.SAT:
+                known.update(idx)
+            elif got.status == SolveStatus.UNSAT and len(idx) > 2:
+                test(idx[: len(idx) // 2])
+                test(idx[len(idx) // 2 :])
+
+        if queries:
+            test(list(range(len(queries))))
+        return known
+
     def _check(self, *assumptions: Any) -> Any:
         """The solver's check under the run's budget (``solvers.check``)."""
         return solvers.check(self.solver, self.budget, *assumptions)

@@ -27,11 +27,12 @@ from verifier.verify.results import Finding, FindingCode, Severity, Unfinished
 
 # the clauses of one batch's prover: the cones of the clauses asked about are
 # mostly of 2 to 5 clauses, and a prover costs ~5 ms however small; cones are
-# put together up to this many clauses, encoded once, and each question is
-# asked with only its own cone in force. Measured on the bench's 3,000-clause
-# contract, analyses alone: 1 -> 9.1 s, 8 -> 5.7 s, 24 -> 6.1 s, 48 -> 8.2 s,
-# 128 -> 15.8 s (bench/README.md, "Analyses")
-BATCH_CLAUSES = 8
+# put together up to this many clauses, encoded once, their questions asked
+# together first (``_sat_together``) and the rest each with only its own cone
+# in force. Measured on the bench's 3,000-clause contract, analyses alone, one
+# process: 8 -> 4.9 s, 16 -> 4.0 s, 32 -> 3.6 s, 64 -> 3.8 s, 128 -> 4.2 s
+# (one prover per cone, each question alone: 9.1 s; bench/README.md, "Analyses")
+BATCH_CLAUSES = 32
 
 
 class SliceProvers:
@@ -234,16 +235,19 @@ def _solve_batch(
     force; the prover is dropped when the batch is done."""
     out: list[tuple[int, Answer]] = []
     prover: Any = None
+    asked: dict[tuple[str, FindingCode], Any] = {}  # the per-clause questions of the batch
+    known: set[tuple[str, FindingCode]] = set()  # those shown to have a scenario
     for key in batch:
         within = provers.within(key)
         for pos, kind, cid in groups[key]:
             try:
                 if prover is None:
                     prover = provers.make(batch, budget)
+                    asked, known = _sat_together(prover, batch, groups, provers)
                 got = (
                     _conflicts(c, prover, cid, within)
                     if kind == "conflict"
-                    else _per_clause(c, prover, cid, within)
+                    else _per_clause(c, prover, cid, within, asked, known)
                 )
             except Exhausted as e:
                 out.append((pos, (e.stop, e.detail, cid)))
@@ -259,6 +263,34 @@ def _solve_batch(
     for key in batch:
         provers.forget(key)
     return out
+
+
+def _sat_together(
+    prover: Any, batch: list[Hashable], groups: dict[Hashable, list[tuple[int, str, str]]], provers: Any
+) -> tuple[dict[tuple[str, FindingCode], Any], set[tuple[str, FindingCode]]]:
+    """The per-clause questions of a batch, and those answered ``sat`` by
+    asking them together (``Prover.sat_together``) with the batch's slices in
+    force: closed under dependency, they answer each question as its own slice
+    does (``Prover.ask``'s ``within``). A live clause is answered by a share of
+    one solve; what is left (a dead clause, an obligation that can never be met)
+    is asked alone, for its citations."""
+    questions = {
+        (cid, code): q
+        for key in batch
+        for _, kind, cid in groups[key]
+        if kind == "clause"
+        for (code, _), question in zip(PER_CLAUSE, _questions(prover), strict=True)
+        if (q := question(cid)) is not None
+    }
+    within = frozenset().union(*(w for k in batch if (w := provers.within(k)) is not None))
+    keys = list(questions)
+    got = prover.sat_together([questions[k] for k in keys], within or None)
+    return questions, {keys[i] for i in got}
+
+
+def _questions(prover: Any) -> tuple[Any, Any, Any]:
+    """The prover's questions about a clause, in the order of ``PER_CLAUSE``."""
+    return (prover.applicability_query, prover.power_query, prover.fulfilment_query)
 
 
 def _without_timeline(a: Answer) -> Answer:
@@ -315,12 +347,20 @@ def _conflicts(
 
 
 def _per_clause(
-    c: m.Contract, prover: Any, cid: str, within: frozenset[str] | None
+    c: m.Contract,
+    prover: Any,
+    cid: str,
+    within: frozenset[str] | None,
+    asked: dict[tuple[str, FindingCode], Any] | None = None,
+    known: set[tuple[str, FindingCode]] | None = None,
 ) -> list[Finding] | Outcome:
+    """The per-clause findings of ``cid``; ``asked``: its questions already
+    made, ``known``: those already answered ``sat`` (``_sat_together``)."""
     out: list[Finding] = []
-    questions = (prover.applicability_query, prover.power_query, prover.fulfilment_query)
-    for (code, message), question in zip(PER_CLAUSE, questions, strict=True):
-        q = question(cid)
+    for (code, message), question in zip(PER_CLAUSE, _questions(prover), strict=True):
+        if known and (cid, code) in known:
+            continue
+        q = asked[(cid, code)] if asked and (cid, code) in asked else question(cid)
         if q is None:
             continue
         res: Outcome = prover.ask(q, minimise=False, within=within, want_scenario=False)

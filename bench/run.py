@@ -70,6 +70,7 @@ FULL = {
     "whatif_variants": ["date", "amount", "neutral"],
     "parse_bytes": 1_000_000,
     "parse_runs": 3,
+    "interacting": [(100, 10), (1000, 100), (10000, 1000)],
 }
 QUICK = {
     "runs": 3,
@@ -79,12 +80,17 @@ QUICK = {
     "whatif_variants": ["date"],
     "parse_bytes": 250_000,
     "parse_runs": 1,
+    "interacting": [(100, 10), (1000, 100)],
 }
 
 AIMS = {
     "seed_ratio": 3.0,  # verify within 3x of plain z3py, whole processes
     "largest_seconds": 10.0,  # 10,000 clauses and 1,000 checks, parse to verdicts
     "growth_ratio": 12.0,  # 10k/1k against 1k/100
+    "largest_mb": 1024.0,  # and within 1 GB
+    "interacting_1k_seconds": 5.0,  # interacting contracts (bench/gen_interacting.py), 1,000x100
+    "interacting_10k_seconds": 60.0,  # 10,000x1,000, every check answered
+    "interacting_10k_mb": 1024.0,
     "whatif_seconds": 2.0,  # semantic diff of two 1,000-clause drafts
     "total_seconds": 600.0,  # the whole bench
 }
@@ -195,6 +201,7 @@ def slice_stats(slices: dict[str, Any], n_clauses: int) -> dict[str, Any]:
         "distinct": len(slices["keys"]),
         "mean_clauses": round(statistics.mean(cl), 1) if cl else 0,
         "max_clauses": max(cl) if cl else 0,
+        "sum_clauses": sum(cl),
         "of_clauses": n_clauses,
     }
 
@@ -217,8 +224,12 @@ def emit(phase: str, **data: Any) -> None:
 
 
 def worker_size(spec: dict[str, Any]) -> None:
-    """One size of the scaling stage: generate, parse, check, verify."""
-    from gen_contract import generate
+    """One size of the scaling stage: generate (``spec["generator"]``: the
+    bench's families, or interacting contracts), parse, check, verify."""
+    if spec.get("generator") == "interacting":
+        from gen_interacting import generate
+    else:
+        from gen_contract import generate
 
     from dsl.load import check_node
     from dsl.parse import get_parser, parse_text
@@ -258,8 +269,20 @@ def worker_size(spec: dict[str, Any]) -> None:
 
     gc.freeze()  # as `verify` does once the input is loaded (verifier.cli.common.freeze_heap)
     t0 = time.perf_counter()
-    v = verify_contract(c, analyses=False, timelines=False, jobs=None)  # as `verify --format text|json` does
-    emit("verify_default", seconds=time.perf_counter() - t0, summary=v.summary(), cores=os.cpu_count())
+    v = verify_contract(c, timelines=False, jobs=None)  # as `verify FILE` does: analyses on
+    emit(
+        "verify_default",
+        seconds=time.perf_counter() - t0,
+        analyses_seconds=v.analyses_seconds,
+        findings=len(v.findings),
+        unfinished=len(v.unfinished),
+        summary=v.summary(),
+        cores=os.cpu_count(),
+    )
+    del v
+    t0 = time.perf_counter()
+    v = verify_contract(c, analyses=False, timelines=False, jobs=None)  # `verify --no-analyses`
+    emit("verify_no_analyses", seconds=time.perf_counter() - t0, summary=v.summary())
     del v
 
     done = [0]
@@ -662,7 +685,7 @@ def _startup(runs: int) -> dict[str, float]:
     return out
 
 
-def stage_scaling(sizes: list[tuple[int, int]], budget: float) -> dict[str, Any]:
+def stage_scaling(sizes: list[tuple[int, int]], budget: float, generator: str = "plain") -> dict[str, Any]:
     rows: list[dict[str, Any]] = []
     spent = 0.0
     for n, m in sizes:
@@ -670,11 +693,16 @@ def stage_scaling(sizes: list[tuple[int, int]], budget: float) -> dict[str, Any]
         if remaining <= 0:
             rows.append({"n": n, "m": m, "status": "skipped", "note": "stage budget used up"})
             continue
-        print(f"  scaling: {n:,} clauses, {m:,} checks (budget left {remaining:.0f} s) ...", flush=True)
-        records, status, secs, err = run_worker({"kind": "size", "n": n, "m": m}, remaining)
+        print(
+            f"  scaling ({generator}): {n:,} clauses, {m:,} checks (budget left {remaining:.0f} s) ...",
+            flush=True,
+        )
+        records, status, secs, err = run_worker(
+            {"kind": "size", "n": n, "m": m, "generator": generator}, remaining
+        )
         spent += secs
         row: dict[str, Any] = {"n": n, "m": m, "status": status, "wall_s": secs}
-        for phase in ("generate", "parse", "check", "verify_default", "verify"):
+        for phase in ("generate", "parse", "check", "verify_default", "verify_no_analyses", "verify"):
             r = last(records, phase)
             if r is not None:
                 row[phase] = r
@@ -737,7 +765,7 @@ def stage_scaling(sizes: list[tuple[int, int]], budget: float) -> dict[str, Any]
             x, y = get(a), get(b)
             g[key] = y / x if x else None
         growth.append(g)
-    return {"budget_s": budget, "spent_s": spent, "rows": rows, "growth": growth}
+    return {"budget_s": budget, "spent_s": spent, "rows": rows, "growth": growth, "generator": generator}
 
 
 def stage_whatif(n: int, variants: list[str], budget: float) -> dict[str, Any]:
@@ -823,6 +851,8 @@ def report(doc: dict[str, Any]) -> str:
         L += _report_seed(doc["seed"])
     if "scaling" in doc:
         L += _report_scaling(doc["scaling"])
+    if "interacting" in doc:
+        L += _report_scaling(doc["interacting"], "2b. Interacting contracts (bench/gen_interacting.py")
     if "whatif" in doc:
         L += _report_whatif(doc["whatif"])
     if "parse" in doc:
@@ -872,22 +902,26 @@ def _report_seed(s: dict[str, Any]) -> list[str]:
     return L
 
 
-def _report_scaling(sc: dict[str, Any]) -> list[str]:
+def _report_scaling(sc: dict[str, Any], title: str = "2. Scaling (bench/gen_contract.py") -> list[str]:
     L: list[str] = []
+    L.append(f"{title}; stage budget {sc['budget_s']:.0f} s, spent {sc['spent_s']:.1f} s)")
     L.append(
-        f"2. Scaling (generated contracts; stage budget {sc['budget_s']:.0f} s, spent {sc['spent_s']:.1f} s)"
+        "   times in seconds; verify = `verify FILE` as a user runs it: default options, analyses on, one"
     )
     L.append(
-        "   times in seconds; verify = verify_contract as a user runs it (one process per core for a big"
+        "   process per core for a big contract; an. = its analyses' part; no an. = `--no-analyses`; 1 proc ="
     )
-    L.append("   contract); 1 proc = the same in one process, instrumented: encode = building provers")
     L.append(
-        "   (Prover.__init__), solve = asking (Prover.ask), both from that run; total = parse + check + verify;"
+        "   checks only, in one process, instrumented: encode = building provers (Prover.__init__), solve ="
     )
-    L.append("   memory = the child's peak RSS (ru_maxrss), and its growth over the post-import baseline")
+    L.append(
+        "   asking (Prover.ask), both from that run; total = parse + check + verify; memory = the child's"
+    )
+    L.append("   peak RSS (ru_maxrss), and its growth over the post-import baseline")
     hdr = (
-        f"   {'clauses':>8}{'checks':>7}{'bytes':>10}{'parse':>8}{'check':>8}{'encode':>8}{'solve':>8}"
-        f"{'verify':>8}{'1 proc':>8}{'total':>8}{'provers':>8}{'slice':>7}{'peak MB':>9}{'+MB':>7}"
+        f"   {'clauses':>8}{'checks':>7}{'parse':>7}{'check':>7}{'encode':>8}{'solve':>8}"
+        f"{'verify':>8}{'an.':>7}{'no an.':>8}{'1 proc':>8}{'total':>8}{'slice':>7}{'slices Σ':>10}"
+        f"{'peak MB':>9}{'+MB':>7}"
     )
     L.append(hdr)
     for r in sc["rows"]:
@@ -896,12 +930,20 @@ def _report_scaling(sc: dict[str, Any]) -> list[str]:
                 v["calls"] for k, v in r["verify"]["meter"].items() if k.startswith("encode: Prover")
             )
             sl = r["verify"]["slices"]
+            vd = r["verify_default"]
             L.append(
-                f"   {r['n']:>8,}{r['m']:>7,}{r['generate']['bytes']:>10,}{fmt_s(r['parse']['seconds']):>8}"
-                f"{fmt_s(r['check']['seconds']):>8}{fmt_s(r['encode_s']):>8}{fmt_s(r['solve_s']):>8}"
-                f"{fmt_s(r['verify_default']['seconds']):>8}{fmt_s(r['verify']['seconds']):>8}"
-                f"{fmt_s(r['end_to_end_s']):>8}{provers:>8}"
-                f"{sl['mean_clauses']:>7}{r['peak_rss_mb']:>9.0f}{r.get('rss_delta_mb', 0):>7.0f}"
+                f"   {r['n']:>8,}{r['m']:>7,}{fmt_s(r['parse']['seconds']):>7}"
+                f"{fmt_s(r['check']['seconds']):>7}{fmt_s(r['encode_s']):>8}{fmt_s(r['solve_s']):>8}"
+                f"{fmt_s(vd['seconds']):>8}{fmt_s(vd.get('analyses_seconds')):>7}"
+                f"{fmt_s(r.get('verify_no_analyses', {}).get('seconds')):>8}{fmt_s(r['verify']['seconds']):>8}"
+                f"{fmt_s(r['end_to_end_s']):>8}{sl['mean_clauses']:>7}{sl.get('sum_clauses', 0):>10,}"
+                f"{r['peak_rss_mb']:>9.0f}{r.get('rss_delta_mb', 0):>7.0f}"
+            )
+            s = vd["summary"]
+            answered = s.get("holds", 0) + s.get("fails", 0)
+            L.append(
+                f"   {'':15}{answered:,} of {r['m']:,} checks answered, {s.get('unknown', 0):,} unknown; "
+                f"{vd.get('findings', 0):,} findings; {provers:,} provers in the 1-proc run"
             )
         else:
             got = "".join(f" {ph} {fmt_s(r[ph]['seconds'])} s;" for ph in ("parse", "check") if ph in r)
@@ -909,7 +951,10 @@ def _report_scaling(sc: dict[str, Any]) -> list[str]:
                 f"   {r['n']:>8,}{r['m']:>7,}  {r['status'].upper()}:{got} {r.get('note', '')}"
                 + (f"; peak RSS at the last report {r['peak_rss_mb']:.0f} MB" if r.get("peak_rss_mb") else "")
             )
-    L.append("   (slice = mean clauses in a check's slice; provers = Prover objects built, k=2 and k=3)")
+    L.append(
+        "   (slice = mean clauses in a check's slice, slices Σ = the clauses of all of them, as encoded;"
+        " provers = Prover objects built, k=2 and k=3)"
+    )
     if sc["growth"]:
         L.append("   growth between consecutive sizes (ratio of times):")
         L.append(
@@ -1014,6 +1059,48 @@ def aims(doc: dict[str, Any]) -> list[dict[str, Any]]:
                     "met": False if ran else None,
                 }
             )
+    if "scaling" in doc:
+        big = {(x["n"], x["m"]): x for x in doc["scaling"]["rows"]}.get((10000, 1000))
+        if big is not None:
+            out.append(_aim_mb("10,000x1,000", big, AIMS["largest_mb"]))
+    if "interacting" in doc:
+        rows = {(x["n"], x["m"]): x for x in doc["interacting"]["rows"]}
+        for (n, m), key in (
+            ((1000, 100), "interacting_1k_seconds"),
+            ((10000, 1000), "interacting_10k_seconds"),
+        ):
+            r = rows.get((n, m))
+            aim = (
+                f"interacting {n:,}x{m:,} within {AIMS[key]:.0f} s (parse to verdicts), every check answered"
+            )
+            if r is None:
+                out.append({"aim": aim, "value": "not in the grid", "met": None})
+            elif r["status"] != "ok":
+                out.append({"aim": aim, "value": r.get("note", r["status"]), "met": False})
+            else:
+                unknown = r["verify_default"]["summary"].get("unknown", 0)
+                out.append(
+                    {
+                        "aim": aim,
+                        "value": f"{r['end_to_end_s']:.1f} s, {unknown} unknown",
+                        "met": r["end_to_end_s"] <= AIMS[key] and not unknown,
+                    }
+                )
+        a, b = rows.get((1000, 100)), rows.get((10000, 1000))
+        aim = f"interacting 10k/1k within {AIMS['growth_ratio']:.0f}x of 1k/100 (parse to verdicts)"
+        if a is not None and b is not None and a["status"] == b["status"] == "ok":
+            g = b["end_to_end_s"] / a["end_to_end_s"]
+            out.append({"aim": aim, "value": f"{g:.1f}x", "met": g <= AIMS["growth_ratio"]})
+        else:
+            out.append(
+                {
+                    "aim": aim,
+                    "value": "a size did not finish or was not run",
+                    "met": None if b is None else False,
+                }
+            )
+        if b is not None:
+            out.append(_aim_mb("interacting 10,000x1,000", b, AIMS["interacting_10k_mb"]))
     if "whatif" in doc:
         ran = [x for x in doc["whatif"]["rows"] if x["status"] != "skipped"]
         if ran:
@@ -1042,6 +1129,14 @@ def aims(doc: dict[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
+def _aim_mb(what: str, row: dict[str, Any], most: float) -> dict[str, Any]:
+    peak = row.get("peak_rss_mb")
+    aim = f"{what}: peak memory within {most:,.0f} MB (the biggest process)"
+    if peak is None:
+        return {"aim": aim, "value": "not measured", "met": None}
+    return {"aim": aim, "value": f"{peak:,.0f} MB", "met": peak <= most}
+
+
 # ====================================================================== main
 
 
@@ -1067,7 +1162,9 @@ def main(argv: list[str]) -> int:
         "--budget", type=float, help="seconds per stage for scaling and what-if (default 120, quick 30)"
     )
     ap.add_argument("--sizes", help="scaling sizes as NxM,NxM (default 100x20,300x60,1000x100,10000x1000)")
-    ap.add_argument("--only", help="comma-separated stages to run: seed,scaling,whatif,parse (default all)")
+    ap.add_argument(
+        "--only", help="comma-separated stages to run: seed,scaling,interacting,whatif,parse (default all)"
+    )
     ap.add_argument("--out", default=str(RESULTS / "latest.json"), help="the JSON results file")
     ap.add_argument(
         "--profile", metavar="NxM", help="only write a cProfile report of one size to bench/results/"
@@ -1090,7 +1187,7 @@ def main(argv: list[str]) -> int:
         print(f"{status} in {secs:.1f} s: {out}" if status == "ok" else f"{status}: {err}")
         return 0 if status == "ok" else 1
 
-    stages = set((args.only or "seed,scaling,whatif,parse").split(","))
+    stages = set((args.only or "seed,scaling,interacting,whatif,parse").split(","))
     started = time.perf_counter()
     doc: dict[str, Any] = {
         "schema": "whereas.bench/1",
@@ -1104,6 +1201,8 @@ def main(argv: list[str]) -> int:
         doc["seed"] = stage_seed(cfg["runs"])
     if "scaling" in stages:
         doc["scaling"] = stage_scaling(cfg["sizes"], cfg["budget"])
+    if "interacting" in stages:
+        doc["interacting"] = stage_scaling(cfg["interacting"], cfg["budget"], "interacting")
     if "whatif" in stages:
         doc["whatif"] = stage_whatif(cfg["whatif_clauses"], cfg["whatif_variants"], cfg["budget"])
     if "parse" in stages:

@@ -1,5 +1,6 @@
-"""The benchmark's generated contracts (bench/gen_contract.py), checked, for tests
-that need a contract bigger than the library's."""
+"""The benchmark's generated contracts (bench/gen_contract.py, and
+bench/gen_interacting.py's contracts whose clauses interact), checked, for
+tests that need a contract bigger than the library's."""
 
 from __future__ import annotations
 
@@ -14,10 +15,13 @@ from tests import ROOT
 BENCH = ROOT / "bench"
 
 
-def generated(n_clauses: int, n_checks: int) -> m.Contract:
+def generated(n_clauses: int, n_checks: int, interacting: bool = False) -> m.Contract:
     sys.path.insert(0, str(BENCH))
     try:
-        from gen_contract import generate  # type: ignore[import-not-found]
+        if interacting:
+            from gen_interacting import generate  # type: ignore[import-not-found]
+        else:
+            from gen_contract import generate  # type: ignore[import-not-found]
     finally:
         sys.path.pop(0)
     node, diags = parse_text(generate(n_clauses, n_checks), "gen.contract")

@@ -1,14 +1,17 @@
 """From a contract to the built-in analyses' findings: conflicts between exceptions, dead
 clauses, powers that can never be exercised and obligations that can never be met.
 
-Each question is about one clause (or one exception tree) and is asked on that
-clause's slice. The questions are grouped by slice and each slice's prover is
+Each question is about one clause (or one exception tree) and is answered as
+that clause's slice (its cone) answers it. The cones are put together in
+batches of about ``BATCH_CLAUSES`` clauses on one prover, each question asked
+with only its own cone in force, and a batch's per-clause questions first all
+together (most have scenarios: one solve answers them); each batch's prover is
 dropped once its questions are answered, so memory stays that of the biggest
-slice, not of all of them (the bench's 10,000-clause contract: 6.5 GB and an
-out-of-memory before, see ``bench/analyses_memory.py``). Every question is
+batch (the bench's 10,000-clause contract, with a prover kept per cone,
+passed 8 GB and was killed; now ~230 MB, bench/README.md). A big contract's batches
+are answered in forked workers, as the checks' slices are. Every question is
 asked under the run's budget; those a limit stops or never lets start are
-``Unfinished``, which makes the run's exit code 3.
-"""
+``Unfinished``, which makes the run's exit code 3."""
 
 from __future__ import annotations
 

@@ -21,13 +21,14 @@ T = TypeVar("T")
 # given a fixed share in a fixed order; a small contract (the seed's five
 # slices, ~0.05 s in all) is solved in one process, in the checks' order.
 # Verdicts and the clauses they rest on do not depend on the number of
-# processes. A witness may: which of several valid scenarios Z3 picks depends a
-# little on what the process solved before (even across Z3 contexts: giving
-# each slice a context of its own did not make witnesses repeat, and cost
-# ~1.4 ms a slice), so witnesses of a big contract can differ between runs
-# with different numbers of processes; every one is replayed as always. Each
-# slice's provers are dropped once its checks are answered, so memory stays
-# that of the biggest slice.
+# processes. Witnesses are minimised (fewest events, then earliest days and
+# smallest amounts) and repeat between runs and process counts on the tests'
+# interacting contract (tests/verifier/verify/test_repeatable.py); where
+# several scenarios tie on every criterion, which one Z3 returns may still
+# depend on what the process solved before (a context per slice did not
+# change that, and cost ~1.4 ms a slice). Every witness is replayed as
+# always. Each slice's provers are dropped once its checks are answered, so
+# memory stays that of the biggest slice.
 PARALLEL_MIN_SLICES = 8
 PARALLEL_MIN_CLAUSES = 300
 

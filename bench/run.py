@@ -498,6 +498,7 @@ def run_worker(spec: dict[str, Any], timeout: float) -> tuple[list[dict[str, Any
         stderr=subprocess.PIPE,
         text=True,
         cwd=ROOT,
+        start_new_session=True,  # its own process group: killed with the workers it forked
     )
     records: list[dict[str, Any]] = []
     err: list[str] = []
@@ -519,7 +520,12 @@ def run_worker(spec: dict[str, Any], timeout: float) -> tuple[list[dict[str, Any
         proc.wait(timeout=max(timeout, 0.5))
         status = "ok" if proc.returncode == 0 else "error"
     except subprocess.TimeoutExpired:
-        proc.kill()
+        import signal
+
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)  # the worker and the processes it forked
+        except ProcessLookupError:
+            pass
         proc.wait()
         status = "over budget"
     for th in threads:

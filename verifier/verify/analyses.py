@@ -34,7 +34,7 @@ from verifier.verify.results import Finding, FindingCode, Severity, Unfinished
 # together first (``_sat_together``) and the rest each with only its own cone
 # in force. Measured on the bench's 3,000-clause contract, analyses alone, one
 # process: 8 -> 4.9 s, 16 -> 4.0 s, 32 -> 3.6 s, 64 -> 3.8 s, 128 -> 4.2 s
-# (one prover per cone, each question alone: 9.1 s; bench/README.md, "Analyses")
+# (one prover per cone, each question alone: 9.1 s; bench/README.md, "2026-12-04")
 BATCH_CLAUSES = 32
 
 

@@ -27,6 +27,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 import sys
+from typing import Any
 
 EFFECTIVE = dt.date(2020, 1, 1)
 HORIZON = dt.date(2040, 12, 31)
@@ -203,12 +204,12 @@ def generate(n_clauses: int, n_checks: int, seed: int = 0) -> str:
         checks.append(
             f'check clear_{len(checks) + 1} "{p} can stay clear of breach":\n  possible not breach by {p}'
         )
-    words = _words(clauses + checks)
+    words = words_of(clauses + checks)
     # declare only what is used, so the output checks without warnings
     states = [st for st in states if st.split()[1] in words]
-    words |= _words(states)
+    words |= words_of(states)
     events = [e for e in events if e.split()[1].split("(")[0] in words]
-    words |= _words(events)
+    words |= words_of(events)
     boards = {p for p in PARTIES if f"{p}.Board" in "".join(clauses + checks)}
     decls = [p + (" with body Board" if p in boards else "") for p in PARTIES if p in words]
     parts = [
@@ -225,7 +226,8 @@ def generate(n_clauses: int, n_checks: int, seed: int = 0) -> str:
     return "\n".join(x for x in parts if x)
 
 
-def _words(texts: list[str]) -> set[str]:
+def words_of(texts: list[str]) -> set[str]:
+    """The names a generated text uses (so only those are declared)."""
     out: set[str] = set()
     for t in texts:
         for ch in "():.,=|":
@@ -234,12 +236,14 @@ def _words(texts: list[str]) -> set[str]:
     return out
 
 
-def main(argv: list[str]) -> int:
+def main(argv: list[str], make: Any = None, name: str = "gen_contract") -> int:
+    """The command line of a generator: ``make(n_clauses, n_checks, seed)``
+    (default: this module's ``generate``) written to stdout."""
     if len(argv) not in (2, 3) or not all(a.isdigit() for a in argv):
-        sys.stderr.write("usage: python bench/gen_contract.py N_CLAUSES N_CHECKS [SEED] > file.contract\n")
+        sys.stderr.write(f"usage: python bench/{name}.py N_CLAUSES N_CHECKS [SEED] > file.contract\n")
         return 2
     seed = int(argv[2]) if len(argv) == 3 else 0
-    sys.stdout.write(generate(int(argv[0]), int(argv[1]), seed))
+    sys.stdout.write((make or generate)(int(argv[0]), int(argv[1]), seed))
     return 0
 
 

@@ -33,6 +33,8 @@ import datetime as dt
 import random
 import sys
 
+from gen_contract import main, words_of  # type: ignore[import-not-found]
+
 EFFECTIVE = dt.date(2020, 1, 1)
 HORIZON = dt.date(2030, 12, 31)
 PARTIES = ("Alpha", "Beta", "Gamma", "Delta")
@@ -191,7 +193,7 @@ def generate(n_clauses: int, n_checks: int, seed: int = 0) -> str:
         picked.append(
             f'check clear_all_{len(picked)} "{p} can stay clear of breach":\n  possible not breach by {p}'
         )
-    words = _words(clauses + picked)
+    words = words_of(clauses + picked)
     events = [e for d in deals for e in d.events if e.split()[1].split("(")[0] in words]
     states = [s for d in deals for s in d.states if s.split()[1] in words]
     parts = [
@@ -210,23 +212,5 @@ def _cites(check: str) -> list[str]:
     return [w.rstrip(":").split()[0] for w in check.split("§")[1:]]
 
 
-def _words(texts: list[str]) -> set[str]:
-    out: set[str] = set()
-    for t in texts:
-        for ch in "():.,=|":
-            t = t.replace(ch, " ")
-        out.update(t.split())
-    return out
-
-
-def main(argv: list[str]) -> int:
-    if len(argv) not in (2, 3) or not all(a.isdigit() for a in argv):
-        sys.stderr.write("usage: python bench/gen_interacting.py N_CLAUSES N_CHECKS [SEED] > file.contract\n")
-        return 2
-    seed = int(argv[2]) if len(argv) == 3 else 0
-    sys.stdout.write(generate(int(argv[0]), int(argv[1]), seed))
-    return 0
-
-
 if __name__ == "__main__":
-    raise SystemExit(main(sys.argv[1:]))
+    raise SystemExit(main(sys.argv[1:], generate, "gen_interacting"))

@@ -70,9 +70,34 @@ LostSlice = Callable[[int, Stop, str], list[tuple[int, T]]]
 GRACE_S = 5.0
 
 
-def _serve(conn: Any, share: list[int], solve: SolveSlice[T], strip: Callable[[T], T] | None) -> None:
+def _die_with(parent: int) -> None:
+    """End this worker when its parent ends, even by SIGKILL (``daemon=True``
+    only helps when the parent exits normally): Linux's parent-death signal,
+    then a check that the parent did not end before it was set."""
+    import os
+    import signal
+    import sys
+
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+def _serve(
+    conn: Any, share: list[int], solve: SolveSlice[T], strip: Callable[[T], T] | None, parent: int = 0
+) -> None:
     """A worker: the answers of its share (each through ``strip``), sent back
-    slice by slice (so what was answered before it ended is kept), then None."""
+    slice by slice (so what was answered before it ended is kept), then None.
+    It ends with its ``parent`` process."""
+    if parent:
+        _die_with(parent)
     try:
         for j in share:
             got = solve(j)
@@ -101,6 +126,7 @@ def in_processes(
     the checks of its unanswered slices are ``lost(j, why, detail)`` (default:
     an error: there is no answer to give)."""
     import multiprocessing
+    import os
     from multiprocessing.connection import wait
 
     shares = shares_of(sizes, n)
@@ -108,7 +134,7 @@ def in_processes(
     workers: dict[Any, tuple[Any, list[int]]] = {}
     for share in shares:
         mine, theirs = ctx.Pipe(duplex=False)
-        p = ctx.Process(target=_serve, args=(theirs, share, solve, strip), daemon=True)
+        p = ctx.Process(target=_serve, args=(theirs, share, solve, strip, os.getpid()), daemon=True)
         p.start()
         theirs.close()
         workers[mine] = (p, list(share))

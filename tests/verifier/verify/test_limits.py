@@ -225,3 +225,45 @@ def test_dates_past_the_end_of_the_calendar_never_count(tmp_path: Path) -> None:
     v = verify_contract(c, limits=Limits(timeout=120))
     assert [(r.id, r.verdict) for r in v.results] == [("late", Verdict.FAILS)]
     assert all(r.replayed for r in v.results if r.scenario is not None)
+
+
+def test_workers_end_with_a_killed_parent(tmp_path: Path) -> None:
+    """A `verify` killed outright (SIGKILL, the out-of-memory killer) leaves no
+    worker solving on: each ends with its parent."""
+    import subprocess
+    import sys
+    import time
+
+    script = tmp_path / "parent.py"
+    script.write_text(
+        "import os, sys, time\n"
+        "from verifier.verify.parallel import in_processes\n"
+        "def solve(j):\n"
+        f"    open(os.path.join({str(tmp_path)!r}, f'w{{os.getpid()}}'), 'w').close()\n"
+        "    time.sleep(120)\n"
+        "    return []\n"
+        "in_processes([1, 1], 2, solve)\n"
+    )
+    parent = subprocess.Popen([sys.executable, str(script)], cwd=ROOT)
+    try:
+        deadline = time.monotonic() + 30
+        while len(list(tmp_path.glob("w*"))) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        workers = [int(p.name[1:]) for p in tmp_path.glob("w*")]
+        assert len(workers) == 2
+    finally:
+        parent.kill()
+        parent.wait()
+    deadline = time.monotonic() + 10
+    while any(_running(w) for w in workers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(_running(w) for w in workers)
+
+
+def _running(pid: int) -> bool:
+    """Whether ``pid`` is a live process (a zombie waiting for init to reap it is not)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state not in ("Z", "X")

@@ -133,8 +133,9 @@ def test_batched_cones_find_what_one_cone_at_a_time_finds(monkeypatch) -> None: 
     some = 0
     for n, c in enumerate(cases):
         got = {}
-        for most in (1, 8, 10_000):
+        for most, growth in ((1, 0), (8, 2), (10_000, 2)):  # (1, 0): one prover per cone
             monkeypatch.setattr(an, "BATCH_CLAUSES", most)
+            monkeypatch.setattr(an, "BATCH_GROWTH", growth)
             got[most] = _findings(c, analyses=True)
         assert got[1] == got[8] == got[10_000], n
         some += len(got[1])
@@ -152,6 +153,7 @@ def test_analyses_in_workers_find_what_one_process_finds(monkeypatch) -> None:  
     monkeypatch.setattr(an, "PARALLEL_MIN_SLICES", 1)
     monkeypatch.setattr(an, "PARALLEL_MIN_CLAUSES", 1)
     monkeypatch.setattr(an, "BATCH_CLAUSES", 1)  # a batch a cone: several batches to share out
+    monkeypatch.setattr(an, "BATCH_GROWTH", 0)
     forked: list[int] = []
     from verifier.verify.parallel import in_processes as real
 

@@ -40,6 +40,7 @@ def test_one_process_two_processes_and_a_second_run_agree_byte_for_byte(monkeypa
 
     monkeypatch.setattr(run, "in_processes", counted("checks"))
     monkeypatch.setattr(an, "in_processes", counted("analyses"))
+    monkeypatch.setattr(an, "PARALLEL_MIN_SLICES", 2)  # its few big batches shared out too
     assert _answers(verify_contract(c, jobs=2)) == _answers(one)
     assert forked == ["checks", "analyses"]  # both really ran in two processes
     assert _answers(verify_contract(c, jobs=1)) == _answers(one)

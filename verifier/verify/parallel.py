@@ -86,8 +86,8 @@ def _die_with(parent: int) -> None:
             libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
         except (OSError, AttributeError):
             pass
-    if os.getppid() != parent:
-        os._exit(1)
+    if os.getppid() != parent:  # it ended before the signal was set: end as the signal would have
+        os.kill(os.getpid(), signal.SIGKILL)
 
 
 def _serve(

@@ -25,7 +25,13 @@ from verifier.budget import UNLIMITED, Budget, Exhausted, Stop
 from verifier.semantics.interpret import replay
 from verifier.smt.outcome import Outcome, SolveStatus
 from verifier.verify.explain import clause_label, clause_order, join_and
-from verifier.verify.parallel import PARALLEL_MIN_CLAUSES, PARALLEL_MIN_SLICES, in_processes, jobs_for
+from verifier.verify.parallel import (
+    PARALLEL_MIN_CLAUSES,
+    PARALLEL_MIN_SLICES,
+    before_fork,
+    in_processes,
+    jobs_for,
+)
 from verifier.verify.results import Finding, FindingCode, Severity, Unfinished
 
 # the clauses of one batch's prover: the cones of the clauses asked about are
@@ -66,7 +72,7 @@ class SliceProvers:
         return frozenset(self.slices[key].clauses)
 
     def within(self, key: Hashable) -> frozenset[str] | None:
-        return frozenset(self.slices[key].clauses)
+        return self.size(key)
 
     def make(self, keys: list[Hashable], budget: Budget | None = None) -> Any:
         """One prover for the union of ``keys``' slices (under ``budget``, else the run's)."""
@@ -201,10 +207,7 @@ def run_analyses_within(
         else 1
     )
     if n > 1:
-        import verifier.smt.prove  # noqa: F401 - made once here, inherited by the workers
-        from verifier.semantics.interpret import index_of
-
-        index_of(c)
+        before_fork(c)
         share = budget.share(n)
 
         def lost(j: int, why: Stop, detail: str) -> list[tuple[int, Answer]]:

@@ -36,6 +36,16 @@ PARALLEL_MIN_CLAUSES = 300
 SolveSlice = Callable[[int], list[tuple[int, T]]]
 
 
+def before_fork(c: Any) -> None:
+    """What every worker needs, made once in the parent and inherited by
+    forking: the solver's modules and the whole contract's interpreter index."""
+    import verifier.smt.prove  # noqa: F401
+    import verifier.verify.witness  # noqa: F401
+    from verifier.semantics.interpret import index_of
+
+    index_of(c)
+
+
 def jobs_for(jobs: int | None, slices: int) -> int:
     """How many processes to solve ``slices`` slices in: ``jobs`` (None: the
     machine's cores), at most one per slice; one where processes cannot fork."""

@@ -25,7 +25,13 @@ from verifier.verify.analyses import analysis_provers, run_analyses_within
 from verifier.verify.explain import explain, timeline_clauses
 from verifier.verify.lean import LEAN_ROUNDS, Lean, lean_exprs, lean_parties, violation_of
 from verifier.verify.limits import Limits
-from verifier.verify.parallel import PARALLEL_MIN_CLAUSES, PARALLEL_MIN_SLICES, in_processes, jobs_for
+from verifier.verify.parallel import (
+    PARALLEL_MIN_CLAUSES,
+    PARALLEL_MIN_SLICES,
+    before_fork,
+    in_processes,
+    jobs_for,
+)
 from verifier.verify.results import DEFAULT_BOUND, CheckResult, Unfinished, Verdict, Verification
 
 if TYPE_CHECKING:
@@ -142,11 +148,7 @@ def _in_workers(
     here first, once, and inherited: the solver's modules and the whole
     contract's interpreter index. The checks of a worker that ends without
     answering (killed, out of memory, past the deadline) are ``unknown``."""
-    import verifier.smt.prove  # noqa: F401
-    import verifier.verify.witness  # noqa: F401
-    from verifier.semantics.interpret import index_of
-
-    index_of(c)
+    before_fork(c)
     share = budget.share(n)
 
     def lost(j: int, stop: Stop, detail: str) -> list[tuple[int, CheckResult]]:

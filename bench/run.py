@@ -4,7 +4,7 @@
     .venv/bin/python bench/run.py --quick    # a fast subset (under a minute)
     .venv/bin/python bench/run.py --profile 1000x100   # cProfile of one size, to bench/results/
 
-Four stages, each printed as a plain table and written, with the machine it ran
+Five stages, each printed as a plain table and written, with the machine it ran
 on, to ``bench/results/latest.json``:
 
 1. seed: ``verify contracts/openai_microsoft.contract`` (the installed console
@@ -14,8 +14,12 @@ on, to ``bench/results/latest.json``:
    against the seed's own encode and solve, with a breakdown of where
    ``verify_contract``'s time goes.
 2. scaling: contracts from ``bench/gen_contract.py`` with N clauses and M
-   checks (100x20, 300x60, 1,000x100, 10,000x1,000); for each size the time to parse, check, encode (building the
-   provers) and solve (asking the questions), and the peak memory.
+   checks (100x20, 300x60, 1,000x100, 10,000x1,000); for each size the time to
+   parse, check and ``verify`` with default options (analyses on), without the
+   analyses, then encode (building the provers) and solve (asking the
+   questions) in one instrumented process, the sum of the slices, and the peak
+   memory. The ``interacting`` stage does the same on ``bench/gen_interacting.py``'s
+   contracts (100x10, 1,000x100, 10,000x1,000), whose clauses interact.
 3. what-if: ``verifier.verify.whatif.semantic_diff`` of a 1,000-clause draft against
    the same draft with one date or amount changed in one clause (three variants,
    see ``_variant``).
@@ -958,7 +962,7 @@ def _report_scaling(sc: dict[str, Any], title: str = "2. Scaling (bench/gen_cont
                 + (f"; peak RSS at the last report {r['peak_rss_mb']:.0f} MB" if r.get("peak_rss_mb") else "")
             )
     L.append(
-        "   (slice = mean clauses in a check's slice, slices Σ = the clauses of all of them, as encoded;"
+        "   (slice = mean clauses in a check's slice, slices Σ = the clauses of all the checks' slices;"
         " provers = Prover objects built, k=2 and k=3)"
     )
     if sc["growth"]:

@@ -49,7 +49,6 @@ from verifier.budget import Exhausted, Stop
 from verifier.semantics.interpret import MissingFact, Timeline
 from verifier.verify.limits import Limits
 from verifier.verify.results import (
-    DEFAULT_BOUND,
     CheckResult,
     Finding,
     FindingCode,
@@ -174,7 +173,7 @@ def verify(
     source: ContractSource,
     *,
     checks: str | Sequence[str] | None = ...,
-    bound: int = ...,
+    bound: int | None = ...,
     what_if: None = ...,
     analyses: bool = ...,
     jobs: int | None = ...,
@@ -187,7 +186,7 @@ def verify(
     source: ContractSource,
     *,
     checks: str | Sequence[str] | None = ...,
-    bound: int = ...,
+    bound: int | None = ...,
     what_if: ContractSource,
     analyses: bool = ...,
     jobs: int | None = ...,
@@ -199,7 +198,7 @@ def verify(
     source: ContractSource,
     *,
     checks: str | Sequence[str] | None = None,
-    bound: int = DEFAULT_BOUND,
+    bound: int | None = None,
     what_if: ContractSource | None = None,
     analyses: bool = True,
     jobs: int | None = 1,
@@ -208,8 +207,11 @@ def verify(
     """Prove or refute the checks of a contract (or of an amendment, applied to
     the contract it names), then run the built-in analyses (``analyses``).
 
-    ``checks``: only these checks (ids or titles). ``bound``: occurrences of each
-    event the solver considers (proofs re-checked at ``bound + 1``). ``jobs``:
+    ``checks``: only these checks (ids or titles). ``bound``: a fixed number of
+    occurrences of each event for every check (proofs re-checked at ``bound + 1``);
+    None, the default: each check at the occurrences its question can need, so
+    that a proof covers every course of events where such a number follows
+    (``CheckResult.reach`` says how far each verdict reaches). ``jobs``:
     processes for a big contract's slices (None: one per core; 1, the default,
     never forks); verdicts do not depend on it. ``limits``: the run's time, solver
     work and memory (``Limits(timeout=, rlimit=, max_memory=)``): what a limit
@@ -241,7 +243,7 @@ def diff(
     a: ContractSource,
     b: ContractSource,
     *,
-    bound: int = DEFAULT_BOUND,
+    bound: int | None = None,
     jobs: int | None = 1,
     limits: Limits | None = None,
 ) -> Comparison:
@@ -423,7 +425,7 @@ def _with_hint(diags: list[Diagnostic], name: str, text: str | None) -> list[Dia
 def _compare(
     base: ContractSource,
     other: ContractSource,
-    bound: int,
+    bound: int | None,
     jobs: int | None,
     other_name: str,
     whole: bool,
@@ -522,8 +524,8 @@ def _checks(c: m.Contract, checks: str | Sequence[str] | None) -> list[str] | No
     return wanted or None
 
 
-def _check_bounds(bound: int, jobs: int | None) -> None:
-    if isinstance(bound, bool) or not isinstance(bound, int) or bound < 1:
+def _check_bounds(bound: int | None, jobs: int | None) -> None:
+    if bound is not None and (isinstance(bound, bool) or not isinstance(bound, int) or bound < 1):
         raise InputError(f"bound must be a whole number of at least 1, not {bound!r}")
     if jobs is not None and (isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1):
         raise InputError(f"jobs must be None or a whole number of at least 1, not {jobs!r}")

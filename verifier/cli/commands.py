@@ -203,9 +203,11 @@ VERIFY_EXIT = exit_help(
 @click.option(
     "--bound",
     type=click.IntRange(1, 8),
-    default=2,
-    show_default=True,
-    help="occurrences of each event the solver considers (proofs are re-checked at bound+1)",
+    default=None,
+    metavar="K",
+    help="solve every check with at most K occurrences of each event (a quick bounded look; proofs re-checked "
+    "at K+1); default: each check at the occurrences its question can need, so that a proof covers every "
+    "course of events where that number follows (docs/semantics.md §14)",
 )
 @click.option(
     "--jobs",
@@ -237,7 +239,7 @@ def verify_command(
     checks: tuple[str, ...],
     fmt: str,
     output: str | None,
-    bound: int,
+    bound: int | None,
     timings: bool,
     analyses: bool,
     what_if: str | None,
@@ -314,7 +316,13 @@ def verify_command(
 @click.option(
     "-o", "--output", type=str, default=None, help="write the result to this file instead of stdout"
 )
-@click.option("--bound", type=click.IntRange(1, 8), default=2, show_default=True)
+@click.option(
+    "--bound",
+    type=click.IntRange(1, 8),
+    default=None,
+    metavar="K",
+    help="occurrences of each event the comparison considers (default 2; re-checked at K+1)",
+)
 @click.option("--jobs", type=click.IntRange(1, 64), default=None, metavar="N", help="as for verify")
 @_limit_options()
 @_conventions
@@ -323,7 +331,7 @@ def diff_command(
     other: str,
     fmt: str,
     output: str | None,
-    bound: int,
+    bound: int | None,
     color: str,
     quiet: bool,
     verbose: int,

@@ -1,4 +1,4 @@
-"""From a verification to its JSON document (``whereas.verify/1``, see
+"""From a verification to its JSON document (``whereas.verify/2``, see
 ``schemas/verify.schema.json``).
 """
 
@@ -53,11 +53,11 @@ def clause_json(c: m.Contract, cid: str) -> dict[str, Any]:
 def to_json(v: Verification, timings: bool = False) -> dict[str, Any]:
     c = v.contract
     doc: dict[str, Any] = {
-        "schema": "whereas.verify/1",
+        "schema": "whereas.verify/2",
         "contract": {"title": c.title, "file": c.file, "sha256": v.sha256},
         "bounds": {
-            "occurrences": v.bound,
-            "rechecked_at": v.bound + 1,
+            "occurrences": v.bound,  # null: each check its own (see each result's "reach")
+            "rechecked_at": None if v.bound is None else v.bound + 1,
             "horizon": format_date(c.horizon),
             "effective": format_date(c.effective),
         },
@@ -72,6 +72,7 @@ def to_json(v: Verification, timings: bool = False) -> dict[str, Any]:
                 "scenario": scenario_json(c, r.scenario),
                 "replayed": r.replayed,
                 "reason": r.reason,
+                "reach": None if r.reach is None else r.reach.to_json(),
                 "line": r.line,
                 **({"seconds": round(r.seconds, 4)} if timings else {}),
             }

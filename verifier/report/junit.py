@@ -80,8 +80,8 @@ def testsuite(v: Verification, run: RunInfo, comparison: Comparison | None = Non
     values = [
         ("title", c.title),
         ("sha256", v.sha256),
-        ("bounds.occurrences", str(v.bound)),
-        ("bounds.rechecked_at", str(v.bound + 1)),
+        ("bounds.occurrences", "each check's own" if v.bound is None else str(v.bound)),
+        ("bounds.rechecked_at", "-" if v.bound is None else str(v.bound + 1)),
         ("whereas", run.tool),
         ("python", run.python),
         ("z3", run.z3),

@@ -165,6 +165,8 @@ def _check_result(v: Verification, r: CheckResult, rule: int, arts: _Artifacts) 
         label = "counterexample" if r.verdict == Verdict.FAILS else "scenario"
         res["codeFlows"] = [code_flow(c, r.scenario, r.timeline, f"the {label}", (file, r.line), arts)]
     res["properties"] = {"verdict": r.verdict, "kind": r.kind, "replayed": r.replayed}
+    if r.reach is not None:
+        res["properties"]["reach"] = r.reach.to_json()
     return res
 
 
@@ -245,12 +247,12 @@ def sarif_log(
                 "title": c.title,
                 "effective": m.date_of(c.effective).isoformat(),
                 "horizon": m.date_of(c.horizon).isoformat(),
-                "bounds": {"occurrences": v.bound, "rechecked_at": v.bound + 1},
+                "bounds": {"occurrences": v.bound, "rechecked_at": None if v.bound is None else v.bound + 1},
                 "summary": v.summary(),
             }
         )
     proved = [
-        {"file": v.contract.file, "check": r.id}
+        {"file": v.contract.file, "check": r.id, **({"reach": r.reach.to_json()} if r.reach else {})}
         for v in verifications
         for r in v.results
         if r.verdict == Verdict.HOLDS

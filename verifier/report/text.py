@@ -7,7 +7,7 @@ from __future__ import annotations
 import textwrap
 
 from dsl.literals import format_date, format_value
-from verifier.verify.explain import clause_where, describe_event
+from verifier.verify.explain import bounds_words, clause_where, coverage_words, describe_event
 from verifier.verify.results import Verdict, Verification
 from verifier.verify.whatif import Comparison, DiffStatus
 
@@ -17,8 +17,7 @@ def to_text(v: Verification, timings: bool = False) -> str:
     lines = [
         f"{c.title}",
         f"  file: {c.file}",
-        f"  bounds: at most {v.bound} occurrences of each event (proofs re-checked at {v.bound + 1}); "
-        f"dates {format_date(c.effective)} to {format_date(c.horizon)}",
+        f"  bounds: {bounds_words(v.bound)}; dates {format_date(c.effective)} to {format_date(c.horizon)}",
         "",
     ]
     mark = {Verdict.HOLDS: "HOLDS  ", Verdict.FAILS: "FAILS  ", Verdict.UNKNOWN: "UNKNOWN"}
@@ -35,6 +34,15 @@ def to_text(v: Verification, timings: bool = False) -> str:
             break_on_hyphens=False,
             break_long_words=False,
         )
+        if r.reach is not None:
+            lines += textwrap.wrap(
+                f"coverage: {coverage_words(r.reach)}",
+                width=100,
+                initial_indent="  ",
+                subsequent_indent="    ",
+                break_on_hyphens=False,
+                break_long_words=False,
+            )
         if r.clauses:
             lines.append("  clauses:")
             for cid in r.clauses:

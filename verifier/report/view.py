@@ -27,6 +27,7 @@ from dsl.scenario import Scenario
 from verifier.report import svg
 from verifier.report.formal import clause_reading
 from verifier.semantics.interpret import MissingFact, Timeline, simulate
+from verifier.verify.explain import bounds_words, coverage_words
 from verifier.verify.results import (
     FINDING_CODES,
     CheckResult,
@@ -147,6 +148,7 @@ class CheckView:
     verdict: Verdict
     explanation: Line
     reason: str | None
+    coverage: str | None  # how far the verdict reaches, in words (None: unknown)
     file: str
     line: int
     line_href: str | None  # the check's first line in the appendix
@@ -197,8 +199,7 @@ class ContractView:
     sha256: str
     effective: str
     horizon: str
-    bound: int
-    recheck: int
+    bounds: str  # the run's bound in words
     summary: dict[Verdict, int]
     checks: tuple[CheckView, ...]
     findings: tuple[FindingView, ...]
@@ -576,6 +577,7 @@ def check_view(c: m.Contract, r: CheckResult, anchors: Anchors, sources: SourceT
         r.verdict,
         anchors.link(r.explanation),
         r.reason,
+        coverage_words(r.reach) if r.reach is not None else None,
         file,
         r.line,
         f"#{file_id}-L{r.line}" if file_id else None,
@@ -643,8 +645,7 @@ def contract_view(
         v.sha256,
         format_date(c.effective),
         format_date(c.horizon),
-        v.bound,
-        v.bound + 1,
+        bounds_words(v.bound),
         v.summary(),
         tuple(check_view(c, r, anchors, sources) for r in v.results),
         tuple(finding_view(c, f, anchors, sources) for f in v.findings),

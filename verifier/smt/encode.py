@@ -23,7 +23,7 @@ same order, so that the two can be read side by side.
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from fractions import Fraction
 from typing import Any
 
@@ -95,9 +95,15 @@ class ViolationInst:
 
 class Encoding:
     def __init__(
-        self, c: m.Contract, k: int, prefix: str = "", universe: Universe | None = None, ctx: Any = None
+        self,
+        c: m.Contract,
+        k: int | Mapping[str, int],
+        prefix: str = "",
+        universe: Universe | None = None,
+        ctx: Any = None,
     ) -> None:
-        """``prefix`` names this encoding's derived terms apart from another's,
+        """``k``: the slots of each event, one number for all or a number per event
+        (an event not named gets none: see ``verifier.reduce.bounds``). ``prefix`` names this encoding's derived terms apart from another's,
         so two contracts can share one scenario (slots and facts keep their
         names) in one solver: the semantic diff's miter. ``ctx``: the Z3 context
         of every term (default: Z3's main context); a prover with a context of
@@ -200,7 +206,7 @@ class Encoding:
         for e in c.events.values():
             allowed = sorted({self.actor_no[a] for a in (e.actors or c.actors)})
             ss: list[Slot] = []
-            for i in range(self.k):
+            for i in range(self.k if isinstance(self.k, int) else self.k.get(e.name, 0)):
                 tag = f"{e.name}[{i}]"
                 occ = self.t.bool(f"occ.{tag}")
                 day = self.t.intvar(f"day.{tag}")

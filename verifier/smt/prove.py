@@ -10,6 +10,7 @@ on (a shrunk unsat core), or ``unknown`` with Z3's reason.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from fractions import Fraction
 from typing import Any
 
@@ -34,7 +35,7 @@ class Prover:
     def __init__(
         self,
         c: m.Contract,
-        k: int,
+        k: int | Mapping[str, int],
         rlimit: int = DEFAULT_RLIMIT,
         encoding: type[Encoding] = Encoding,
         ctx: Any = None,

@@ -10,7 +10,7 @@ from dsl import model as m
 from dsl.literals import format_date, format_value
 from dsl.scenario import Scenario
 from verifier.semantics.interpret import Timeline
-from verifier.verify.results import Verdict
+from verifier.verify.results import Coverage, Reach, Verdict
 
 
 def describe_event(c: m.Contract, o: Any) -> str:
@@ -126,11 +126,9 @@ def explain(
     clauses: tuple[str, ...],
     sc: Scenario | None,
     tl: Timeline | None,
-    bound: int,
+    reach: Reach | None,
 ) -> str:
-    bounds = (
-        f"within the bounds (at most {bound} occurrences of each event, dates up to {format_date(c.horizon)})"
-    )
+    """The verdict in words: what the answer is, how far it reaches, and what it follows from."""
     given = " in which the givens hold" if check.givens else ""
     cited = join_and([clause_label(c, x) for x in clauses]) or "the contract's declarations alone"
     if verdict == Verdict.UNKNOWN:
@@ -144,13 +142,38 @@ def explain(
         if check.mode == "always":
             return f"No, not always. A counterexample{given}: {story}"
         return f"No, this can happen. A scenario{given}: {story}"
+    if reach is not None and reach.coverage == Coverage.UNBOUNDED:
+        every = f"every course of events up to {format_date(c.horizon)}{given}"
+        if check.mode == "possible":
+            return f"No. Proved for {every}: this cannot happen. This follows from {cited}."
+        return f"Yes. Proved for {every}. This follows from {cited}."
+    upto = (
+        f"in every course of events with {reach.occurrences()} up to {format_date(c.horizon)}"
+        if reach is not None
+        else "within the bounds"
+    )
     if check.mode == "possible":
         return (
-            f"No, this is not possible: no scenario {bounds}{given} satisfies it. This follows from {cited}."
+            f"No, not {upto}{given}; longer courses of events were not examined. This follows from {cited}."
         )
-    if check.mode == "always":
-        return f"Yes, always: every scenario {bounds}{given} satisfies it. This follows from {cited}."
-    return f"Yes, never: no scenario {bounds}{given} satisfies it. This follows from {cited}."
+    return f"Yes, {upto}{given}; longer courses of events were not examined. This follows from {cited}."
+
+
+def coverage_words(reach: Reach) -> str:
+    """How far a verdict reaches, as the reports say it."""
+    if reach.coverage == Coverage.SCENARIO:
+        return "settled by the scenario shown, replayed in the interpreter; no bound applies"
+    if reach.coverage == Coverage.UNBOUNDED:
+        return f"every course of events ({reach.why})"
+    rechecked = f", re-checked at {reach.every_event + 1}" if reach.every_event is not None else ""
+    return f"bounded to {reach.occurrences()}{rechecked}; not covered: longer courses of events ({reach.why})"
+
+
+def bounds_words(bound: int | None) -> str:
+    """The run's bound, as the reports' headers say it."""
+    if bound is None:
+        return "each check solved at the occurrences its question can need (docs/semantics.md §14)"
+    return f"at most {bound} occurrences of each event, as asked (proofs that need more are re-checked at {bound + 1})"
 
 
 def clause_where(c: m.Contract, cid: str) -> str:

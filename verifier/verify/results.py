@@ -25,6 +25,43 @@ class Verdict(enum.StrEnum):
     UNKNOWN = "unknown"  # the solver gave up, or an internal error (see the result's reason)
 
 
+class Coverage(enum.StrEnum):
+    """How far a verdict reaches (docs/semantics.md §14)."""
+
+    UNBOUNDED = "unbounded"  # proved for every course of events: the bound solved at suffices
+    BOUNDED = "bounded"  # only courses of events with at most so many occurrences of each event
+    SCENARIO = "scenario"  # answered by a concrete scenario, exact whatever the bound
+
+
+@attrs.frozen
+class Reach:
+    """A verdict's coverage: how far it reaches, the occurrences of each event the
+    solver was given (``per_event``, or one number for every event), and why
+    that is enough, or what was not covered, in words."""
+
+    coverage: Coverage
+    per_event: tuple[tuple[str, int], ...] = ()
+    every_event: int | None = None  # the same number for every event (a fixed bound)
+    why: str = ""
+
+    def to_json(self) -> dict[str, object]:
+        """As ``verify --format json`` and SARIF give it: ``coverage``, the
+        ``occurrences`` solved at (event -> number, or one number for all), ``why``."""
+        occ: object = self.every_event if self.every_event is not None else dict(self.per_event)
+        return {"coverage": self.coverage.value, "occurrences": occ, "why": self.why}
+
+    def occurrences(self) -> str:
+        """``at most 1 BuyCompute and 2 DeclareAGI``, or ``at most 2 occurrences of each event``."""
+        if self.every_event is not None:
+            return (
+                f"at most {self.every_event} occurrence{'s' if self.every_event != 1 else ''} of each event"
+            )
+        if not self.per_event:
+            return "no event at all"
+        bits = [f"{n} {e}" for e, n in self.per_event]
+        return "at most " + (", ".join(bits[:-1]) + " and " + bits[-1] if len(bits) > 1 else bits[0])
+
+
 class Severity(enum.StrEnum):
     ERROR = "error"
     WARNING = "warning"
@@ -56,6 +93,7 @@ class CheckResult:
     seconds: float = 0.0
     stop: Stop | None = None  # unknown because a limit stopped it: which (the reason says it in words)
     internal_error: bool = False  # unknown because of a bug of ours (the solver and the interpreter disagree)
+    reach: Reach | None = None  # how far the verdict reaches (None: unknown)
 
 
 @attrs.frozen
@@ -83,7 +121,7 @@ class Unfinished:
 class Verification:
     contract: m.Contract
     sha256: str
-    bound: int
+    bound: int | None  # the fixed bound asked for, or None: each check's own (docs/semantics.md §14)
     results: tuple[CheckResult, ...]
     findings: tuple[Finding, ...]
     seconds: float = 0.0

@@ -5,6 +5,10 @@ This module reads no z3: it asks ``verifier.smt.prove`` (imported when a
 contract is verified) and replays every scenario the solver returns through
 ``verifier.semantics.interpret`` before it is shown. A scenario that does not replay
 is an internal error, reported as such, never a verdict.
+
+It has over 500 lines because the run of one check (bounds, the re-check, the
+replay, the lean witness) and the run of a whole contract (slices, workers,
+budgets) share their small helpers and read best side by side.
 """
 
 from __future__ import annotations
@@ -32,7 +36,15 @@ from verifier.verify.parallel import (
     in_processes,
     jobs_for,
 )
-from verifier.verify.results import DEFAULT_BOUND, CheckResult, Unfinished, Verdict, Verification
+from verifier.verify.results import (
+    DEFAULT_BOUND,
+    CheckResult,
+    Coverage,
+    Reach,
+    Unfinished,
+    Verdict,
+    Verification,
+)
 
 if TYPE_CHECKING:
     from verifier.smt.prove import Prover
@@ -41,7 +53,7 @@ if TYPE_CHECKING:
 def verify_contract(
     c: m.Contract,
     sha256: str = "",
-    bound: int = DEFAULT_BOUND,
+    bound: int | None = None,
     only: list[str] | None = None,
     analyses: bool = True,
     rlimit: int | None = None,
@@ -120,7 +132,11 @@ def verify_contract(
     t_analyses = time.perf_counter()
     if analyses:
         findings, unfinished = run_analyses_within(
-            c, analysis_provers(c, index, bound, limit), limit, jobs, about if only else None
+            c,
+            analysis_provers(c, index, bound if bound is not None else DEFAULT_BOUND, limit),
+            limit,
+            jobs,
+            about if only else None,
         )
     now = time.perf_counter()
     return Verification(
@@ -137,7 +153,7 @@ def verify_contract(
 
 def _in_workers(
     c: m.Contract,
-    bound: int,
+    bound: int | None,
     budget: Budget,
     work: list[tuple[Any, list[int], dict[int, Lean]]],
     n: int,
@@ -166,44 +182,34 @@ def _in_workers(
 
 def _solve_slice(
     c: m.Contract,
-    bound: int,
+    bound: int | None,
     budget: Budget,
     sl: Any,
     indices: list[int],
     leans: dict[int, Lean] | None = None,
     grow: tuple[Any, Any] | None = None,
 ) -> list[tuple[int, CheckResult]]:
-    """The checks ``indices`` of ``c``, which share slice ``sl``: one prover at
-    ``bound``, another at ``bound + 1`` made only if some answer needs a re-check.
+    """The checks ``indices`` of ``c``, which share slice ``sl`` and its provers
+    (``Provers``: at the occurrences the checks need, or at a fixed ``bound``).
     A check in ``leans`` has a lean ``sl`` (see ``lean_exprs``): a scenario found
     there must also answer it on the whole contract; if it does not (``Spoiled``),
     the slice grows by the clause of the earliest violation that spoiled it (up to
     ``LEAN_ROUNDS`` times), and then the check goes to its whole slice; ``grow``
     is (the dependency index, the plain termination rights) to grow it with."""
     from verifier.reduce.slicing import restrict
-    from verifier.smt.prove import Prover
 
-    def provers(s: Any) -> tuple[Prover, Any]:
-        part = restrict(c, s)
-        prover = Prover(part, bound, budget=budget)
-        bigger: list[Prover] = []
-
-        def at_k_plus_1() -> Prover:
-            if not bigger:
-                bigger.append(Prover(part, bound + 1, budget=budget))
-            return bigger[0]
-
-        return prover, at_k_plus_1
+    def provers(s: Any, checks: list[m.Check] | None = None) -> Provers:
+        return Provers(restrict(c, s), bound, budget, checks or [])
 
     t0 = time.perf_counter()  # the first check's time includes building the prover
     out = []
-    made: list[tuple[Prover, Any]] = []
+    made: list[Provers] = []
     for i in indices:
         check = c.checks[i]
         try:
             if not made:
-                made.append(provers(sl))
-            res = _answer(c, check, bound, sl, made[0], (leans or {}).get(i), grow, provers)
+                made.append(provers(sl, [c.checks[j] for j in indices]))
+            res = _answer(c, check, sl, made[0], (leans or {}).get(i), grow, provers)
         except Exhausted as e:
             res = _undecided(c, check, budget, e.stop, e.detail)
         except MemoryError:
@@ -216,23 +222,22 @@ def _solve_slice(
 def _answer(
     c: m.Contract,
     check: m.Check,
-    bound: int,
     sl: Any,
-    shared: tuple[Prover, Any],
+    shared: Provers,
     ln: Lean | None,
     grow: tuple[Any, Any] | None,
-    provers: Callable[[Any], tuple[Prover, Any]],
+    provers: Callable[[Any], Provers],
 ) -> CheckResult:
     """One check of ``_solve_slice``, on its (lean) slice."""
     from verifier.reduce.slicing import cone
 
     res: CheckResult | Spoiled
     if ln is None:
-        res = run_check(c, check, *shared, bound)
+        res = run_check(c, check, shared)
     else:
         grown, pair = sl, shared
         for _ in range(LEAN_ROUNDS + 1):
-            res = run_check(c, check, *pair, bound, lean=True)
+            res = run_check(c, check, pair, lean=True)
             if not isinstance(res, Spoiled):
                 break
             extra = _spoilers(c, res, grown, ln.parties)
@@ -245,7 +250,7 @@ def _answer(
         if isinstance(res, Spoiled):
             assert grow is not None
             index, plain = grow
-            res = run_check(c, check, *provers(plain.reduce(cone(index, ln.whole_exprs), ln.events)), bound)
+            res = run_check(c, check, provers(plain.reduce(cone(index, ln.whole_exprs), ln.events)))
     assert isinstance(res, CheckResult), "only a lean slice's scenario can be spoiled"
     return res
 
@@ -257,7 +262,7 @@ def _undecided(c: m.Contract, check: m.Check, budget: Budget, stop: Stop, detail
         check.title,
         check.mode,
         Verdict.UNKNOWN,
-        explain(c, check, Verdict.UNKNOWN, (), None, None, 0),
+        explain(c, check, Verdict.UNKNOWN, (), None, None, None),
         (),
         None,
         False,
@@ -295,23 +300,89 @@ def _spoilers(c: m.Contract, spoiled: Spoiled, sl: Any, parties: set[str | None]
     return {outside[0][1]} if outside else set()
 
 
-def run_check(
-    c: m.Contract, check: m.Check, prover: Prover, bigger: Any, bound: int, lean: bool = False
-) -> CheckResult | Spoiled:
-    """The check answered by ``prover`` (and ``bigger()`` at k+1 to re-check a
-    proof). ``lean``: the prover's slice is lean, and a scenario must also answer
-    the check on the whole contract ``c``; if it does not, the answer is
-    ``Spoiled``. Without ``lean`` it is always a ``CheckResult``."""
+class Provers:
+    """The provers of one slice (``part``), made when first asked for: one at
+    each bound its checks are solved at, and one a proof of a fixed bound is
+    re-checked with. By default a check is solved at the occurrences its own
+    question can need (``verifier.reduce.bounds``): the checks of a slice share
+    the largest of those (more occurrences only add scenarios), and a proof
+    there holds for every course of events. A check for which no number
+    follows, or every check when ``fixed`` is given, is solved at a fixed bound
+    and re-checked at one more."""
+
+    def __init__(self, part: m.Contract, fixed: int | None, budget: Budget, checks: list[m.Check]) -> None:
+        from verifier.reduce.bounds import Needs
+
+        self.c, self.fixed, self.budget = part, fixed, budget
+        self.needs = Needs(part)
+        self.need = {check.id: self.needs.of_check(check) for check in checks}
+        most: dict[str, int] = {}
+        for nd in self.need.values():
+            for e, n in nd.per_event or ():
+                most[e] = max(most.get(e, 0), n)
+        self.shared = tuple(sorted(most.items()))
+        self.made: dict[Any, Prover] = {}
+
+    def prover(self, k: Any) -> Prover:
+        from verifier.smt.prove import Prover
+
+        if k not in self.made:
+            self.made[k] = Prover(self.c, k if isinstance(k, int) else dict(k), budget=self.budget)
+        return self.made[k]
+
+    def reach(self, check: m.Check) -> tuple[Any, Reach]:
+        """The bound ``check`` is solved at (a number, or occurrences per event)
+        and what a proof there covers."""
+        nd = self.need.get(check.id)
+        own = nd is None  # a check of a slice grown for it alone
+        if nd is None:
+            nd = self.need[check.id] = self.needs.of_check(check)
+        if nd.per_event is None:
+            k = self.fixed if self.fixed is not None else DEFAULT_BOUND
+            return k, Reach(Coverage.BOUNDED, every_event=k, why=nd.why_not or "")
+        if self.fixed is not None:
+            if all(n <= self.fixed for _, n in nd.per_event):
+                return self.fixed, Reach(
+                    Coverage.UNBOUNDED, every_event=self.fixed, why=_enough(nd.per_event)
+                )
+            worst = max(nd.per_event, key=lambda x: x[1])
+            return self.fixed, Reach(
+                Coverage.BOUNDED,
+                every_event=self.fixed,
+                why=f"--bound {self.fixed} was asked for; a scenario could need {worst[1]} occurrences of {worst[0]}",
+            )
+        per_event = nd.per_event if own else self.shared
+        return per_event, Reach(Coverage.UNBOUNDED, per_event=per_event, why=_enough(nd.per_event))
+
+
+def _enough(per_event: tuple[tuple[str, int], ...]) -> str:
+    """Why a proof at ``per_event`` covers every course of events, in words."""
+    cut = "a course of events that decides it otherwise can be cut down to one with"
+    if not per_event:
+        return f"{cut} no events, and that one was examined"
+    bits = [f"{n} {e}" for e, n in per_event]
+    listed = ", ".join(bits[:-1]) + " and " + bits[-1] if len(bits) > 1 else bits[0]
+    return f"{cut} at most {listed}, and all of those were examined"
+
+
+def run_check(c: m.Contract, check: m.Check, provers: Provers, lean: bool = False) -> CheckResult | Spoiled:
+    """The check answered on ``provers``' slice; a proof at a fixed bound is
+    re-checked at one more. ``lean``: the prover's slice is lean, and a scenario
+    must also answer the check on the whole contract ``c``; if it does not, the
+    answer is ``Spoiled``. Without ``lean`` it is always a ``CheckResult``."""
     whole = c if lean else None
+    k, reach = provers.reach(check)
+    prover = provers.prover(k)
     ans = _ask(check, prover, whole=whole)
     if isinstance(ans, Spoiled):
         return ans
     out, replayed = _worded(ans, prover.budget)
     note = None
-    if out.status == SolveStatus.UNSAT:
-        # a proof is a proof up to its bounds: look one occurrence further
+    if out.status == SolveStatus.UNSAT and reach.coverage == Coverage.BOUNDED:
+        # a bounded proof: look one occurrence further
+        k2 = k + 1
         try:
-            ans2 = _ask(check, bigger(), want_core=False, whole=whole)
+            ans2 = _ask(check, provers.prover(k2), want_core=False, whole=whole)
         except Exhausted as e:
             ans2 = Outcome(SolveStatus.UNKNOWN, reason=e.detail, stop=e.stop), None
         if isinstance(ans2, Spoiled):
@@ -319,10 +390,19 @@ def run_check(
         out2, replayed2 = _worded(ans2, prover.budget)
         if out2.status == SolveStatus.SAT:
             out, replayed = out2, replayed2
-            note = f"found only with {bound + 1} occurrences of an event; the answer at {bound} was different"
+            note = f"found only with {k2} occurrences of an event; the answer at {k} was different"
         elif out2.status == SolveStatus.UNKNOWN:
-            note = f"re-check at {bound + 1} occurrences was inconclusive: {out2.reason}"
-    return _result(c, check, out, bound, note, replayed)
+            # a bounded proof whose re-check is inconclusive is no proof
+            return _result(
+                c,
+                check,
+                attrs.evolve(
+                    out2, reason=f"the re-check at {k2} occurrences was inconclusive: {out2.reason}"
+                ),
+                reach,
+                None,
+            )
+    return _result(c, check, out, reach, note, replayed)
 
 
 def _worded(ans: tuple[Outcome, Timeline | None], budget: Budget) -> tuple[Outcome, Timeline | None]:
@@ -373,7 +453,7 @@ def _result(
     c: m.Contract,
     check: m.Check,
     out: Outcome,
-    bound: int,
+    reach: Reach,
     note: str | None,
     replayed: Timeline | None = None,
 ) -> CheckResult:
@@ -385,7 +465,7 @@ def _result(
             check.title,
             check.mode,
             Verdict.UNKNOWN,
-            explain(c, check, Verdict.UNKNOWN, (), None, None, bound),
+            explain(c, check, Verdict.UNKNOWN, (), None, None, None),
             (),
             None,
             False,
@@ -400,12 +480,13 @@ def _result(
             check.title,
             check.mode,
             verdict,
-            explain(c, check, verdict, out.core, None, None, bound),
+            explain(c, check, verdict, out.core, None, None, reach),
             out.core,
             None,
             False,
             note,
             line,
+            reach=reach,
         )
     sc = out.scenario
     assert sc is not None
@@ -430,13 +511,16 @@ def _result(
         check.title,
         check.mode,
         verdict,
-        explain(c, check, verdict, clauses, sc, tl, bound),
+        explain(c, check, verdict, clauses, sc, tl, None),
         clauses,
         sc,
         True,
         note,
         line,
         timeline=tl,
+        reach=Reach(
+            Coverage.SCENARIO, why="a scenario answers it: it is exact whatever the number of events"
+        ),
     )
 
 

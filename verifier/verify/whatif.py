@@ -153,7 +153,7 @@ def compare(
     amended: m.Contract,
     base_sha: str = "",
     amended_sha: str = "",
-    bound: int = DEFAULT_BOUND,
+    bound: int | None = None,
     amendment_file: str = "",
     jobs: int | None = 1,
     limits: Limits | None = None,
@@ -170,7 +170,9 @@ def compare(
     ids = list(before) + [i for i in after if i not in before]
     absent: RowVerdict = "absent"
     rows = tuple((i, before.get(i, absent), after.get(i, absent), before.get(i) != after.get(i)) for i in ids)
-    diff, status, note = semantic_diff(base, amended, bound, budget=budget)
+    diff, status, note = semantic_diff(
+        base, amended, bound if bound is not None else DEFAULT_BOUND, budget=budget
+    )
     return Comparison(vb, va, base.file, amendment_file or amended.file, rows, diff, status, note)
 
 
@@ -193,11 +195,15 @@ def semantic_diff(
     out = find_difference(base, amended, bound, sliced=sliced, budget=budget)
     if out.status == SolveStatus.UNSAT:
         out2 = find_difference(base, amended, bound + 1, sliced=sliced, budget=budget)
+        if out2.status == SolveStatus.UNKNOWN:  # an inconclusive re-check is no proof of "no difference"
+            why = budget.reason(out2.stop or Stop.SOLVER, "comparison", out2.reason or "")
+            return (
+                None,
+                DiffStatus.UNKNOWN,
+                f"no difference with at most {bound} occurrences of each event, but the re-check at {bound + 1} was inconclusive: {why}",
+            )
         if out2.status != SolveStatus.SAT:
             rechecked = f"re-checked at {bound + 1}"
-            if out2.status == SolveStatus.UNKNOWN:
-                why = budget.reason(out2.stop or Stop.SOLVER, "comparison", out2.reason or "")
-                rechecked = f"the re-check at {bound + 1} inconclusive: {why}"
             return (
                 None,
                 DiffStatus.NONE,

@@ -96,7 +96,9 @@ def test_seed_witnesses_are_minimal_and_replayed(seed_json: dict[str, Any]) -> N
     assert "Microsoft violates §3 Supply of compute on 2019-10-20" in supply["explanation"]
     # proofs carry no scenario
     assert by_id["other_provider"]["scenario"] is None
-    assert by_id["other_provider"]["explanation"].startswith("Yes, never: no scenario within the bounds")
+    assert by_id["other_provider"]["explanation"].startswith(
+        "Yes. Proved for every course of events up to 2035-12-31. This follows from §2"
+    )
 
 
 def test_json_validates_against_schema(seed_json: dict[str, Any]) -> None:
@@ -161,8 +163,8 @@ check pay_big "The buyer can pay more than $100 without breach":
     (r,) = v.results
     assert (r.verdict, r.clauses, r.scenario) == ("fails", ("§1",), None)
     assert r.explanation == (
-        "No, this is not possible: no scenario within the bounds (at most 2 occurrences of each event, "
-        "dates up to 2024-12-31) satisfies it. This follows from §1 No early payment."
+        "No. Proved for every course of events up to 2024-12-31: this cannot happen. "
+        "This follows from §1 No early payment."
     )
 
 

@@ -204,7 +204,7 @@ def _verify_files(files: list[str], streams: Streams) -> int:
         [],
         "text",
         None,
-        2,
+        None,
         False,
         streams,
         before_solving=lambda: _import_frozen(streams, "verifier.smt.prove"),

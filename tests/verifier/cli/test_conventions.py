@@ -441,3 +441,18 @@ def test_simulate_timeout_says_unknown_and_exits_3(tmp_path: Path) -> None:
     assert err == f"unknown: the simulation of {sc} did not finish within --timeout 1e-06s\n"
     code, out, _ = run("simulate", str(sc), "--timeout", "60")
     assert (code, out.splitlines()[-1]) == (1, "Breach: Microsoft (40 violations: §3)")
+
+
+def test_plain_verify_without_click_runs_as_click_would(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``verify FILE`` alone skips click; it must give what ``verify FILE --format text``
+    gives through click, bounds included (each check at the occurrences it needs)."""
+    saas = str(ROOT / "contracts" / "saas_agreement.contract")
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert verify_script([saas], monkeypatch) == 1  # one of its checks fails, as it should
+    plain = capsys.readouterr().out
+    assert verify_script([saas, "--format", "text"], monkeypatch) == 1
+    assert capsys.readouterr().out == plain
+    assert "bounds: each check solved at the occurrences its question can need" in plain
+    assert "coverage: bounded" not in plain

@@ -3,8 +3,9 @@
 The miter: both versions are encoded over one shared scenario (slots and
 facts share their names; each version's derived terms are prefixed), and the
 solver is asked for a scenario in which they read differently: a clause's
-violation by some party, a state on some day, whether an act is effective, or
-whether the contract is in force on some day. No difference within the bounds
+violation by some party on some day (so also when, and how often on different
+days), a conflict of rulings on some act, a state on some day, whether an act is
+effective, or whether the contract is in force on some day. No difference within the bounds
 is a proof that the amendment changes nothing a scenario can show (up to those
 bounds).
 
@@ -45,22 +46,33 @@ class DiffOutcome:
     stop: Stop | None = None  # with UNKNOWN: the limit that stopped it
 
 
-def _violations(enc: Encoding) -> dict[tuple[str, int], list[Any]]:
-    """(deciding clause, party index) -> the terms that say it is violated by that party."""
+def _violations(enc: Encoding, days: dict[tuple[str, int], Any]) -> dict[tuple[str, int], list[Any]]:
+    """(deciding clause, party index) -> the terms that say it is violated by that
+    party on the day ``days[(clause, party)]`` (one free day a pair, shared by both
+    versions: so a violation moved to another day, or one more of them, differs)."""
     out: dict[tuple[str, int], list[Any]] = {}
     for v in enc.violations:
         fixed = v.party if z3.is_int_value(v.party) else None
         for i in range(len(enc.parties)):
-            if fixed is not None:
-                if fixed.as_long() == i:
-                    out.setdefault((v.clause, i), []).append(v.active)
+            if fixed is not None and fixed.as_long() != i:
                 continue
-            out.setdefault((v.clause, i), []).append(z3.And(v.active, v.party == i))
+            key = (v.clause, i)
+            t = days.setdefault(key, z3.Int(f"diff.violated.{v.clause}.{i}"))
+            on = z3.And(v.active, v.day == t)
+            out.setdefault(key, []).append(on if fixed is not None else z3.And(on, v.party == i))
     return out
 
 
+def _conflicts(enc: Encoding) -> dict[tuple[str, str, int], Any]:
+    """(exception tree's root, event, slot) -> the term that says the tree's rulings on
+    that occurrence conflict."""
+    return {(root, s.event, s.index): term for root, s, term in enc.conflicts}
+
+
 def _differences(ea: Encoding, eb: Encoding, reach: Reach, lo: int, hi: int) -> list[Any]:
-    """Every way the two encodings can read a scenario differently, within ``reach``.
+    """Every way the two encodings can read a scenario differently, within ``reach``:
+    a clause's violation by a party on a day, a conflict between a tree's rulings on
+    an act, a state on a day, an act's effectiveness, the contract's being in force.
 
     Breach is not asked about separately: a party is in breach when it violates
     some clause, so if its breach differs, its violation of some clause differs,
@@ -68,12 +80,18 @@ def _differences(ea: Encoding, eb: Encoding, reach: Reach, lo: int, hi: int) -> 
     same in both versions). The same holds for "some violation of a clause or of
     its tree", the union of the per-clause, per-party questions below."""
     diffs: list[Any] = []
-    va, vb = _violations(ea), _violations(eb)
+    days: dict[tuple[str, int], Any] = {}
+    va, vb = _violations(ea, days), _violations(eb, days)
     for cid in sorted(reach.clauses):
         for i in range(len(ea.parties)):
             ta, tb = va.get((cid, i), []), vb.get((cid, i), [])
             if ta or tb:
-                diffs.append(z3.Xor(z3.Or(ta or [False]), z3.Or(tb or [False])))
+                t = days[(cid, i)]
+                diffs.append(z3.And(t >= lo, t <= hi, z3.Xor(z3.Or(ta or [False]), z3.Or(tb or [False]))))
+    ca, cb = _conflicts(ea), _conflicts(eb)
+    for key in sorted(set(ca) | set(cb)):
+        if key[0] in reach.clauses:
+            diffs.append(z3.Xor(ca.get(key, z3.BoolVal(False)), cb.get(key, z3.BoolVal(False))))
     for st in sorted(reach.states):
         if st in ea.c.states and st in eb.c.states:
             t = z3.Int(f"diff.day.{st}")

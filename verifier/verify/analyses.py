@@ -32,7 +32,7 @@ from verifier.verify.parallel import (
     in_processes,
     jobs_for,
 )
-from verifier.verify.results import Finding, FindingCode, Severity, Unfinished
+from verifier.verify.results import DEFAULT_BOUND, Finding, FindingCode, Severity, Unfinished
 
 # the clauses of one batch's prover: the cones of the clauses asked about are
 # mostly of 2 to 5 clauses, and a prover costs ~5 ms however small; cones are
@@ -57,15 +57,17 @@ class SliceProvers:
     about one clause at a time, so like the checks they need not carry the whole
     contract (a 1,000-clause contract: minutes -> seconds)."""
 
-    def __init__(self, c: m.Contract, index: Any, bound: int, budget: Budget) -> None:
+    def __init__(self, c: m.Contract, index: Any, bound: int | None, budget: Budget) -> None:
         self.c, self.index, self.bound, self.budget = c, index, bound, budget
         self.slices: dict[Hashable, Any] = {}
+        self.about: dict[Hashable, set[str]] = {}  # slice -> the clauses asked about on it
 
     def key_of(self, cid: str) -> Hashable:
         from verifier.reduce.slicing import clause_cone
 
         sl = clause_cone(self.index, cid)
         self.slices.setdefault(sl.key, sl)
+        self.about.setdefault(sl.key, set()).add(cid)
         return sl.key
 
     def size(self, key: Hashable) -> frozenset[str]:
@@ -74,8 +76,9 @@ class SliceProvers:
     def within(self, key: Hashable) -> frozenset[str] | None:
         return self.size(key)
 
-    def make(self, keys: list[Hashable], budget: Budget | None = None) -> Any:
-        """One prover for the union of ``keys``' slices (under ``budget``, else the run's)."""
+    def make(self, keys: list[Hashable], budget: Budget | None = None, more: int = 0) -> Any:
+        """One prover for the union of ``keys``' slices (under ``budget``, else the
+        run's), at the occurrences their questions can need, ``more`` added to each."""
         from verifier.reduce.slicing import Slice, restrict
         from verifier.smt.prove import Prover
 
@@ -85,7 +88,33 @@ class SliceProvers:
             frozenset().union(*(p.states for p in parts)),
             frozenset().union(*(p.clauses for p in parts)),
         )
-        return Prover(restrict(self.c, union), self.bound, budget=budget or self.budget)
+        part = restrict(self.c, union)
+        k = self.bound_for(part, keys)
+        k = k + more if isinstance(k, int) else {e: n + more for e, n in k.items()}
+        return Prover(part, k, budget=budget or self.budget)
+
+    def bound_for(self, part: m.Contract, keys: list[Hashable]) -> int | dict[str, int]:
+        """The occurrences of each event the questions about ``keys``' clauses are
+        asked with: the ``bound`` asked for, or, by default, the most that one act of
+        each event the clause names can need (``Needs.of_acts``); a slice for which
+        no number follows gets ``DEFAULT_BOUND`` of each of its events."""
+        if self.bound is not None:
+            return self.bound
+        from verifier.reduce.bounds import Needs
+
+        needs = Needs(part)
+        most: dict[str, int] = {}
+        for key in keys:
+            for cid in sorted(self.about.get(key, ())):
+                need = needs.of_acts(sorted(acts_of(part.clauses[cid]) & set(part.events)))
+                got = (
+                    need.per_event
+                    if need.per_event is not None
+                    else ((e, DEFAULT_BOUND) for e in self.slices[key].events)
+                )
+                for e, n in got:
+                    most[e] = max(most.get(e, 0), n)
+        return most
 
     def forget(self, key: Hashable) -> None:
         self.slices.pop(key, None)
@@ -107,8 +136,14 @@ class _Whole:
     def within(self, key: Hashable) -> frozenset[str] | None:
         return None
 
-    def make(self, keys: list[Hashable], budget: Budget | None = None) -> Any:
-        return self.prover
+    def make(self, keys: list[Hashable], budget: Budget | None = None, more: int = 0) -> Any:
+        if not more:
+            return self.prover
+        from verifier.smt.prove import Prover
+
+        k = self.prover.k
+        k = k + more if isinstance(k, int) else {e: n + more for e, n in k.items()}
+        return Prover(self.prover.c, k, budget=budget or self.budget)
 
     def forget(self, key: Hashable) -> None:
         pass
@@ -136,8 +171,17 @@ def batches(keys: list[Hashable], clauses_of: Any, most: int | None = None) -> l
     return out
 
 
-def analysis_provers(c: m.Contract, index: Any, bound: int, limit: int | Budget) -> SliceProvers:
-    """The slice provers of ``c`` (``limit``: the run's budget, or a work limit alone)."""
+def acts_of(cl: m.Clause) -> set[str]:
+    """The events a clause rules on, empowers, owes, or reacts to."""
+    out = {n.event for n in cl.norms}
+    out |= {n.trigger.event for n in cl.norms if n.trigger is not None and n.trigger.event is not None}
+    out |= {q.trigger.event for q in cl.consequences if q.trigger.event is not None}
+    return out
+
+
+def analysis_provers(c: m.Contract, index: Any, bound: int | None, limit: int | Budget) -> SliceProvers:
+    """The slice provers of ``c`` (``limit``: the run's budget, or a work limit alone);
+    ``bound`` None: each batch at the occurrences its questions can need."""
     budget = limit if isinstance(limit, Budget) else Budget(rlimit=limit)
     return SliceProvers(c, index, bound, budget)
 
@@ -251,6 +295,7 @@ def _solve_batch(
     force; the prover is dropped when the batch is done."""
     out: list[tuple[int, Answer]] = []
     prover: Any = None
+    further: Any = None  # the batch's prover with one more occurrence of each event: re-checks
     asked: dict[tuple[str, FindingCode], Any] = {}  # the per-clause questions of the batch
     known: set[tuple[str, FindingCode]] = set()  # those shown to have a scenario
     for key in batch:
@@ -265,6 +310,12 @@ def _solve_batch(
                     if kind == "conflict"
                     else _per_clause(c, prover, cid, within, asked, known)
                 )
+                if kind == "clause" and isinstance(got, list) and got:
+                    # a clause found dead (or a power, an obligation) is looked at one
+                    # occurrence further: a finding that more events undo is not one
+                    if further is None:
+                        further = provers.make(batch, budget, more=1)
+                    got = _per_clause(c, further, cid, within)
             except Exhausted as e:
                 out.append((pos, (e.stop, e.detail, cid)))
                 continue
@@ -275,7 +326,7 @@ def _solve_batch(
                 out.append((pos, (got.stop or Stop.SOLVER, got.reason or "", cid)))
             else:
                 out.append((pos, got))
-    del prover  # its batch is done: free its solver before the next
+    del prover, further  # its batch is done: free its solvers before the next
     for key in batch:
         provers.forget(key)
     return out

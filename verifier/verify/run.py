@@ -133,7 +133,7 @@ def verify_contract(
     if analyses:
         findings, unfinished = run_analyses_within(
             c,
-            analysis_provers(c, index, bound if bound is not None else DEFAULT_BOUND, limit),
+            analysis_provers(c, index, bound, limit),
             limit,
             jobs,
             about if only else None,

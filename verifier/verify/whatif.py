@@ -50,12 +50,15 @@ class Reading:
     # date): ``changes`` shows only what effects change, not a state's own dates,
     # which an amendment can move too
     held: tuple[str, ...] = ()
+    # the acts on which an exception tree's rulings conflict: "DATE EVENT: §N"
+    conflicts: tuple[str, ...] = ()
 
     def lines(self, held: bool = False) -> list[str]:
         out = [f"breach: {', '.join(self.breach) or 'none'}"]
         out += [f"violation: {v}" for v in self.violations]
         out += [f"ineffective: {x}" for x in self.ineffective]
         out += [f"state: {x}" for x in self.changes]
+        out += [f"conflict: {x}" for x in self.conflicts]
         if held:
             out += [f"holding: {x}" for x in self.held]
         return out
@@ -66,6 +69,7 @@ class Reading:
             "violations": list(self.violations),
             "ineffective": list(self.ineffective),
             "state_changes": list(self.changes),
+            "conflicts": list(self.conflicts),
         }
 
 
@@ -111,7 +115,21 @@ def reading(tl: Timeline) -> Reading:
             for e in tl.changes()
         )
     )
-    return Reading(viols, breach, ineff, changes, _held(tl))
+    conflicts = tuple(
+        f"{describe_event(c, tl.events[x.occurrence].occ)}: rulings of {clause_label(c, _root(c, x.clauses[0]))} conflict"
+        for x in tl.conflicts
+        if x.clauses
+    )
+    return Reading(viols, breach, ineff, changes, _held(tl), conflicts)
+
+
+def _root(c: m.Contract, cid: str) -> str:
+    """The top of ``cid``'s exception tree."""
+    seen = {cid}
+    while (up := c.clauses[cid].exception_to) in c.clauses and up not in seen:
+        seen.add(up)
+        cid = up
+    return cid
 
 
 def _held(tl: Timeline) -> tuple[str, ...]:
@@ -138,9 +156,14 @@ def _what_differs(a: Reading, b: Reading) -> tuple[str, ...]:
             f"who is in breach: {', '.join(a.breach) or 'nobody'} before, {', '.join(b.breach) or 'nobody'} after"
         )
     elif a.violations != b.violations:
-        out.append("which clauses are violated")
+        which = {v.split(" violates ", 1)[1] for v in a.violations} != {
+            v.split(" violates ", 1)[1] for v in b.violations
+        }
+        out.append("which clauses are violated" if which else "when or how often a clause is violated")
     if a.ineffective != b.ineffective:
         out.append("which acts are effective")
+    if a.conflicts != b.conflicts:
+        out.append("which acts the clauses rule on in conflict")
     if a.changes != b.changes:
         out.append("when states start or end")
     elif a.held != b.held:

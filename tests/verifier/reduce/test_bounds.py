@@ -369,3 +369,15 @@ def test_an_off_by_one_in_the_derivation_is_caught(monkeypatch: pytest.MonkeyPat
 
     monkeypatch.setattr(bounds.Needs, "of_check", one_short)
     assert disagreements(corpus()) != []
+
+
+def test_the_analyses_find_a_quota_clause_alive_with_no_options() -> None:
+    # §4 Quota rules on the fourth use only: at 2 occurrences of each event (the
+    # old default, with no re-check) it was reported dead, with §3, although the
+    # check's breach rests on it
+    text = quota(3, 'check within "A keeps to the quota":\n  never breach by A\n')
+    v = verify_contract(load(text))
+    assert [f.code.value for f in v.findings] == []
+    bounded = verify_contract(load(text), bound=2)
+    # asked for 2: §3 applies to the third use, found by the re-check at 3; §4 needs a fourth
+    assert [(f.code.value, f.clauses[0]) for f in bounded.findings] == [("dead-clause", "§4")]

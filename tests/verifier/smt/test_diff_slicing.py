@@ -228,7 +228,8 @@ def test_reordered_exceptions_rule_anew() -> None:
 def observations(tl: Timeline, lo: int, hi: int, states: set[str], terminable: bool) -> tuple[object, ...]:
     """What the miter compares, read off the interpreter's timeline."""
     return (
-        frozenset((v.clause, v.party) for v in tl.violations),
+        frozenset((v.clause, v.party, v.day) for v in tl.violations),
+        frozenset((x.clauses, tl.events[x.occurrence].occ.event, x.day) for x in tl.conflicts),
         tuple((s, d, tl.holds(s, d)) for s in sorted(states) for d in range(lo, hi + 1)),
         tuple((r.occ.event, r.occ.day, r.effective) for r in tl.events),
         tuple(tl.in_force(d) for d in range(lo, hi + 1)) if terminable else (),

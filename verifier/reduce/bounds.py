@@ -19,6 +19,11 @@ each change depending on the state itself; obligations whose fulfilment sets off
 the next; a check that reads such a state on every day of a period), no number
 follows, ``Need.why_not`` says why in words, and the question is only answered up to
 a fixed bound. The argument reads the contract only: no z3 here.
+
+It has over 500 lines because the counting is one recursion over five kinds of
+node (an occurrence, a state's deciding change, a violation, its reactions, an
+obligation) that the checks, the analyses and the diff of two versions all share;
+split, each part would need the others' tables.
 """
 
 from __future__ import annotations
@@ -149,6 +154,10 @@ class Needs:
                     self._changes(q.state, q.effect == "starts", cause)
         self.memo: dict[Node, Vec] = {}
         self.stack: list[Node] = []
+        # a pair of versions (``of_difference``): the recursion goes through the first,
+        # which adds what the second keeps
+        self.via: Needs = self
+        self.peer: Needs | None = None
         self.check_reads: dict[str, set[tuple[str, int | None]]] = {}
 
     def _changes(self, state: str, start: bool, cause: Node) -> None:
@@ -187,7 +196,7 @@ class Needs:
         try:
             total = self.background()
             for ev in events:
-                _add(total, self.node(("occ", ev)))
+                _add(total, self.via.node(("occ", ev)))
         except _Endless as e:
             return Need(None, e.why)
         return self._need(total)
@@ -215,13 +224,18 @@ class Needs:
             self._pattern_reads(e.body)
 
     # ------------------------------------------------------------ what every scenario keeps
-    def background(self) -> Vec:
+    def background(self, states: Iterable[str] | None = None, ends: bool = True) -> Vec:
         """What is kept once for the whole scenario: the first change of each state
         changed in one direction only (one per stretch between its fixed dates), the
         first termination, the first act ending each `until E` guard, and what decides
-        each obligation with a fixed deadline."""
+        each obligation with a fixed deadline. ``states``: only those states' first
+        changes, ``ends``: the first termination too (a pair's second version keeps
+        only what may read differently from the first)."""
         out: Vec = {}
+        only = None if states is None else set(states)
         for name, st in self.c.states.items():
+            if only is not None and name not in only:
+                continue
             if name in self.changers and not self.toggles(name):
                 # only started: the first start after each fixed end (and before the
                 # first); only ended: the first end after each fixed start
@@ -229,16 +243,16 @@ class Needs:
                     stretches = 1 + len(st.end_days)
                 else:
                     stretches = int(st.initial) + len(st.start_days)
-                _add(out, self.node(("det", name)), stretches)
-        if self.terminators:
-            _add(out, _most(self.node(t) for t in self.terminators))
+                _add(out, self.via.node(("det", name)), stretches)
+        if self.terminators and ends:
+            _add(out, _most(self.via.node(t) for t in self.terminators))
         for t in self.untils:
             if t.event is not None:
-                _add(out, self.node(("occ", t.event)))
+                _add(out, self.via.node(("occ", t.event)))
             elif t.violation_of is not None:
-                _add(out, self.node(("viol", t.violation_of)))
+                _add(out, self.via.node(("viol", t.violation_of)))
         for cl, i in self.dated:
-            _add(out, self.node(("obl", f"{cl.id}#{i}")))
+            _add(out, self.via.node(("obl", f"{cl.id}#{i}")))
             _add(out, self._day(_reads(cl.guards.while_cond, set())))
         return out
 
@@ -262,7 +276,7 @@ class Needs:
                     _add(out, self.formula(a, {True, False}, scoped, every_day))
         elif isinstance(e, m.Happens):
             if True in signs:  # one occurrence that matches; none can be added
-                _add(out, self.node(("occ", e.event)))
+                _add(out, self.via.node(("occ", e.event)))
         elif isinstance(e, m.BreachAtom):
             if True in signs:  # one violation (the earliest serves every later day)
                 _add(out, self._breach(e.party, e.clause))
@@ -273,12 +287,12 @@ class Needs:
                         f"the check reads {e.state} on every day of a period, and {e.state} can start "
                         "and end again and again"
                     )
-                _add(out, self.node(("det", e.state)))
+                _add(out, self.via.node(("det", e.state)))
         elif isinstance(e, m.AfterEvent):
             if True in signs:  # for every occurrence (fewer is fine), on every later day
                 _add(out, self.formula(e.body, {True}, True, True))
             if False in signs:  # one occurrence and one day on which the body fails
-                _add(out, self.node(("occ", e.event)))
+                _add(out, self.via.node(("occ", e.event)))
                 _add(out, self.formula(e.body, {False}, True, False))
         elif isinstance(e, m.During):
             if True in signs:
@@ -289,7 +303,7 @@ class Needs:
 
     def _breach(self, party: str | None, clause: str | None) -> Vec:
         if clause is not None:
-            return self.node(("viol", clause)) if clause in self.c.clauses else {}
+            return self.via.node(("viol", clause)) if clause in self.c.clauses else {}
         sources = [
             cl.id
             for cl in self.c.clauses.values()
@@ -298,7 +312,7 @@ class Needs:
                 for n in cl.norms
             )
         ]
-        return _most(self.node(("viol", cid)) for cid in sources)
+        return _most(self.via.node(("viol", cid)) for cid in sources)
 
     # ------------------------------------------------------------ the counting, node by node
     def node(self, n: Node) -> Vec:
@@ -315,18 +329,41 @@ class Needs:
         self.stack.append(n)
         try:
             kind, name = n
-            ways = {
-                "occ": self._occ,
-                "det": self._det,
-                "viol": self._viol,
-                "react": self._react,
-                "obl": self._obl,
-            }
-            out = ways[kind](name)
+            got = self.way(kind, name)
+            if self.peer is not None:  # the other version keeps its own deciders too
+                more = self.peer.way(kind, name)
+                if more is not None and got is not None and kind == "occ":
+                    more = {**more, name: more[name] - 1}  # the occurrence itself, once
+                got = more if got is None else _add(dict(got), more or {})
+            out = got or {}
         finally:
             self.stack.pop()
         self.memo[n] = out
         return out
+
+    def way(self, kind: str, name: str) -> Vec | None:
+        """What this version keeps for node (``kind``, ``name``); None if it has no such
+        event, state or clause (a version of a pair that lacks it)."""
+        if kind == "occ":
+            known = name in self.c.events
+        elif kind == "det":
+            known = name in self.c.states
+        elif kind == "obl":  # an obligation of a clause: the other version's may have other norms
+            cid, i = name.rsplit("#", 1)
+            norms = self.c.clauses[cid].norms if cid in self.c.clauses else ()
+            known = int(i) < len(norms) and norms[int(i)].modality == "must"
+        else:
+            known = name in self.c.clauses
+        if not known:
+            return None
+        ways = {
+            "occ": self._occ,
+            "det": self._det,
+            "viol": self._viol,
+            "react": self._react,
+            "obl": self._obl,
+        }
+        return ways[kind](name)
 
     def _label(self, n: Node) -> str:
         kind, name = n
@@ -345,7 +382,7 @@ class Needs:
         out: Vec = {}
         for st, _ in sorted(reads, key=lambda r: (r[0], r[1] or 0)):
             if self.toggles(st):
-                _add(out, self.node(("det", st)))
+                _add(out, self.via.node(("det", st)))
         return out
 
     def _occ(self, ev: str) -> Vec:
@@ -379,16 +416,16 @@ class Needs:
             _reads(t.cond, reads)
         out = _add({ev: 1}, self._day(reads))
         for cl, i in self.owed_on.get(ev, ()):
-            _add(out, self.node(("obl", f"{cl.id}#{i}")))
+            _add(out, self.via.node(("obl", f"{cl.id}#{i}")))
         for x in sorted(breaks):
-            _add(out, self.node(("react", x)))
+            _add(out, self.via.node(("react", x)))
         return out
 
     def _obl(self, key: str) -> Vec:
         """One obligation set off: the act that met it, or what reacts to its violation."""
         cid, i = key.rsplit("#", 1)
         n = self.c.clauses[cid].norms[int(i)]
-        return _add(_add({}, self.node(("occ", n.event))), self.node(("react", cid)))
+        return _add(_add({}, self.via.node(("occ", n.event))), self.via.node(("react", cid)))
 
     def _react(self, x: str) -> Vec:
         """One violation of ``x``: how its reactions read the day, and their obligations."""
@@ -400,7 +437,7 @@ class Needs:
                     _reads(t.cond, reads)
         out = self._day(reads)
         for cl, i in self.remedies.get(x, ()):
-            _add(out, self.node(("obl", f"{cl.id}#{i}")))
+            _add(out, self.via.node(("obl", f"{cl.id}#{i}")))
         return out
 
     def _viol(self, x: str) -> Vec:
@@ -411,19 +448,61 @@ class Needs:
         for cid in members:
             for n in cls[cid].norms:
                 if n.modality == "must_not":
-                    causes.append(self.node(("occ", n.event)))
+                    causes.append(self.via.node(("occ", n.event)))
                 elif n.modality == "must" and n.trigger is not None:
                     if n.trigger.event is not None:
-                        causes.append(self.node(("occ", n.trigger.event)))
+                        causes.append(self.via.node(("occ", n.trigger.event)))
                     elif n.trigger.violation_of is not None:
-                        causes.append(self.node(("viol", n.trigger.violation_of)))
+                        causes.append(self.via.node(("viol", n.trigger.violation_of)))
                 # an obligation with a fixed deadline is kept with the background
         return _most(causes)
 
     def _det(self, state: str) -> Vec:
         """The change that decides a state on one day: the worst of its changers."""
-        return _most(self.node(x) for x in self.changers.get(state, ()))
+        return _most(self.via.node(x) for x in self.changers.get(state, ()))
 
 
 def need_of_check(c: m.Contract, check: m.Check) -> Need:
     return Needs(c).of_check(check)
+
+
+def of_difference(
+    a: m.Contract,
+    b: m.Contract,
+    clauses: Iterable[str],
+    states: Iterable[str],
+    effective: Iterable[str],
+    in_force: bool = True,
+) -> Need:
+    """What a scenario on which versions ``a`` and ``b`` read differently can need:
+    one observation differs (a violation of one of ``clauses``, a conflict in one
+    of their trees, one of ``states`` on a day, the effectiveness of an act of
+    ``effective``, the contract's being in force), and the kept occurrences must
+    be read as before in *both* versions, so each keeps what either version's
+    rules mark (docs/semantics.md §14.1, applied to the pair). What may read
+    differently is ``clauses``, ``states``, ``effective`` and ``in_force`` (the
+    forward cone of the amendment, ``slicing.forward_cone``); everything else reads
+    the same in both versions on every scenario, so its first changes are the same
+    occurrences in both and are counted once, in ``a``."""
+    na, nb = Needs(a), Needs(b)
+    nb.via, na.peer = na, nb
+    clauses, states = sorted(set(clauses)), sorted(set(states))
+    obs: list[Node] = [("viol", x) for x in clauses]
+    for x in clauses:  # a conflict in x's tree: one act the tree rules on
+        obs += [("occ", e) for n in (na, nb) for e, roots in n.trees_on.items() if x in roots]
+    obs += [("occ", e) for e in sorted(set(effective))]
+    obs += [("det", st) for st in states]
+    try:
+        total = _add(na.background(), nb.background(states, ends=in_force))
+        _add(total, _most(na.node(o) for o in obs))
+    except _Endless as e:
+        return Need(None, e.why)
+    events = set(a.events) | set(b.events)
+    over = sorted((e, n) for e, n in total.items() if n > MOST_DERIVED)
+    if over:
+        return Need(
+            None,
+            f"a scenario could need up to {over[0][1]} occurrences of {over[0][0]}, more than the "
+            f"{MOST_DERIVED} the solver is given",
+        )
+    return Need(tuple(sorted((e, n) for e, n in total.items() if n > 0 and e in events)))

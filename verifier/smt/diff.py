@@ -44,6 +44,11 @@ class DiffOutcome:
     scenario: Scenario | None = None
     reason: str | None = None
     stop: Stop | None = None  # with UNKNOWN: the limit that stopped it
+    # the occurrences of each event asked with: a number for every event, or, when
+    # derived (``k=None``), per event (``derived``: a difference needs no more)
+    k: int | tuple[tuple[str, int], ...] = 0
+    derived: bool = False
+    why: str = ""  # with ``derived``, why that suffices; else why no number followed
 
 
 def _violations(enc: Encoding, days: dict[tuple[str, int], Any]) -> dict[tuple[str, int], list[Any]]:
@@ -143,24 +148,29 @@ def everything(a: m.Contract, b: m.Contract) -> Reach:
 def find_difference(
     a: m.Contract,
     b: m.Contract,
-    k: int,
+    k: int | None,
     rlimit: int = DEFAULT_RLIMIT,
     sliced: bool = True,
     budget: Budget | None = None,
+    fallback: int = 2,
 ) -> DiffOutcome:
-    """A scenario on which ``a`` and ``b`` read differently within bound ``k``.
-    ``budget``: the run's limits (default: ``rlimit`` per query); a limit that
-    stops the question makes it ``unknown`` with its ``Stop``."""
+    """A scenario on which ``a`` and ``b`` read differently within bound ``k``; ``k``
+    None: at the occurrences such a scenario can need (``bounds.of_difference``), or
+    at ``fallback`` where no number follows. ``budget``: the run's limits (default:
+    ``rlimit`` per query); a limit that stops the question makes it ``unknown``
+    with its ``Stop``."""
     budget = budget if budget is not None else Budget(rlimit=rlimit)
     try:
-        return _find_difference(a, b, k, budget, sliced)
+        return _find_difference(a, b, k, budget, sliced, fallback)
     except Exhausted as e:
         return DiffOutcome(SolveStatus.UNKNOWN, reason=e.detail, stop=e.stop)
     except MemoryError:
         return DiffOutcome(SolveStatus.UNKNOWN, reason="MemoryError", stop=Stop.MEMORY)
 
 
-def _find_difference(a: m.Contract, b: m.Contract, k: int, budget: Budget, sliced: bool) -> DiffOutcome:
+def _find_difference(
+    a: m.Contract, b: m.Contract, k: int | None, budget: Budget, sliced: bool, fallback: int
+) -> DiffOutcome:
     budget.check()
     u = Universe.of(a, b)
     seeds = amended(a, b) if sliced else None
@@ -171,11 +181,25 @@ def _find_difference(a: m.Contract, b: m.Contract, k: int, budget: Budget, slice
     else:
         ia, ib = Index(a), Index(b)
         reach = forward_cone(ia, ib, seeds)
-        if reach.empty:
-            return DiffOutcome(SolveStatus.UNSAT)  # nothing can read differently: no question to ask
+        if reach.empty:  # nothing can read differently: no question to ask
+            return DiffOutcome(SolveStatus.UNSAT, derived=True, why="nothing the amendment changes is read")
         ca, cb = restrict(a, observation_cone(ia, reach)), restrict(b, observation_cone(ib, reach))
-    ea = Encoding(ca, k, "base:", u)
-    eb = Encoding(cb, k, "amended:", u)
+    at: int | dict[str, int]
+    derived, why = False, ""
+    if k is not None:
+        at = k
+    else:
+        from verifier.reduce.bounds import of_difference
+
+        need = of_difference(ca, cb, reach.clauses, reach.states, reach.effective, reach.in_force)
+        if need.per_event is None:
+            at, why = fallback, need.why_not or ""
+        else:
+            at, derived = dict(need.per_event), True
+            why = _cut_down(need.per_event)
+    used = at if isinstance(at, int) else tuple(sorted(at.items()))
+    ea = Encoding(ca, at, "base:", u)
+    eb = Encoding(cb, at, "amended:", u)
     lo, hi = max(a.effective, b.effective), min(a.horizon, b.horizon)
     # the question and the hints first: asking about the contract's end may add
     # its definition to ``base``
@@ -192,14 +216,24 @@ def _find_difference(a: m.Contract, b: m.Contract, k: int, budget: Budget, slice
     solver.add(z3.Implies(q, query))
     res = solvers.check(solver, budget, q)
     if res == z3.unsat:
-        return DiffOutcome(SolveStatus.UNSAT)
+        return DiffOutcome(SolveStatus.UNSAT, k=used, derived=derived, why=why)
     if res != z3.sat:
         stop, reason = solvers.stop_of(solver, budget)
-        return DiffOutcome(SolveStatus.UNKNOWN, reason=reason, stop=stop)
+        return DiffOutcome(SolveStatus.UNKNOWN, reason=reason, stop=stop, k=used, derived=derived, why=why)
     slots = ea.all_slots() + [s for s in eb.all_slots() if s.event not in ea.slots]
     events = {**cb.events, **ca.events}
     model = _minimise(solver, q, slots, events, lo, budget)
-    return DiffOutcome(SolveStatus.SAT, scenario_of(model, [ea, eb]))
+    return DiffOutcome(SolveStatus.SAT, scenario_of(model, [ea, eb]), k=used, derived=derived, why=why)
+
+
+def _cut_down(per_event: tuple[tuple[str, int], ...]) -> str:
+    """Why no difference at ``per_event`` is none at all, in words."""
+    cut = "a scenario that tells them apart can be cut down to one with"
+    if not per_event:
+        return f"{cut} no events, and that one was examined"
+    bits = [f"{n} {e}" for e, n in per_event]
+    listed = ", ".join(bits[:-1]) + " and " + bits[-1] if len(bits) > 1 else bits[0]
+    return f"{cut} at most {listed}, and all of those were examined"
 
 
 def _minimise(

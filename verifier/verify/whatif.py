@@ -193,21 +193,23 @@ def compare(
     ids = list(before) + [i for i in after if i not in before]
     absent: RowVerdict = "absent"
     rows = tuple((i, before.get(i, absent), after.get(i, absent), before.get(i) != after.get(i)) for i in ids)
-    diff, status, note = semantic_diff(
-        base, amended, bound if bound is not None else DEFAULT_BOUND, budget=budget
-    )
+    diff, status, note = semantic_diff(base, amended, bound, budget=budget)
     return Comparison(vb, va, base.file, amendment_file or amended.file, rows, diff, status, note)
 
 
 def semantic_diff(
     base: m.Contract,
     amended: m.Contract,
-    bound: int = DEFAULT_BOUND,
+    bound: int | None = None,
     sliced: bool = True,
     limits: Limits | None = None,
     budget: Budget | None = None,
 ) -> tuple[Difference | None, DiffStatus, str]:
-    """``sliced``: encode only what the amendment can reach (``verifier.smt.diff``);
+    """``bound`` None (the default): at the occurrences a difference can need
+    (docs/semantics.md §14.1), so "no difference" holds for every course of events;
+    where no number follows, and with a ``bound``, at that many of each event,
+    re-checked at one more, and the note says so.
+    ``sliced``: encode only what the amendment can reach (``verifier.smt.diff``);
     False runs the miter over both whole versions (the tests compare the two).
     ``limits`` (or a ``budget`` already started): a limit that stops the
     question makes the status ``unknown``, the limit named in the note."""
@@ -215,8 +217,16 @@ def semantic_diff(
 
     if budget is None:
         budget = (limits if limits is not None else Limits()).budget()
-    out = find_difference(base, amended, bound, sliced=sliced, budget=budget)
+    out = find_difference(base, amended, bound, sliced=sliced, budget=budget, fallback=DEFAULT_BOUND)
+    dates = f"{m.date_of(max(base.effective, amended.effective))} to {m.date_of(min(base.horizon, amended.horizon))}"
+    if out.status == SolveStatus.UNSAT and out.derived:
+        return (
+            None,
+            DiffStatus.NONE,
+            f"no course of events from {dates} tells the two versions apart ({out.why})",
+        )
     if out.status == SolveStatus.UNSAT:
+        bound = out.k if isinstance(out.k, int) else DEFAULT_BOUND
         out2 = find_difference(base, amended, bound + 1, sliced=sliced, budget=budget)
         if out2.status == SolveStatus.UNKNOWN:  # an inconclusive re-check is no proof of "no difference"
             why = budget.reason(out2.stop or Stop.SOLVER, "comparison", out2.reason or "")
@@ -227,13 +237,13 @@ def semantic_diff(
             )
         if out2.status != SolveStatus.SAT:
             rechecked = f"re-checked at {bound + 1}"
+            why = f"; longer courses of events were not examined ({out.why})" if out.why else ""
             return (
                 None,
                 DiffStatus.NONE,
                 (
                     f"no scenario with at most {bound} occurrences of each event ({rechecked}), dates "
-                    f"{m.date_of(max(base.effective, amended.effective))} to {m.date_of(min(base.horizon, amended.horizon))}, "
-                    "tells the two versions apart"
+                    f"{dates}, tells the two versions apart{why}"
                 ),
             )
         out = out2

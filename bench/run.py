@@ -4,7 +4,7 @@
     .venv/bin/python bench/run.py --quick    # a fast subset (under a minute)
     .venv/bin/python bench/run.py --profile 1000x100   # cProfile of one size, to bench/results/
 
-Five stages, each printed as a plain table and written, with the machine it ran
+Six stages, each printed as a plain table and written, with the machine it ran
 on, to ``bench/results/latest.json``:
 
 1. seed: ``verify contracts/openai_microsoft.contract`` (the installed console
@@ -25,8 +25,11 @@ on, to ``bench/results/latest.json``:
    see ``_variant``).
 4. parse: front-end throughput on a generated contract of about 1 MB
    (``bench/parse_throughput.py``'s functions).
+5. bounds: quota contracts whose checks need 4 to 8 occurrences of one event
+   (``bench/bounds_cost.py``), verified at their derived bounds and at ``--bound 2``
+   (the old default, which got their verdicts wrong), side by side.
 
-Stages 2-4 run each measurement in a child process, so a stage that takes
+Stages 2-5 run each measurement in a child process, so a stage that takes
 longer than its budget (``--budget``, seconds for the whole stage) is stopped,
 reported as "over budget" with the time spent and how far it got, and the
 bench goes on. Memory is the child's peak resident set (``ru_maxrss``): it
@@ -75,6 +78,7 @@ FULL = {
     "parse_bytes": 1_000_000,
     "parse_runs": 3,
     "interacting": [(100, 10), (1000, 100), (10000, 1000)],
+    "quotas": [3, 4, 5, 6, 7],  # derived bounds 4 to 8
 }
 QUICK = {
     "runs": 3,
@@ -85,6 +89,7 @@ QUICK = {
     "parse_bytes": 250_000,
     "parse_runs": 1,
     "interacting": [(100, 10), (1000, 100)],
+    "quotas": [3, 7],
 }
 
 AIMS = {
@@ -489,7 +494,24 @@ def by_file(st: Any) -> str:
     return "\n".join(lines) + "\n\n"
 
 
-WORKERS = {"size": worker_size, "whatif": worker_whatif, "parse": worker_parse, "profile": worker_profile}
+def worker_bounds(spec: dict[str, Any]) -> None:
+    """The bounds stage: each quota contract at its derived bounds and at --bound 2."""
+    from bounds_cost import measure
+
+    measure(3, None)  # warm-up: imports and the parser
+    emit("start")
+    for n in spec["quotas"]:
+        for bound in (None, 2):
+            emit("bounds", **measure(n, bound))
+
+
+WORKERS = {
+    "size": worker_size,
+    "whatif": worker_whatif,
+    "parse": worker_parse,
+    "profile": worker_profile,
+    "bounds": worker_bounds,
+}
 
 
 def run_worker(spec: dict[str, Any], timeout: float) -> tuple[list[dict[str, Any]], str, float, str]:
@@ -818,6 +840,26 @@ def stage_whatif(n: int, variants: list[str], budget: float) -> dict[str, Any]:
     return {"clauses": n, "budget_s": budget, "spent_s": spent, "rows": rows}
 
 
+def stage_bounds(quotas: list[int], budget: float) -> dict[str, Any]:
+    print(
+        f"  bounds: quota contracts needing {quotas[0] + 1} to {quotas[-1] + 1} uses (budget {budget:.0f} s) ...",
+        flush=True,
+    )
+    records, status, secs, err = run_worker({"kind": "bounds", "quotas": quotas}, budget)
+    out: dict[str, Any] = {
+        "status": status,
+        "wall_s": secs,
+        "rows": [r for r in records if r.get("phase") == "bounds"],
+    }
+    if status != "ok":
+        out["note"] = (
+            f"over budget: stopped after {secs:.1f} s"
+            if status == "over budget"
+            else f"error: {err.strip()[-500:]}"
+        )
+    return out
+
+
 def stage_parse(nbytes: int, runs: int, budget: float) -> dict[str, Any]:
     print(f"  parse: about {nbytes:,} bytes, best of {runs} (budget {budget:.0f} s) ...", flush=True)
     records, status, secs, err = run_worker({"kind": "parse", "bytes": nbytes, "runs": runs}, budget)
@@ -867,6 +909,8 @@ def report(doc: dict[str, Any]) -> str:
         L += _report_whatif(doc["whatif"])
     if "parse" in doc:
         L += _report_parse(doc["parse"])
+    if "bounds" in doc:
+        L += _report_bounds(doc["bounds"])
     if doc.get("aims"):
         L.append("Aims")
         for a in doc["aims"]:
@@ -1003,6 +1047,30 @@ def _report_whatif(w: dict[str, Any]) -> list[str]:
             )
         else:
             L.append(f"   {r['variant']:<8} {r['status'].upper()}: {r.get('note', '')} {r.get('change', '')}")
+    L.append("")
+    return L
+
+
+def _report_bounds(b: dict[str, Any]) -> list[str]:
+    L = ["5. Derived bounds (bench/bounds_cost.py): verify, default options, against --bound 2"]
+    L.append("   quota  needs   derived      --bound 2   ratio  at derived bounds        at --bound 2")
+    rows = {(r["n"], r["bound"]): r for r in b["rows"]}
+    for n in sorted({n for n, _ in rows}):
+        d, f = rows.get((n, None)), rows.get((n, 2))
+        if d is None or f is None:
+            continue
+
+        def said(r: dict[str, Any]) -> str:
+            return ", ".join(
+                f"{k} {v} ({r['coverage'][k]})" for k, v in r["verdicts"].items() if k != "calls"
+            )
+
+        L.append(
+            f"   {n:>5}  {d['needs']:>5}  {d['seconds']:>7.3f} s  {f['seconds']:>9.3f} s  {d['seconds'] / f['seconds']:>5.2f}x"
+            f"  {said(d)}; {d['findings']} findings  |  {said(f)}; {f['findings']} findings"
+        )
+    if b["status"] != "ok":
+        L.append(f"   {b['status'].upper()}: {b.get('note', '')}")
     L.append("")
     return L
 
@@ -1173,7 +1241,8 @@ def main(argv: list[str]) -> int:
     )
     ap.add_argument("--sizes", help="scaling sizes as NxM,NxM (default 100x20,300x60,1000x100,10000x1000)")
     ap.add_argument(
-        "--only", help="comma-separated stages to run: seed,scaling,interacting,whatif,parse (default all)"
+        "--only",
+        help="comma-separated stages to run: seed,scaling,interacting,whatif,parse,bounds (default all)",
     )
     ap.add_argument("--out", default=str(RESULTS / "latest.json"), help="the JSON results file")
     ap.add_argument(
@@ -1197,7 +1266,7 @@ def main(argv: list[str]) -> int:
         print(f"{status} in {secs:.1f} s: {out}" if status == "ok" else f"{status}: {err}")
         return 0 if status == "ok" else 1
 
-    stages = set((args.only or "seed,scaling,interacting,whatif,parse").split(","))
+    stages = set((args.only or "seed,scaling,interacting,whatif,parse,bounds").split(","))
     started = time.perf_counter()
     doc: dict[str, Any] = {
         "schema": "whereas.bench/1",
@@ -1217,6 +1286,8 @@ def main(argv: list[str]) -> int:
         doc["whatif"] = stage_whatif(cfg["whatif_clauses"], cfg["whatif_variants"], cfg["budget"])
     if "parse" in stages:
         doc["parse"] = stage_parse(cfg["parse_bytes"], cfg["parse_runs"], cfg["budget"])
+    if "bounds" in stages:
+        doc["bounds"] = stage_bounds(cfg["quotas"], cfg["budget"])
     doc["bench_seconds"] = time.perf_counter() - started
     doc["results_file"] = os.path.relpath(args.out, Path.cwd())
     doc["aims"] = aims(doc)

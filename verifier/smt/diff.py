@@ -189,14 +189,14 @@ def _find_difference(
     if k is not None:
         at = k
     else:
-        from verifier.reduce.bounds import of_difference
+        from verifier.reduce.bounds import cut_down, of_difference
 
         need = of_difference(ca, cb, reach.clauses, reach.states, reach.effective, reach.in_force)
         if need.per_event is None:
             at, why = fallback, need.why_not or ""
         else:
             at, derived = dict(need.per_event), True
-            why = _cut_down(need.per_event)
+            why = cut_down(need.per_event, "a scenario that tells them apart")
     used = at if isinstance(at, int) else tuple(sorted(at.items()))
     ea = Encoding(ca, at, "base:", u)
     eb = Encoding(cb, at, "amended:", u)
@@ -224,16 +224,6 @@ def _find_difference(
     events = {**cb.events, **ca.events}
     model = _minimise(solver, q, slots, events, lo, budget)
     return DiffOutcome(SolveStatus.SAT, scenario_of(model, [ea, eb]), k=used, derived=derived, why=why)
-
-
-def _cut_down(per_event: tuple[tuple[str, int], ...]) -> str:
-    """Why no difference at ``per_event`` is none at all, in words."""
-    cut = "a scenario that tells them apart can be cut down to one with"
-    if not per_event:
-        return f"{cut} no events, and that one was examined"
-    bits = [f"{n} {e}" for e, n in per_event]
-    listed = ", ".join(bits[:-1]) + " and " + bits[-1] if len(bits) > 1 else bits[0]
-    return f"{cut} at most {listed}, and all of those were examined"
 
 
 def _minimise(

@@ -357,12 +357,9 @@ class Provers:
 
 def _enough(per_event: tuple[tuple[str, int], ...]) -> str:
     """Why a proof at ``per_event`` covers every course of events, in words."""
-    cut = "a course of events that decides it otherwise can be cut down to one with"
-    if not per_event:
-        return f"{cut} no events, and that one was examined"
-    bits = [f"{n} {e}" for e, n in per_event]
-    listed = ", ".join(bits[:-1]) + " and " + bits[-1] if len(bits) > 1 else bits[0]
-    return f"{cut} at most {listed}, and all of those were examined"
+    from verifier.reduce.bounds import cut_down
+
+    return cut_down(per_event, "a course of events that decides it otherwise")
 
 
 def run_check(c: m.Contract, check: m.Check, provers: Provers, lean: bool = False) -> CheckResult | Spoiled:

@@ -72,29 +72,30 @@ def test_a_quota_of_n_uses_needs_n_plus_one(n: int) -> None:
     assert Needs(c).of_check(check) == Need(per_event=(("Use", n + 1),))
 
 
+# a suspension that is lifted and imposed again: each change depends on the state itself
+TOGGLING = HEAD + textwrap.dedent(
+    """\
+    event Suspend by A
+    event Restore by A
+    event Use by B
+    state Suspended
+    §1 Suspension
+      while not Suspended
+      Suspend starts Suspended
+    §2 Restoring
+      while Suspended
+      Restore ends Suspended
+    §3 No use while suspended
+      while Suspended
+      B must not Use
+    check ok "B is never in breach":
+      never breach by B
+    """
+)
+
+
 def test_a_state_started_and_ended_by_events_has_no_number() -> None:
-    c = load(
-        HEAD
-        + textwrap.dedent(
-            """\
-            event Suspend by A
-            event Restore by A
-            event Use by B
-            state Suspended
-            §1 Suspension
-              while not Suspended
-              Suspend starts Suspended
-            §2 Restoring
-              while Suspended
-              Restore ends Suspended
-            §3 No use while suspended
-              while Suspended
-              B must not Use
-            check ok "B is never in breach":
-              never breach by B
-            """
-        )
-    )
+    c = load(TOGGLING)
     (check,) = c.checks
     need = Needs(c).of_check(check)
     assert need.per_event is None
@@ -199,27 +200,7 @@ def test_four_suspensions_let_the_licensor_terminate() -> None:
 
 
 def test_a_toggling_state_falls_back_to_a_stated_bound() -> None:
-    text = HEAD + textwrap.dedent(
-        """\
-        event Suspend by A
-        event Restore by A
-        event Use by B
-        state Suspended
-        §1 Suspension
-          while not Suspended
-          Suspend starts Suspended
-        §2 Restoring
-          while Suspended
-          Restore ends Suspended
-        §3 No use while suspended
-          while Suspended
-          B must not Use
-        check ok "B is never in breach":
-          never breach by B
-        check quiet "B can stay out of breach":
-          possible not breach by B
-        """
-    )
+    text = TOGGLING + 'check quiet "B can stay out of breach":\n  possible not breach by B\n'
     v = verify_contract(load(text), analyses=False)
     ok = next(r for r in v.results if r.id == "ok")
     assert ok.verdict == Verdict.FAILS  # Suspend, then Use the next day

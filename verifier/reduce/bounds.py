@@ -158,6 +158,7 @@ class Needs:
         # which adds what the second keeps
         self.via: Needs = self
         self.peer: Needs | None = None
+        self.background_kept: Vec | Need | None = None  # ``of_acts``' background, once
         self.check_reads: dict[str, set[tuple[str, int | None]]] = {}
 
     def _changes(self, state: str, start: bool, cause: Node) -> None:
@@ -173,7 +174,7 @@ class Needs:
     def of_check(self, check: m.Check) -> Need:
         """What a scenario answering ``check``'s question (its counterexample or
         witness) can need."""
-        self.check_reads = {}
+        self.check_reads, self.background_kept = {}, None
         exprs = [check.body, *check.givens]
         for e in exprs:
             self._pattern_reads(e)
@@ -187,16 +188,26 @@ class Needs:
             return Need(None, e.why)
         return self._need(total)
 
-    def of_acts(self, events: Iterable[str]) -> Need:
-        """What a scenario with one occurrence of each of ``events`` (read as the
-        contract reads it) can need: the analyses' questions (a clause rules on an
-        act, a power is used, an obligation is set off and met)."""
-        self.check_reads = {}
-        self.memo = {}
+    def of_acts(self, events: Iterable[str], violations: Iterable[str] = ()) -> Need:
+        """What a scenario with one occurrence of each of ``events`` and one violation
+        of each of ``violations`` (each read as the contract reads it) can need: the
+        analyses' questions (a clause rules on an act, a power is used, an obligation
+        is set off and met, a remedy is owed). The counting is kept from one call to
+        the next (no check's patterns read states here)."""
+        if self.check_reads or self.background_kept is None:
+            self.check_reads, self.memo = {}, {}
+            try:
+                self.background_kept = self.background()
+            except _Endless as e:
+                self.background_kept = Need(None, e.why)
+        if isinstance(self.background_kept, Need):
+            return self.background_kept
+        total = dict(self.background_kept)
         try:
-            total = self.background()
             for ev in events:
                 _add(total, self.via.node(("occ", ev)))
+            for x in violations:
+                _add(total, self.via.node(("viol", x)))
         except _Endless as e:
             return Need(None, e.why)
         return self._need(total)

@@ -61,6 +61,7 @@ class SliceProvers:
         self.c, self.index, self.bound, self.budget = c, index, bound, budget
         self.slices: dict[Hashable, Any] = {}
         self.about: dict[Hashable, set[str]] = {}  # slice -> the clauses asked about on it
+        self.bounded: set[Hashable] = set()  # slices for which no number of occurrences follows
 
     def key_of(self, cid: str) -> Hashable:
         from verifier.reduce.slicing import clause_cone
@@ -106,7 +107,10 @@ class SliceProvers:
         most: dict[str, int] = {}
         for key in keys:
             for cid in sorted(self.about.get(key, ())):
-                need = needs.of_acts(sorted(acts_of(part.clauses[cid]) & set(part.events)))
+                acts, violations = acts_of(part.clauses[cid])
+                need = needs.of_acts(sorted(acts & set(part.events)), sorted(violations & set(part.clauses)))
+                if need.per_event is None:
+                    self.bounded.add(key)
                 got = (
                     need.per_event
                     if need.per_event is not None
@@ -115,6 +119,13 @@ class SliceProvers:
                 for e, n in got:
                     most[e] = max(most.get(e, 0), n)
         return most
+
+    def reach(self, key: Hashable) -> str:
+        """How far a finding about ``key``'s slice goes, in words (after ``make``)."""
+        if self.bound is None and key not in self.bounded:
+            return ", in any course of events"
+        k = self.bound if self.bound is not None else DEFAULT_BOUND
+        return f" with at most {k} occurrences of each event (nor with {k + 1})"
 
     def forget(self, key: Hashable) -> None:
         self.slices.pop(key, None)
@@ -135,6 +146,10 @@ class _Whole:
 
     def within(self, key: Hashable) -> frozenset[str] | None:
         return None
+
+    def reach(self, key: Hashable) -> str:
+        k = self.prover.k
+        return f" with at most {k} occurrences of each event (nor with {k + 1})" if isinstance(k, int) else ""
 
     def make(self, keys: list[Hashable], budget: Budget | None = None, more: int = 0) -> Any:
         if not more:
@@ -171,12 +186,15 @@ def batches(keys: list[Hashable], clauses_of: Any, most: int | None = None) -> l
     return out
 
 
-def acts_of(cl: m.Clause) -> set[str]:
-    """The events a clause rules on, empowers, owes, or reacts to."""
+def acts_of(cl: m.Clause) -> tuple[set[str], set[str]]:
+    """The events a clause rules on, empowers, owes, or reacts to, and the clauses
+    whose violations it reacts to: one of each is what its questions ask for."""
     out = {n.event for n in cl.norms}
     out |= {n.trigger.event for n in cl.norms if n.trigger is not None and n.trigger.event is not None}
     out |= {q.trigger.event for q in cl.consequences if q.trigger.event is not None}
-    return out
+    viols = {n.trigger.violation_of for n in cl.norms if n.trigger is not None and n.trigger.violation_of}
+    viols |= {q.trigger.violation_of for q in cl.consequences if q.trigger.violation_of}
+    return out, viols
 
 
 def analysis_provers(c: m.Contract, index: Any, bound: int | None, limit: int | Budget) -> SliceProvers:
@@ -196,9 +214,9 @@ def run_analyses(c: m.Contract, provers: Any) -> list[Finding]:
 # questions about each clause; a dead clause is not also reported for its
 # power or its obligation
 PER_CLAUSE = (
-    (FindingCode.DEAD_CLAUSE, "{} can never apply to anything within the bounds"),
-    (FindingCode.POWER_NEVER_EFFECTIVE, "the power in {} can never be exercised effectively"),
-    (FindingCode.UNFULFILLABLE_OBLIGATION, "the obligation in {} can never be fulfilled once owed"),
+    (FindingCode.DEAD_CLAUSE, "{} can never apply to anything{}"),
+    (FindingCode.POWER_NEVER_EFFECTIVE, "the power in {} can never be exercised effectively{}"),
+    (FindingCode.UNFULFILLABLE_OBLIGATION, "the obligation in {} can never be fulfilled once owed{}"),
 )
 
 
@@ -305,17 +323,18 @@ def _solve_batch(
                 if prover is None:
                     prover = provers.make(batch, budget)
                     asked, known = _sat_together(prover, batch, groups, provers)
+                reach = provers.reach(key)
                 got = (
                     _conflicts(c, prover, cid, within)
                     if kind == "conflict"
-                    else _per_clause(c, prover, cid, within, asked, known)
+                    else _per_clause(c, prover, cid, within, asked, known, reach)
                 )
-                if kind == "clause" and isinstance(got, list) and got:
-                    # a clause found dead (or a power, an obligation) is looked at one
-                    # occurrence further: a finding that more events undo is not one
+                if kind == "clause" and isinstance(got, list) and got and not reach.startswith(", in any"):
+                    # at a fixed bound, a clause found dead (or a power, an obligation) is
+                    # looked at one occurrence further: a finding more events undo is not one
                     if further is None:
                         further = provers.make(batch, budget, more=1)
-                    got = _per_clause(c, further, cid, within)
+                    got = _per_clause(c, further, cid, within, reach=reach)
             except Exhausted as e:
                 out.append((pos, (e.stop, e.detail, cid)))
                 continue
@@ -420,9 +439,11 @@ def _per_clause(
     within: frozenset[str] | None,
     asked: dict[tuple[str, FindingCode], Any] | None = None,
     known: set[tuple[str, FindingCode]] | None = None,
+    reach: str = "",
 ) -> list[Finding] | Outcome:
     """The per-clause findings of ``cid``; ``asked``: its questions already
-    made, ``known``: those already answered ``sat`` (``_sat_together``)."""
+    made, ``known``: those already answered ``sat`` (``_sat_together``);
+    ``reach``: how far a finding goes, in words, appended to its message."""
     out: list[Finding] = []
     for (code, message), question in zip(PER_CLAUSE, _questions(prover), strict=True):
         if known and (cid, code) in known:
@@ -435,7 +456,7 @@ def _per_clause(
             return res
         if res.status == SolveStatus.UNSAT:
             cited = tuple(sorted(set(res.core) | {cid}, key=clause_order(c)))
-            out.append(Finding(code, Severity.WARNING, message.format(clause_label(c, cid)), cited))
+            out.append(Finding(code, Severity.WARNING, message.format(clause_label(c, cid), reach), cited))
             if code == FindingCode.DEAD_CLAUSE:
                 break
     return out

@@ -428,3 +428,24 @@ def test_the_diff_at_its_derived_bound_agrees_with_brute_force() -> None:
             assert len(days) != len(set(days)), f"{text}\n---- edited ----\n{new}"
     # most pairs get a derived bound (the others need more than 8 of an event); some are proofs
     assert derived >= 15 and proofs >= 2
+
+
+def test_a_dead_clause_is_dead_in_any_course_of_events() -> None:
+    # nothing starts Never, so §2 rules on no use, whatever happens; the finding says so
+    text = HEAD + textwrap.dedent(
+        """\
+        event Use by A
+        state Never
+        §1 Uses
+          A may Use
+        §2 Unreachable
+          while Never
+          A must not Use
+        check ok "A may use":
+          possible Use and not breach by A
+        """
+    )
+    v = verify_contract(load(text))
+    assert [(f.code.value, f.message) for f in v.findings] == [
+        ("dead-clause", "§2 Unreachable can never apply to anything, in any course of events")
+    ]

@@ -514,16 +514,13 @@ def test_html_report_renders_in_headless_chromium(at_root: Path, tmp_path: Path)
         "--v=0",
     ]
     env = {**os.environ, "HOME": str(tmp_path)}
-    for _ in range(2):  # a first launch just after Debian installed it has exited silently, once
-        r = subprocess.run(
-            base + [f"--screenshot={shot}", "--window-size=1280,2000", report.as_uri()],
-            capture_output=True,
-            text=True,
-            timeout=180,
-            env=env,
-        )
-        if shot.exists():
-            break
+    r = subprocess.run(
+        base + [f"--screenshot={shot}", "--window-size=1280,2000", report.as_uri()],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        env=env,
+    )
     assert shot.exists(), r.stderr[-2000:]
     data = shot.read_bytes()
     assert _png_size(data) == (1280, 2000)

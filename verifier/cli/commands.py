@@ -100,6 +100,19 @@ def _format_option(choices: tuple[str, ...] = FORMATS, param: str = "fmt") -> Ca
     )
 
 
+def _bound_option(what: str) -> Callable[[F], F]:
+    """``--bound K`` of ``verify`` and ``diff``: ``what`` is what it bounds, in the help."""
+    return click.option(
+        "--bound",
+        type=click.IntRange(1, 8),
+        default=None,
+        metavar="K",
+        help=f"solve {what} with at most K occurrences of each event (a quick bounded look; re-checked "
+        f"at K+1); default: {what} at the occurrences its question can need, so that a proof covers every "
+        "course of events where that number follows (docs/semantics.md §14)",
+    )
+
+
 def _limit_options(memory: bool = True) -> Callable[[F], F]:
     def add(f: F) -> F:
         if memory:
@@ -200,15 +213,7 @@ VERIFY_EXIT = exit_help(
     default=None,
     help="the report's format, if its file name does not end in .html or .md",
 )
-@click.option(
-    "--bound",
-    type=click.IntRange(1, 8),
-    default=None,
-    metavar="K",
-    help="solve every check with at most K occurrences of each event (a quick bounded look; proofs re-checked "
-    "at K+1); default: each check at the occurrences its question can need, so that a proof covers every "
-    "course of events where that number follows (docs/semantics.md §14)",
-)
+@_bound_option("each check")
 @click.option(
     "--jobs",
     type=click.IntRange(1, 64),
@@ -316,13 +321,7 @@ def verify_command(
 @click.option(
     "-o", "--output", type=str, default=None, help="write the result to this file instead of stdout"
 )
-@click.option(
-    "--bound",
-    type=click.IntRange(1, 8),
-    default=None,
-    metavar="K",
-    help="occurrences of each event the comparison considers (default 2; re-checked at K+1)",
-)
+@_bound_option("the comparison")
 @click.option("--jobs", type=click.IntRange(1, 64), default=None, metavar="N", help="as for verify")
 @_limit_options()
 @_conventions

@@ -473,15 +473,19 @@ class Needs:
         return _most(self.via.node(x) for x in self.changers.get(state, ()))
 
 
+def counted(per_event: tuple[tuple[str, int], ...]) -> str:
+    """``1 BuyCompute and 2 DeclareAGI``: occurrences per event, in words."""
+    bits = [f"{n} {e}" for e, n in per_event]
+    return ", ".join(bits[:-1]) + " and " + bits[-1] if len(bits) > 1 else "".join(bits)
+
+
 def cut_down(per_event: tuple[tuple[str, int], ...], what: str) -> str:
     """Why an answer at ``per_event`` occurrences covers every course of events, in
     words: ``what`` is the kind of scenario that would decide it otherwise."""
     cut = f"{what} can be cut down to one with"
     if not per_event:
         return f"{cut} no events, and that one was examined"
-    bits = [f"{n} {e}" for e, n in per_event]
-    listed = ", ".join(bits[:-1]) + " and " + bits[-1] if len(bits) > 1 else bits[0]
-    return f"{cut} at most {listed}, and all of those were examined"
+    return f"{cut} at most {counted(per_event)}, and all of those were examined"
 
 
 def need_of_check(c: m.Contract, check: m.Check) -> Need:

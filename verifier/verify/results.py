@@ -56,10 +56,9 @@ class Reach:
             return (
                 f"at most {self.every_event} occurrence{'s' if self.every_event != 1 else ''} of each event"
             )
-        if not self.per_event:
-            return "no event at all"
-        bits = [f"{n} {e}" for e, n in self.per_event]
-        return "at most " + (", ".join(bits[:-1]) + " and " + bits[-1] if len(bits) > 1 else bits[0])
+        from verifier.reduce.bounds import counted
+
+        return f"at most {counted(self.per_event)}" if self.per_event else "no event at all"
 
 
 class Severity(enum.StrEnum):

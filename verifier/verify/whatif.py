@@ -226,7 +226,8 @@ def semantic_diff(
             f"no course of events from {dates} tells the two versions apart ({out.why})",
         )
     if out.status == SolveStatus.UNSAT:
-        bound = out.k if isinstance(out.k, int) else DEFAULT_BOUND
+        assert isinstance(out.k, int), "a difference not derived is asked at one number for every event"
+        bound = out.k
         out2 = find_difference(base, amended, bound + 1, sliced=sliced, budget=budget)
         if out2.status == SolveStatus.UNKNOWN:  # an inconclusive re-check is no proof of "no difference"
             why = budget.reason(out2.stop or Stop.SOLVER, "comparison", out2.reason or "")

@@ -200,13 +200,32 @@ def test_four_suspensions_let_the_licensor_terminate() -> None:
 
 
 def test_a_toggling_state_falls_back_to_a_stated_bound() -> None:
-    text = TOGGLING + 'check quiet "B can stay out of breach":\n  possible not breach by B\n'
+    text = TOGGLING + textwrap.dedent(
+        """\
+        check quiet "B can stay out of breach":
+          possible not breach by B
+        check first_day "No breach on the first day":
+          never breach by B before 2024-01-02
+        """
+    )
     v = verify_contract(load(text), analyses=False)
     ok = next(r for r in v.results if r.id == "ok")
     assert ok.verdict == Verdict.FAILS  # Suspend, then Use the next day
     quiet = next(r for r in v.results if r.id == "quiet")
     assert quiet.verdict == Verdict.HOLDS and quiet.reach is not None
     assert quiet.reach.coverage == Coverage.SCENARIO
+    # a suspension counts from the next day: no breach before day 2, but only as a bounded proof
+    first = next(r for r in v.results if r.id == "first_day")
+    assert first.verdict == Verdict.HOLDS and first.reach is not None
+    assert first.reach.coverage == Coverage.BOUNDED and first.reach.every_event == 2
+    assert first.reach.why == (
+        "no number of occurrences follows: the state Suspended → Suspend → the state Suspended "
+        "can repeat without limit"
+    )
+    assert first.explanation.startswith(
+        "Yes, in every course of events with at most 2 occurrences of each event up to 2024-12-31; "
+        "longer courses of events were not examined."
+    )
 
 
 # ----------------------------------------------------------------- differential: verify against brute force
@@ -387,22 +406,8 @@ def edited(rng: random.Random, text: str) -> str | None:
     return text[: h.start()] + h.expand(s) + text[h.end() :]
 
 
-def readings_differ(a: m.Contract, b: m.Contract) -> bool:
-    """Some course of events (at most one of each event a day) that the two versions
-    read differently, by the interpreter: what the miter compares."""
-    from tests.verifier.smt.test_diff_slicing import observations
-
-    states = set(a.states) & set(b.states)
-    terminable = a.terminable or b.terminable
-    for sc in every_scenario(a):
-        oa = observations(simulate(a, sc), a.effective, a.horizon, states, terminable)
-        ob = observations(simulate(b, sc), a.effective, a.horizon, states, terminable)
-        if oa != ob:
-            return True
-    return False
-
-
 def test_the_diff_at_its_derived_bound_agrees_with_brute_force() -> None:
+    from tests.verifier.smt.test_diff_slicing import brute_force_differs
     from verifier.smt.diff import find_difference
 
     rng = random.Random(1414)
@@ -419,7 +424,7 @@ def test_the_diff_at_its_derived_bound_agrees_with_brute_force() -> None:
             continue
         derived += 1
         proofs += out.status == "unsat"
-        truth = readings_differ(a, b)
+        truth = brute_force_differs(a, b, every_scenario(a))
         if truth:
             assert out.status == "sat", f"{text}\n---- edited ----\n{new}"
         elif out.status == "sat":  # only with two of an event on one day, which brute force leaves out

@@ -6,7 +6,8 @@ can end the contract, so every check's slice holds every termination right
 Many are alike: "Alpha has power to Leave7; Leave7 ends the contract", each
 about an act of its own that nothing else mentions. Such a right is *plain*:
 
-- it is no exception and has none, has no guards, and prevails over nothing;
+- it is no exception and has none, prevails over nothing, and has no guards
+  but dates (``from``, ``until`` a day);
 - its only consequence is that its act, on no condition, ends the contract;
 - its only norms are powers over that act, on no condition;
 - nothing else in the contract mentions the act (no other clause, no state, and
@@ -15,7 +16,8 @@ about an act of its own that nothing else mentions. Such a right is *plain*:
 Within a slice, all that plain rights contribute is *the day the contract
 ends*: the earliest day on which one of them is exercised. Two plain rights
 with the same shape (the same holders of the power, the same actor on the
-trigger, the same parameters and actors of the act, the same survival) offer
+trigger, the same parameters and actors of the act, the same survival, the same
+dates) offer
 the same days, and the earliest of several choices from one set of days is
 again one of its days (or none). So the slice keeps the first right of each
 shape in the contract's order and drops the rest with their acts: the same
@@ -42,27 +44,12 @@ class Plain:
 
     @staticmethod
     def of(c: m.Contract) -> Plain:
-        mentions: dict[str, int] = {}
-
-        def mention(ev: str | None) -> None:
-            if ev is not None:
-                mentions[ev] = mentions.get(ev, 0) + 1
-
-        for cl in c.clauses.values():
-            for ev in {n.event for n in cl.norms} | {
-                q.trigger.event for q in cl.consequences if q.trigger.event
-            }:
-                mention(ev)  # once per clause
-            for t in cl.guards.until_events:
-                mention(t.event)
-        for st in c.states.values():
-            for ev in (*st.start_events, *st.end_events):
-                mention(ev)
+        counts = mentions(c)
         has_children = {cl.exception_to for cl in c.clauses.values() if cl.exception_to is not None}
         out: dict[str, tuple[str, tuple[Any, ...]]] = {}
         for cl in c.clauses.values():
-            shape = _shape(c, cl, has_children)
-            if shape is not None and mentions.get(shape[0], 0) == 1:
+            shape = plain_shape(c, cl, has_children)
+            if shape is not None and counts.get(shape[0], 0) == 1:
                 out[cl.id] = shape
         return Plain(out, {cid: i for i, cid in enumerate(out)})
 
@@ -100,12 +87,34 @@ class Plain:
         return attrs.evolve(sl, clauses=sl.clauses - drop_clauses, events=sl.events - drop_events)
 
 
-def _shape(c: m.Contract, cl: m.Clause, has_children: set[str]) -> tuple[str, tuple[Any, ...]] | None:
-    """(the act, the shape) of a plain termination right, or None."""
+def mentions(c: m.Contract) -> dict[str, int]:
+    """How many clauses and states name each act (a clause once, whatever it does
+    with it). Conditions cannot name acts; only checks can, and a check's acts
+    are set aside by the caller."""
+    out: dict[str, int] = {}
+
+    def mention(ev: str | None) -> None:
+        if ev is not None:
+            out[ev] = out.get(ev, 0) + 1
+
+    for cl in c.clauses.values():
+        for ev in {n.event for n in cl.norms} | {q.trigger.event for q in cl.consequences if q.trigger.event}:
+            mention(ev)  # once per clause
+        for t in cl.guards.until_events:
+            mention(t.event)
+    for st in c.states.values():
+        for ev in (*st.start_events, *st.end_events):
+            mention(ev)
+    return out
+
+
+def plain_shape(c: m.Contract, cl: m.Clause, has_children: set[str]) -> tuple[str, tuple[Any, ...]] | None:
+    """(the act, the shape) of a plain termination right, or None. The caller
+    checks that nothing else mentions the act (``mentions``)."""
     if cl.exception_to is not None or cl.id in has_children or cl.prevails_over:
         return None
     g = cl.guards
-    if g.from_day is not None or g.until_day is not None or g.while_cond is not None or g.until_events:
+    if g.while_cond is not None or g.until_events:
         return None
     if len(cl.consequences) != 1:
         return None
@@ -122,6 +131,7 @@ def _shape(c: m.Contract, cl: m.Clause, has_children: set[str]) -> tuple[str, tu
         tuple((p, ty.name, ty.kind, ty.currency) for p, ty in ev.params),
         ev.actors,
         cl.survives,
+        (g.from_day, g.until_day),  # the same dates offer the same days
     )
     return t.event, shape
 

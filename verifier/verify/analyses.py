@@ -11,7 +11,14 @@ batch (the bench's 10,000-clause contract, with a prover kept per cone,
 passed 8 GB and was killed; now ~230 MB, bench/README.md). A big contract's batches
 are answered in forked workers, as the checks' slices are. Every question is
 asked under the run's budget; those a limit stops or never lets start are
-``Unfinished``, which makes the run's exit code 3."""
+``Unfinished``, which makes the run's exit code 3. Where the contract has open
+termination rights (``verifier.reduce.relax``), each question is asked first with
+them left open or without them, whose slices stay small, and on the contract
+itself only when those two disagree (``_narrowed``).
+
+It has over 500 lines because the questions, their batches and the order in
+which the three versions of a contract are asked share one answer type and read
+best side by side."""
 
 from __future__ import annotations
 
@@ -230,6 +237,7 @@ def run_analyses_within(
     budget: Budget | None = None,
     jobs: int | None = 1,
     about: set[str] | frozenset[str] | None = None,
+    narrow: tuple[Any, Any] | None = None,
 ) -> tuple[list[Finding], tuple[Unfinished, ...]]:
     """The findings, and the analyses a limit stopped. The questions are
     grouped by slice and the slices cut into batches (``batches``); the
@@ -239,7 +247,9 @@ def run_analyses_within(
     checks, ``PARALLEL_MIN_SLICES``) are answered in that many forked processes
     (None: one per core), with the same findings. ``about``: only the
     questions about these clauses (and the exception trees of those that are
-    roots), as ``verify --check`` asks."""
+    roots), as ``verify --check`` asks. ``narrow``: the slice provers of the
+    contract without its open termination rights and of its open version
+    (``verifier.reduce.relax``), asked first (``_narrowed``)."""
     from verifier.smt.prove import Prover
 
     if isinstance(provers, Prover):
@@ -252,19 +262,110 @@ def run_analyses_within(
     tasks += [(len(roots) + j, "clause", cid) for j, cid in enumerate(c.clauses)]
     if about is not None:
         tasks = [t for t in tasks if t[2] in about]
+    if narrow is None:
+        answers = _answer_tasks(c, provers, tasks, budget, jobs, exact=True)
+    else:
+        answers = _narrowed(c, provers, narrow, tasks, budget, jobs)
+    found: dict[int, list[Finding]] = {}
+    stopped: dict[Stop, tuple[str, list[str]]] = {}  # the limit -> (Z3's words, clauses)
+    for pos, got in sorted(answers.items()):
+        if isinstance(got, tuple):
+            stopped.setdefault(got[0], (got[1], []))[1].append(got[2])
+        else:
+            assert got is not None, "an open conflict is asked again on the contract itself"
+            found[pos] = [_with_timeline(c, f) for f in got]
+    findings = [f for pos in sorted(found) for f in found[pos]]
+    order = clause_order(c)
+    unfinished = tuple(
+        Unfinished(
+            _what(c, sorted(set(cids), key=order)),
+            stop,
+            budget.reason(stop, "analysis", detail),
+            tuple(sorted(set(cids), key=order)),
+        )
+        for stop, (detail, cids) in sorted(stopped.items())
+    )
+    return findings, unfinished
+
+
+def _narrowed(
+    c: m.Contract,
+    provers: Any,
+    narrow: tuple[Any, Any],
+    tasks: list[tuple[int, str, str]],
+    budget: Budget,
+    jobs: int | None,
+) -> dict[int, Answer]:
+    """The answers of ``tasks`` with the open termination rights (``narrow[1]``,
+    see ``verifier.reduce.relax``) and without them (``narrow[0]``) before the
+    contract itself (``provers``). The contract's scenarios include those without
+    the rights and are included in those with the rights open. So a scenario
+    without the rights is one of the contract (a live clause, a conflict); a
+    question with no scenario when they are open has none in the contract (a dead
+    clause, no conflict); and a clause with the same findings both ways has those
+    findings. Most clauses are live and most exception trees have no conflict:
+    the clauses are asked without the rights first, the trees with them open
+    first; the contract itself answers what is left."""
+    closed, opened = narrow
+    done: dict[int, Answer] = {}
+    # the trees: no conflict with the rights open is none in the contract
+    trees = [t for t in tasks if t[1] == "conflict"]
+    got = _answer_tasks(c, opened, trees, budget, jobs, exact=False)
+    undecided = []
+    for t in trees:
+        if got[t[0]] is None:
+            undecided.append(t)
+        else:
+            done[t[0]] = got[t[0]]
+    got = _answer_tasks(
+        c, closed, [t for t in undecided if t[2] in closed.c.clauses], budget, jobs, exact=True
+    )
+    done.update((pos, a) for pos, a in got.items() if a)  # a conflict without the rights, or a limit
+    # the clauses: with no finding without the rights, none in the contract
+    clauses = [t for t in tasks if t[1] == "clause" and t[2] in closed.c.clauses]
+    first = _answer_tasks(c, closed, clauses, budget, jobs, exact=True)
+    again = []
+    for t in clauses:
+        a = first[t[0]]
+        if isinstance(a, tuple) or not a:
+            done[t[0]] = a  # stopped, or no finding
+        else:
+            again.append(t)
+    second = _answer_tasks(c, opened, again, budget, jobs, exact=True)
+    for t in again:
+        a = second[t[0]]
+        if isinstance(a, tuple) or _codes(a) == _codes(first[t[0]]):
+            done[t[0]] = a
+    rest = [t for t in tasks if t[0] not in done]
+    done.update(_answer_tasks(c, provers, rest, budget, jobs, exact=True))
+    return done
+
+
+def _codes(a: Answer) -> list[FindingCode]:
+    return [f.code for f in a] if isinstance(a, list) else []
+
+
+def _answer_tasks(
+    c: m.Contract,
+    provers: Any,
+    tasks: list[tuple[int, str, str]],
+    budget: Budget,
+    jobs: int | None,
+    exact: bool,
+) -> dict[int, Answer]:
+    """Each task's answer (position -> findings or the limit that stopped it):
+    the tasks grouped by slice, the slices cut into batches, the batches of a
+    big contract in forked workers. ``exact=False``: ``provers`` cut slices from
+    the open contract, where a conflict found is only None."""
+    if not tasks:
+        return {}
     groups: dict[Hashable, list[tuple[int, str, str]]] = {}
     for t in tasks:
         groups.setdefault(provers.key_of(t[2]), []).append(t)
-    found: dict[int, list[Finding]] = {}
-    stopped: dict[Stop, tuple[str, list[str]]] = {}  # the limit -> (Z3's words, clauses)
-
-    def stop_at(stop: Stop, detail: str, cid: str) -> None:
-        stopped.setdefault(stop, (detail, []))[1].append(cid)
-
     cut = batches(list(groups), provers.size)
 
     def solve(j: int, within_budget: Budget | None = None) -> list[tuple[int, Answer]]:
-        return _solve_batch(c, provers, cut[j], groups, within_budget)
+        return _solve_batch(c, provers, cut[j], groups, within_budget, exact)
 
     sizes = [len(frozenset().union(*(provers.size(k) for k in b))) for b in cut]
     n = (
@@ -282,27 +383,12 @@ def run_analyses_within(
         answers = in_processes(sizes, n, lambda j: solve(j, share), lost, budget.remaining, _without_timeline)
     else:
         answers = [a for j in range(len(cut)) for a in solve(j)]
-    for pos, got in sorted(answers, key=lambda a: a[0]):
-        if isinstance(got, tuple):
-            stop_at(*got)
-        else:
-            found[pos] = [_with_timeline(c, f) for f in got]
-    findings = [f for pos in sorted(found) for f in found[pos]]
-    order = clause_order(c)
-    unfinished = tuple(
-        Unfinished(
-            _what(c, sorted(set(cids), key=order)),
-            stop,
-            budget.reason(stop, "analysis", detail),
-            tuple(sorted(set(cids), key=order)),
-        )
-        for stop, (detail, cids) in sorted(stopped.items())
-    )
-    return findings, unfinished
+    return dict(answers)
 
 
 # what a question comes to: its findings, or (the limit, Z3's words, the clause) when a limit stopped it
-Answer = list[Finding] | tuple[Stop, str, str]
+# or None: a conflict found with the termination rights open, not a finding until the contract itself says so
+Answer = list[Finding] | tuple[Stop, str, str] | None
 
 
 def _solve_batch(
@@ -311,6 +397,7 @@ def _solve_batch(
     batch: list[Hashable],
     groups: dict[Hashable, list[tuple[int, str, str]]],
     budget: Budget | None,
+    exact: bool = True,
 ) -> list[tuple[int, Answer]]:
     """The questions of the slices ``batch`` (``groups[key]``: (position, kind,
     clause)) asked on one prover of their union, each with its own slice in
@@ -329,7 +416,7 @@ def _solve_batch(
                     asked, known = _sat_together(prover, batch, groups, provers)
                 reach = provers.reach(key)
                 got = (
-                    _conflicts(c, prover, cid, within)
+                    _conflicts(c, prover, cid, within, exact)
                     if kind == "conflict"
                     else _per_clause(c, prover, cid, within, asked, known, reach)
                 )
@@ -385,7 +472,7 @@ def _questions(prover: Any) -> tuple[Any, Any, Any]:
 
 def _without_timeline(a: Answer) -> Answer:
     """What crosses a worker's pipe: findings without their timelines (the parent replays them)."""
-    return a if isinstance(a, tuple) else [attrs.evolve(f, timeline=None) for f in a]
+    return a if a is None or isinstance(a, tuple) else [attrs.evolve(f, timeline=None) for f in a]
 
 
 def _with_timeline(c: m.Contract, f: Finding) -> Finding:
@@ -403,11 +490,17 @@ def _what(c: m.Contract, cids: list[str]) -> str:
 
 
 def _conflicts(
-    c: m.Contract, prover: Any, root: str, within: frozenset[str] | None
-) -> list[Finding] | Outcome:
-    res: Outcome = prover.ask(prover.conflict_query(root), want_core=False, within=within)
+    c: m.Contract, prover: Any, root: str, within: frozenset[str] | None, exact: bool = True
+) -> list[Finding] | Outcome | None:
+    """The conflict in ``root``'s tree, if any; not ``exact``: ``prover``'s slice is
+    of the open contract, and a conflict there is only None."""
+    res: Outcome = prover.ask(
+        prover.conflict_query(root), want_core=False, within=within, want_scenario=exact
+    )
     if res.status == SolveStatus.UNKNOWN:
         return res
+    if res.status == SolveStatus.SAT and not exact:
+        return None
     if res.status != SolveStatus.SAT or res.scenario is None:
         return []
     tl, _ = replay(c, res.scenario)

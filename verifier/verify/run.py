@@ -22,6 +22,7 @@ import attrs
 from dsl import model as m
 from dsl.scenario import Scenario
 from verifier.budget import Budget, Exhausted, Stop
+from verifier.reduce.symmetry import events_of
 from verifier.semantics.interpret import Timeline, check_holds_on, replay
 from verifier.smt.outcome import Outcome, SolveStatus
 from verifier.verify import lean as lean_slices
@@ -62,6 +63,7 @@ def verify_contract(
     timelines: bool = True,
     limits: Limits | None = None,
     budget: Budget | None = None,
+    relax: bool = True,
 ) -> Verification:
     """Every (selected) check answered, then the analyses. Checks are solved on
     the slice of the contract they depend on; checks with the same slice share
@@ -74,6 +76,9 @@ def verify_contract(
     of the clauses they depend on (their slices).
     ``lean``: a check with "not breach by P" is first tried on a slice without
     P's other duties (``lean_exprs``; contracts of ``LEAN_MIN_CLAUSES`` or more).
+    ``relax``: a check is first solved with the conditions of the termination
+    rights left open (``verifier.reduce.relax``), its scenarios confirmed on the
+    whole contract.
     ``timelines=False``: results of a big contract may come without the
     interpreter's timeline (only the reports draw it; the text and JSON do not
     need it), which spares replaying every scenario once more.
@@ -84,18 +89,17 @@ def verify_contract(
     the older spelling of ``limits.rlimit`` (``limits`` wins). ``budget``: a
     clock already started (``Limits.budget()``), for a run of several parts
     (what-if) that shares one deadline; it wins over ``limits``."""
-    from verifier.reduce.slicing import Index, cone
-    from verifier.reduce.symmetry import Plain, events_of
+    from verifier.reduce.relax import Opened
+    from verifier.reduce.slicing import cone
 
     start = time.perf_counter()
     lim = limits if limits is not None else Limits()
     if lim.rlimit is None and rlimit:
         lim = attrs.evolve(lim, rlimit=rlimit)
     limit = budget if budget is not None else lim.budget()
-    index = Index(c)
-    plain = Plain.of(c)  # alike termination rights: one of each kind per slice
-    index.terminators = plain.representatives(index.terminators)
-    groups: dict[Any, tuple[Any, list[int]]] = {}
+    views = Views(c, Opened.of(c) if relax else None)
+    index = views.exact.index
+    groups: dict[Any, tuple[Any, list[int], bool]] = {}
     leans: dict[int, Lean] = {}
     about: set[str] = set()  # with ``only``: the clauses the selected checks depend on
     for i, check in enumerate(c.checks):
@@ -104,22 +108,23 @@ def verify_contract(
         exprs = [check.body, *check.givens]
         if only:
             about |= cone(index, exprs).clauses
+        mentioned = events_of(exprs)
+        view = views.first(mentioned)
         lean_by = lean_exprs(check) if lean and len(c.clauses) >= lean_slices.LEAN_MIN_CLAUSES else None
         if lean_by is not None:  # its whole slice is made only if the lean one does not do
-            sl = plain.reduce(cone(index, lean_by), events_of(exprs))
-            leans[i] = Lean(exprs, lean_by, events_of(exprs), lean_parties(check))
+            sl = view.slice(lean_by, mentioned)
+            leans[i] = Lean(exprs, lean_by, mentioned, lean_parties(check))
         else:
-            sl = plain.reduce(cone(index, exprs), events_of(exprs))
-        groups.setdefault(sl.key, (sl, []))[1].append(i)
-    work = [(sl, idx, {i: leans[i] for i in idx if i in leans}) for sl, idx in groups.values()]
+            sl = view.slice(exprs, mentioned)
+        wide = view is not views.exact
+        groups.setdefault((wide, sl.key), (sl, [], wide))[1].append(i)
+    work = [(sl, idx, {i: leans[i] for i in idx if i in leans}, w) for sl, idx, w in groups.values()]
     big = len(work) >= PARALLEL_MIN_SLICES and sum(len(w[0].clauses) for w in work) >= PARALLEL_MIN_CLAUSES
     n = jobs_for(jobs, len(work)) if big else 1
     if n > 1:
-        solved = _in_workers(c, bound, limit, work, n, (index, plain))
+        solved = _in_workers(c, bound, limit, work, n, views)
     else:
-        solved = [
-            r for sl, idx, ln in work for r in _solve_slice(c, bound, limit, sl, idx, ln, (index, plain))
-        ]
+        solved = [r for sl, idx, ln, w in work for r in _solve_slice(c, bound, limit, sl, idx, ln, views, w)]
     by_index = dict(solved)
     results = [by_index[i] for i in sorted(by_index)]
     if n > 1 and timelines:  # the interpreter's timelines stay in the workers: replay here, for the reports
@@ -137,6 +142,7 @@ def verify_contract(
             limit,
             jobs,
             about if only else None,
+            views.narrow(bound, limit),
         )
     now = time.perf_counter()
     return Verification(
@@ -151,13 +157,80 @@ def verify_contract(
     )
 
 
+@attrs.frozen
+class View:
+    """A contract to cut slices from, with its dependency index and its plain
+    termination rights: the contract itself, or its open version
+    (``verifier.reduce.relax``), whose open rights are ``opened`` (clause id ->
+    its act)."""
+
+    contract: m.Contract
+    index: Any  # verifier.reduce.slicing.Index
+    plain: Any  # verifier.reduce.symmetry.Plain
+    opened: dict[str, str] = attrs.field(factory=dict)
+
+    @staticmethod
+    def of(c: m.Contract, opened: dict[str, str] | None = None) -> View:
+        from verifier.reduce.slicing import Index
+        from verifier.reduce.symmetry import Plain
+
+        index, plain = Index(c), Plain.of(c)
+        index.terminators = plain.representatives(index.terminators)  # alike rights: one of each kind
+        return View(c, index, plain, opened or {})
+
+    def slice(self, exprs: list[m.Expr], mentioned: set[str]) -> Any:
+        """The slice of ``exprs`` (a check that mentions ``mentioned``)."""
+        from verifier.reduce.slicing import cone
+
+        return self.plain.reduce(cone(self.index, exprs), mentioned)
+
+
+class Views:
+    """The views a check's slices are cut from, in the order they are tried:
+    the open contract (if any right is open and the check does not mention one),
+    the contract without its open rights (made when first needed), the contract
+    itself."""
+
+    def __init__(self, c: m.Contract, opened: Any) -> None:
+        self.exact = View.of(c)
+        self.opened = opened  # verifier.reduce.relax.Opened or None
+        self.wide = View.of(opened.contract, opened.acts) if opened is not None else None
+        self._closed: View | None = None
+
+    def first(self, mentioned: set[str]) -> View:
+        """Where a check that mentions ``mentioned`` is first solved."""
+        if self.wide is not None and not self.opened.touches(mentioned):
+            return self.wide
+        return self.exact
+
+    def narrow(self, bound: int | None, limit: Budget) -> tuple[Any, Any] | None:
+        """The analyses' slice provers without the open rights and with them open
+        (``analyses._narrowed``), or None if no right is open."""
+        if self.wide is None:
+            return None
+        return (
+            analysis_provers(self.closed.contract, self.closed.index, bound, limit),
+            analysis_provers(self.wide.contract, self.wide.index, bound, limit),
+        )
+
+    @property
+    def closed(self) -> View:
+        """The open contract without its open rights: its scenarios use none of them."""
+        if self._closed is None:
+            assert self.wide is not None
+            wc = self.wide.contract
+            kept = {cid: cl for cid, cl in wc.clauses.items() if cid not in self.wide.opened}
+            self._closed = View.of(attrs.evolve(wc, clauses=kept))
+        return self._closed
+
+
 def _in_workers(
     c: m.Contract,
     bound: int | None,
     budget: Budget,
-    work: list[tuple[Any, list[int], dict[int, Lean]]],
+    work: list[tuple[Any, list[int], dict[int, Lean], bool]],
     n: int,
-    grow: Any,
+    views: Views,
 ) -> list[tuple[int, CheckResult]]:
     """The slices of ``work`` solved in ``n`` forked workers, each with the
     run's deadline and a share of its memory. What every worker needs is made
@@ -173,7 +246,7 @@ def _in_workers(
     return in_processes(
         [len(w[0].clauses) for w in work],
         n,
-        lambda j: _solve_slice(c, bound, share, *work[j], grow),
+        lambda j: _solve_slice(c, bound, share, *work[j][:3], views, work[j][3]),
         lost,
         budget.remaining,
         lambda r: attrs.evolve(r, timeline=None),
@@ -186,20 +259,28 @@ def _solve_slice(
     budget: Budget,
     sl: Any,
     indices: list[int],
-    leans: dict[int, Lean] | None = None,
-    grow: tuple[Any, Any] | None = None,
+    leans: dict[int, Lean],
+    views: Views,
+    wide: bool = False,
 ) -> list[tuple[int, CheckResult]]:
     """The checks ``indices`` of ``c``, which share slice ``sl`` and its provers
     (``Provers``: at the occurrences the checks need, or at a fixed ``bound``).
+    ``sl`` is cut from ``views[1]`` (the open rights, see ``verifier.reduce.relax``)
+    if ``wide``, else from ``views[0]`` (the contract itself).
     A check in ``leans`` has a lean ``sl`` (see ``lean_exprs``): a scenario found
     there must also answer it on the whole contract; if it does not (``Spoiled``),
     the slice grows by the clause of the earliest violation that spoiled it (up to
-    ``LEAN_ROUNDS`` times), and then the check goes to its whole slice; ``grow``
-    is (the dependency index, the plain termination rights) to grow it with."""
+    ``LEAN_ROUNDS`` times), and then the check goes to its whole slice. A scenario
+    found with open rights must answer the check on the whole contract too; if it
+    does not, the check is asked without the open rights (a scenario there is kept
+    if it answers), and then on the contract itself."""
     from verifier.reduce.slicing import restrict
 
-    def provers(s: Any, checks: list[m.Check] | None = None) -> Provers:
-        return Provers(restrict(c, s), bound, budget, checks or [])
+    exact = views.exact
+    first = views.wide if wide and views.wide is not None else exact
+
+    def provers(view: View, s: Any, checks: list[m.Check] | None = None) -> Provers:
+        return Provers(restrict(view.contract, s), bound, budget, checks or [])
 
     t0 = time.perf_counter()  # the first check's time includes building the prover
     out = []
@@ -208,8 +289,15 @@ def _solve_slice(
         check = c.checks[i]
         try:
             if not made:
-                made.append(provers(sl, [c.checks[j] for j in indices]))
-            res = _answer(c, check, sl, made[0], (leans or {}).get(i), grow, provers)
+                made.append(provers(first, sl, [c.checks[j] for j in indices]))
+            ln = leans.get(i)
+            got = _answer(c, check, first, sl, made[0], ln, provers)
+            if isinstance(got, Spoiled) and first is not exact:
+                got = _without_open(c, check, views.closed, ln, provers) or _answer(
+                    c, check, exact, *_slice_of(check, exact, ln, provers), ln, provers
+                )
+            assert isinstance(got, CheckResult), "only a scenario of a lean or open slice can be spoiled"
+            res = got
         except Exhausted as e:
             res = _undecided(c, check, budget, e.stop, e.detail)
         except MemoryError:
@@ -222,37 +310,56 @@ def _solve_slice(
 def _answer(
     c: m.Contract,
     check: m.Check,
+    view: View,
     sl: Any,
     shared: Provers,
     ln: Lean | None,
-    grow: tuple[Any, Any] | None,
-    provers: Callable[[Any], Provers],
-) -> CheckResult:
-    """One check of ``_solve_slice``, on its (lean) slice."""
-    from verifier.reduce.slicing import cone
-
+    provers: Callable[..., Provers],
+    confirm: bool = False,
+) -> CheckResult | Spoiled:
+    """One check of ``_solve_slice``, on its (lean) slice ``sl`` of ``view``.
+    ``Spoiled`` only on an open view (or with ``confirm``), when even the whole
+    slice's scenario does not answer the check on the whole contract."""
+    confirm = confirm or bool(view.opened)  # then every scenario is confirmed on the whole contract
     res: CheckResult | Spoiled
     if ln is None:
-        res = run_check(c, check, shared)
-    else:
-        grown, pair = sl, shared
-        for _ in range(LEAN_ROUNDS + 1):
-            res = run_check(c, check, pair, lean=True)
-            if not isinstance(res, Spoiled):
-                break
-            extra = _spoilers(c, res, grown, ln.parties)
-            if not extra or grow is None:
-                break
-            index, plain = grow
-            ln = attrs.evolve(ln, exprs=[*ln.exprs, *(violation_of(cid) for cid in sorted(extra))])
-            grown = plain.reduce(cone(index, ln.exprs), ln.events)
-            pair = provers(grown)
-        if isinstance(res, Spoiled):
-            assert grow is not None
-            index, plain = grow
-            res = run_check(c, check, provers(plain.reduce(cone(index, ln.whole_exprs), ln.events)))
-    assert isinstance(res, CheckResult), "only a lean slice's scenario can be spoiled"
-    return res
+        return run_check(c, check, shared, lean=confirm)
+    grown, pair = sl, shared
+    for _ in range(LEAN_ROUNDS + 1):
+        res = run_check(c, check, pair, lean=True)
+        if not isinstance(res, Spoiled):
+            return res
+        if view.opened and any(o.event in view.opened.values() for o in res.scenario.events):
+            return res  # an open right spoiled it: not the lean slice (see _solve_slice)
+        extra = _spoilers(c, res, grown, ln.parties)
+        if not extra:
+            break
+        ln = attrs.evolve(ln, exprs=[*ln.exprs, *(violation_of(cid) for cid in sorted(extra))])
+        grown = view.slice(ln.exprs, ln.events)
+        pair = provers(view, grown)
+    return run_check(c, check, provers(view, view.slice(ln.whole_exprs, ln.events)), lean=confirm)
+
+
+def _slice_of(
+    check: m.Check, view: View, ln: Lean | None, provers: Callable[..., Provers]
+) -> tuple[Any, Provers]:
+    """The check's (lean) slice of ``view``, and its provers."""
+    exprs = ln.exprs if ln is not None else [check.body, *check.givens]
+    own = view.slice(exprs, ln.events if ln is not None else events_of(exprs))
+    return own, provers(view, own)
+
+
+def _without_open(
+    c: m.Contract, check: m.Check, closed: View, ln: Lean | None, provers: Callable[..., Provers]
+) -> CheckResult | None:
+    """A scenario with open rights did not answer ``check`` on the whole contract:
+    the answer without them (``closed``), if that is a scenario that answers it
+    there (no proof: without the rights there are fewer scenarios), else None."""
+    sl, pair = _slice_of(check, closed, ln, provers)
+    res = _answer(c, check, closed, sl, pair, ln, provers, confirm=True)
+    if isinstance(res, CheckResult) and res.scenario is not None and res.replayed:
+        return res
+    return None
 
 
 def _undecided(c: m.Contract, check: m.Check, budget: Budget, stop: Stop, detail: str = "") -> CheckResult:

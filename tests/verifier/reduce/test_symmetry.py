@@ -18,7 +18,7 @@ from verifier.verify.run import verify_contract
 CI = bool(os.environ.get("CI"))
 
 # three rights alike (the power held by A, the act by A), one held by C, one
-# guarded (not plain), and one whose act a state mentions (not plain)
+# from a date (plain, a shape of its own), and one whose act a state mentions (not plain)
 RIGHTS = """
 event L1 by A
 event L2 by A
@@ -67,8 +67,10 @@ def test_plain_rights_are_recognised() -> None:
     c = load(_with_rights(generate(random.Random(1))))
     assert c is not None
     plain = Plain.of(c)
-    assert sorted(plain.rights) == ["§10", "§7", "§8", "§9"]
+    # §11 is plain too (a date is a shape of its own: it offers other days); §12's act starts a state
+    assert sorted(plain.rights) == ["§10", "§11", "§7", "§8", "§9"]
     assert plain.rights["§7"][1] == plain.rights["§9"][1] != plain.rights["§10"][1]
+    assert plain.rights["§11"][1] not in {plain.rights[x][1] for x in ("§7", "§10")}
 
 
 def test_a_slice_keeps_one_right_of_each_shape() -> None:

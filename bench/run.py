@@ -173,7 +173,11 @@ def instrument_verify(on_check: Callable[[], None] | None = None) -> tuple[Meter
     slices: dict[str, Any] = {"count": 0, "clauses": [], "keys": set()}
 
     def k_of(a: tuple[Any, ...], kw: dict[str, Any]) -> Any:
-        return a[2] if len(a) > 2 else kw.get("k", "?")
+        return kind_of_k(a[2] if len(a) > 2 else kw.get("k", "?"))
+
+    def kind_of_k(k: Any) -> str:
+        """A fixed bound as its number; occurrences per event (derived bounds) as one label."""
+        return "per event" if isinstance(k, dict) else str(k)
 
     def seen_slice(sl: Any, a: tuple[Any, ...], kw: dict[str, Any]) -> None:
         slices["count"] += 1
@@ -188,7 +192,7 @@ def instrument_verify(on_check: Callable[[], None] | None = None) -> tuple[Meter
     meter.wrap(prove.Prover, "__init__", lambda a, kw: f"encode: Prover k={k_of(a, kw)}")
     meter.wrap(encode.Encoding, "__init__", lambda a, kw: f"encode: terms k={k_of(a, kw)}")
     meter.wrap(prove.Prover, "check_query", "query: check formula")
-    meter.wrap(prove.Prover, "ask", lambda a, kw: f"solve: ask k={a[0].k}")
+    meter.wrap(prove.Prover, "ask", lambda a, kw: f"solve: ask k={kind_of_k(a[0].k)}")
     meter.wrap(prove.Prover, "_minimise", "solve: minimise witness")
     meter.wrap(prove.Prover, "_shrink", "solve: shrink unsat core")
     meter.wrap(prove.Prover, "scenario_of", "solve: model to scenario")

@@ -172,12 +172,15 @@ class Encoding:
         return v
 
     def finalize(self) -> None:
-        while self._deferred:
-            cid, v, fn = self._deferred.pop(0)
+        i = 0
+        while i < len(self._deferred):  # a definition may defer more: in order, each once
+            cid, v, fn = self._deferred[i]
+            i += 1
             if cid is None:
                 self.base.append(v == fn())
             else:
                 self.guarded.append((cid, v, fn()))
+        self._deferred.clear()
 
     def _sort_domain(self, t: m.Type, v: Any) -> list[Any]:
         c = self.c
@@ -580,6 +583,7 @@ class Encoding:
             return kids_of[x.id]
 
         stack: list[tuple[m.Clause, Any]] = [(cl, iter(enter(cl)))]
+        ways: dict[str, tuple[Any, Any, Any, list[tuple[m.Clause, Any]]]] = {}
         while stack:
             x, it = stack[-1]
             k = next(it, None)
@@ -587,8 +591,33 @@ class Encoding:
                 stack.append((k, iter(enter(k))))
                 continue
             stack.pop()
-            results[x.id] = self._combine(x, own.pop(x.id), kids_of.pop(x.id), results)
-        return results[cl.id]
+            results[x.id], ways[x.id] = self._combine(x, own.pop(x.id), kids_of.pop(x.id), results)
+        d, f, conflict, _ = results[cl.id]
+        return d, f, conflict, self._decisions(cl, ways)
+
+    def _decisions(
+        self, cl: m.Clause, ways: dict[str, tuple[Any, Any, Any, list[tuple[m.Clause, Any]]]]
+    ) -> list[tuple[str, Any]]:
+        """[(clause, it decided 'forbidden')] over the tree of ``cl``, in pre-order,
+        from the top down: a clause decides when every clause above it applies, each
+        step down is to a live exception with no live one before it (when live
+        exceptions agree, the first in the contract's order decides, as the
+        interpreter), and no exception of its own is live. Each step's term is made
+        once (top-down), not again for every clause below it."""
+        out: list[tuple[str, Any]] = []
+        todo: list[tuple[str, Any]] = [(cl.id, None)]
+        while todo:
+            cid, above = todo.pop()
+            own_def, any_live, own_forb, kids = ways[cid]
+            here = own_def if above is None else self.t.and_(above, own_def)
+            out.append((cid, self.t.and_(here, self.t.not_(any_live), own_forb)))
+            steps = []
+            earlier: list[Any] = []
+            for k, live in kids:
+                steps.append((k.id, self.t.and_(here, live, *[self.t.not_(e) for e in earlier])))
+                earlier.append(live)
+            todo.extend(reversed(steps))
+        return out
 
     def _own(self, cl: m.Clause, s: Slot) -> tuple[Any, Any]:
         """(defined, forbidden) by clause ``cl``'s own norms, for slot ``s``."""
@@ -617,8 +646,10 @@ class Encoding:
         mine: tuple[Any, Any],
         kids: list[m.Clause],
         results: dict[str, tuple[Any, Any, Any, list[tuple[str, Any]]]],
-    ) -> tuple[Any, Any, Any, list[tuple[str, Any]]]:
-        """A clause's node from its own terms and its exceptions' nodes."""
+    ) -> tuple[tuple[Any, Any, Any, list[tuple[str, Any]]], tuple[Any, Any, Any, list[tuple[m.Clause, Any]]]]:
+        """A clause's node from its own terms and its exceptions' nodes, and the
+        terms ``_decisions`` walks down with (its own, whether an exception is
+        live, its own ruling, each exception with whether it is live)."""
         own_def, own_forb = mine
         live = {}
         for k in kids:
@@ -632,14 +663,14 @@ class Encoding:
         kid_conf = self.t.or_([self.t.and_(live[k.id], results[k.id][2]) for k in kids] or [self.F])
         conflict = self.t.and_(own_def, self.t.or_(kid_conf, self.t.and_(some_forb, some_perm)))
         forbidden = self.t.and_(own_def, z3.If(any_live, some_forb, own_forb))
-        decs: list[tuple[str, Any]] = [(cl.id, self.t.and_(own_def, self.t.not_(any_live), own_forb))]
-        earlier: list[Any] = []
         for k in kids:
-            # when live exceptions agree, the first in the contract's order decides (as the interpreter)
-            for cid, t in results.pop(k.id)[3]:
-                decs.append((cid, self.t.and_(own_def, live[k.id], *[self.t.not_(e) for e in earlier], t)))
-            earlier.append(live[k.id])
-        return own_def, forbidden, conflict, decs
+            results.pop(k.id)
+        return (own_def, forbidden, conflict, []), (
+            own_def,
+            any_live,
+            own_forb,
+            [(k, live[k.id]) for k in kids],
+        )
 
     # ------------------------------------------------------------ obligations
     def _obligations(self) -> None:

@@ -61,10 +61,10 @@ class Prover:
             put = t.asserter(self.solver)
             for x in self.enc.base:
                 put(x)
+            lits = self.enc.lits
             for cid, v, definition in self.enc.guarded:
-                lit = self.enc.lits[cid]
-                put(t.implies(lit, t.eq(v, definition)))
-                put(t.implies(t.not_(lit), t.not_(v)))
+                # with the clause the name means its definition; struck out, it is false
+                put(t.eq(v, t.and_(lits[cid], definition)))
         except MemoryError as e:
             raise Exhausted(Stop.MEMORY, "MemoryError") from e
         except z3.Z3Exception as e:

@@ -172,7 +172,11 @@ def _limits(timeout: float | None, rlimit: int | None = None, max_memory: int | 
 
 VERIFY_EXIT = exit_help(
     (EXIT_OK, "every check holds (--what-if: the versions agree)"),
-    (EXIT_FAIL, "a check fails (--what-if: a scenario tells the versions apart)"),
+    (
+        EXIT_FAIL,
+        "a check fails, or an analysis found an error (a conflict; with --strict, any finding) "
+        "(--what-if: a scenario tells the versions apart)",
+    ),
     (EXIT_UNKNOWN, "some result is unknown (a limit reached, an unsupported construct) and none fails"),
 )
 
@@ -229,6 +233,11 @@ VERIFY_EXIT = exit_help(
     help="run the built-in analyses (conflicts, dead clauses, ...); on by default",
 )
 @click.option(
+    "--strict",
+    is_flag=True,
+    help="exit 1 on any finding of the analyses (dead clauses, ...), not only on errors (conflicts)",
+)
+@click.option(
     "--what-if",
     "what_if",
     type=str,
@@ -258,6 +267,7 @@ def verify_command(
     rlimit: int | None = None,
     max_memory: int | None = None,
     stdin_filename: str | None = None,
+    strict: bool = False,
 ) -> None:
     streams = _setup(color, quiet, verbose)
     limits = _limits(timeout, rlimit, max_memory)
@@ -299,6 +309,7 @@ def verify_command(
             jobs=jobs,
             limits=limits,
             stdin_filename=stdin_filename,
+            strict=strict,
         ),
     )
 

@@ -25,7 +25,8 @@ EXIT_TABLE: tuple[tuple[int, str], ...] = (
     (0, "success: every check holds, no error in the input, nobody in breach, the versions agree"),
     (
         1,
-        "a check fails; simulate: a party is in breach; diff and verify --what-if: the versions "
+        "a check fails, or verify's analyses found a conflict (with --strict, any finding); "
+        "simulate: a party is in breach; diff and verify --what-if: the versions "
         "differ; fmt --check: a file would be reformatted",
     ),
     (2, "bad input or usage: syntax, name or type errors, missing files, a bad option or configuration"),

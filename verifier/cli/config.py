@@ -17,6 +17,7 @@ key             value                                      commands
 ``rlimit``      a positive integer (Z3 resource units)     verify, diff
 ``max-memory``  a size: bytes, or ``512M``, ``2G``, ...    verify, diff
 ``analyses``    true or false                              verify
+``strict``      true or false                              verify
 ==============  =========================================  ==========================
 
 A bad value, an unknown key or a file that is not TOML is a diagnostic that
@@ -105,6 +106,7 @@ KEYS: dict[str, tuple[str, Callable[[Any], Any]]] = {
     "rlimit": ("rlimit", _int(1, None)),
     "max-memory": ("max_memory", _size),
     "analyses": ("analyses", _bool),
+    "strict": ("strict", _bool),
 }
 
 

@@ -92,8 +92,10 @@ def run_verify(
     jobs: int | None = None,
     limits: Limits | None = None,
     stdin_filename: str | None = None,
+    strict: bool = False,
 ) -> int:
     """``before_solving``: called once the input has been found good, before the first proof.
+    ``strict``: any finding of the analyses makes the exit code 1, not only errors (conflicts).
     ``jobs``: processes for a big contract's slices (None: one per core, as ``--jobs`` by default).
     ``limits``: the run's time, solver work and memory (``--timeout``, ``--rlimit``, ``--max-memory``).
     ``files``: folders recurse, ``-`` is stdin (named ``stdin_filename``)."""
@@ -182,7 +184,7 @@ def run_verify(
                 limits=limits,
             )
             verified.append(v)
-            codes.append(exit_code(v))
+            codes.append(exit_code(v, strict))
             if fmt == "json":
                 docs.append(to_json(v, timings))
             elif fmt == "text":

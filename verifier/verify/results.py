@@ -144,15 +144,17 @@ FINDING_CODES: dict[FindingCode, tuple[Severity, str]] = {
 }
 
 
-def exit_code(v: Verification) -> int:
+def exit_code(v: Verification, strict: bool = False) -> int:
     """The command's exit code for one run: 4 an internal error (first: the
-    other verdicts may be wrong too), 1 a check fails, 3 something unknown."""
+    other verdicts may be wrong too), 1 a check fails or a finding of severity
+    error (a conflict) was made, or with ``strict`` any finding, 3 something
+    unknown."""
     s = v.summary()
     if any(r.internal_error for r in v.results) or any(
         f.code == FindingCode.INTERNAL_ERROR for f in v.findings
     ):
         return 4
-    if s[Verdict.FAILS]:
+    if s[Verdict.FAILS] or any(f.severity == Severity.ERROR or strict for f in v.findings):
         return 1
     if s[Verdict.UNKNOWN] or v.unfinished:
         return 3

@@ -461,3 +461,61 @@ def test_plain_verify_without_click_runs_as_click_would() -> None:
     assert through_click.stdout == plain.stdout
     assert "bounds: each check solved at the occurrences its question can need" in plain.stdout
     assert "coverage: bounded" not in plain.stdout
+
+
+# ---------------------------------------------------------------- findings and the exit code
+
+# §1.1 and §1.2 disagree on every use once §1.3, which prevails over both, has ended with
+# the contract: a conflict (an error); and a right whose condition never holds (a warning)
+CONFLICT = """contract "Tree" effective 2020-01-01 horizon 2020-12-31 currency USD
+party A
+event Use by A
+event Quit by A
+state Active holds from effective
+state Never
+
+§1 Rule
+  survives termination
+  A must not Use
+
+§1.1 Allowed
+  exception to §1
+  survives termination
+  A may Use
+
+§1.2 Forbidden again
+  exception to §1
+  survives termination
+  A must not Use
+
+§1.3 While in force
+  exception to §1
+  prevailing over §1.1, §1.2
+  A may Use
+
+§2 Exit
+  while {guard}
+  A has power to Quit
+  Quit ends the contract
+"""
+
+
+def test_a_conflict_fails_verify_and_a_warning_only_with_strict(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    conflict = tmp_path / "conflict.contract"
+    conflict.write_text(CONFLICT.format(guard="Active"))
+    dead = tmp_path / "dead.contract"
+    dead.write_text(CONFLICT.format(guard="Never"))
+    code, out, _ = run("verify", str(conflict))
+    assert code == 1 and "error[conflict]" in out and "0 checks" in out
+    code, out, _ = run("verify", str(dead))
+    assert code == 0 and "warning[dead-clause]: §2 Exit can never apply to anything" in out
+    assert run("verify", str(dead), "--strict")[0] == 1
+    assert run("verify", str(conflict), "--no-analyses")[0] == 0  # no analyses, no finding
+    # the console script's own path (no click) exits alike
+    script = subprocess.run([str(BIN / "verify"), str(conflict)], capture_output=True, text=True)
+    assert script.returncode == 1, script.stderr
+    (tmp_path / "pyproject.toml").write_text("[tool.whereas]\nstrict = true\n")
+    monkeypatch.chdir(tmp_path)
+    assert run("verify", str(dead))[0] == 1

@@ -9,11 +9,14 @@ cures, a default carried over from another deal. In an agreement whose deals are
 linked that way, each check's slice grows with the whole contract (bench/README.md:
 a mean slice of 547 clauses at 10,000 against 57 at 1,000).
 
-A termination right is *open* here when it would be plain (``symmetry.py``: no
-exception and none to it, prevailing over nothing, its only norms powers on no
-condition over one act of its own that nothing else mentions, and that act, on no
-condition, ending the contract) but for a ``while`` condition or ``until`` events.
-Its open version drops those two guards and keeps its dates.
+A termination right is *open* here when an act ends the contract and every clause
+that names the act does nothing else: it is no exception and has none, prevails over
+nothing, its norms are powers over that act on no condition, and its consequences
+are that act, on no condition, ending the contract. (Contracts write it in one
+clause, "while D, A has power to Exit; Exit ends the contract", or in two, the
+power and its effect apart.) No state and no ``until`` names the act. The right is
+open if one of those clauses has a ``while`` condition or ``until`` events; its open
+version drops those two guards from each of them and keeps their dates.
 
 The open contract has *more* scenarios, never fewer (docs/semantics.md §14.2,
 "Open termination rights"): given a scenario of the contract, drop every act of an
@@ -32,7 +35,6 @@ from __future__ import annotations
 import attrs
 
 from dsl import model as m
-from verifier.reduce.symmetry import mentions, plain_shape
 
 
 @attrs.frozen
@@ -40,25 +42,39 @@ class Opened:
     """A contract with its open termination rights (see the module)."""
 
     contract: m.Contract  # the contract with those rights' conditions left open
-    acts: dict[str, str]  # an open right's clause id -> its act
+    acts: dict[str, str]  # each clause of an open right -> the right's act
 
     @staticmethod
     def of(c: m.Contract) -> Opened | None:
         """The open version of ``c``, or None if no right of ``c`` is open."""
-        counts = mentions(c)
+        named: dict[str, list[str]] = {}  # act -> the clauses whose norms or consequences name it
+        elsewhere: set[str] = set()  # acts a state or an ``until`` names
+        for cl in c.clauses.values():
+            for ev in {n.event for n in cl.norms} | {
+                q.trigger.event for q in cl.consequences if q.trigger.event
+            }:
+                named.setdefault(ev, []).append(cl.id)
+            elsewhere.update(t.event for t in cl.guards.until_events if t.event is not None)
+        for st in c.states.values():
+            elsewhere.update((*st.start_events, *st.end_events))
         has_children = {cl.exception_to for cl in c.clauses.values() if cl.exception_to is not None}
         acts: dict[str, str] = {}
         clauses = dict(c.clauses)
-        for cid, cl in c.clauses.items():
-            g = cl.guards
-            if g.while_cond is None and not g.until_events:
+        for act, cids in named.items():
+            right = [c.clauses[cid] for cid in cids]
+            if act in elsewhere or not all(_serves(cl, act, has_children) for cl in right):
                 continue
-            wider = attrs.evolve(cl, guards=attrs.evolve(g, while_cond=None, until_events=()))
-            shape = plain_shape(c, wider, has_children)
-            if shape is None or counts.get(shape[0], 0) != 1:
+            if not any(q.effect == "terminates" for cl in right for q in cl.consequences):
                 continue
-            acts[cid] = shape[0]
-            clauses[cid] = wider
+            guarded = [cl for cl in right if cl.guards.while_cond is not None or cl.guards.until_events]
+            if not guarded:
+                continue
+            for cl in right:
+                acts[cl.id] = act
+            for cl in guarded:
+                clauses[cl.id] = attrs.evolve(
+                    cl, guards=attrs.evolve(cl.guards, while_cond=None, until_events=())
+                )
         if not acts:
             return None
         return Opened(attrs.evolve(c, clauses=clauses), acts)
@@ -66,3 +82,18 @@ class Opened:
     def touches(self, events: set[str]) -> bool:
         """Whether a check that mentions ``events`` must be solved on the exact contract."""
         return not events.isdisjoint(self.acts.values())
+
+
+def _serves(cl: m.Clause, act: str, has_children: set[str]) -> bool:
+    """Whether ``cl`` does nothing but empower ``act`` or let it end the contract."""
+    if cl.exception_to is not None or cl.id in has_children or cl.prevails_over:
+        return False
+    if any(n.modality != "power" or n.event != act or n.cond is not None or n.trigger for n in cl.norms):
+        return False
+    return all(
+        q.effect == "terminates"
+        and q.trigger.event == act
+        and q.trigger.cond is None
+        and q.trigger.violation_of is None
+        for q in cl.consequences
+    )

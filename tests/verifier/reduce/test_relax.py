@@ -22,13 +22,14 @@ from verifier.verify.run import verify_contract
 CI = bool(os.environ.get("CI"))
 ROOT = Path(__file__).resolve().parents[3]
 
-# rights guarded by a state, by an event, by a date and a state; one whose act a
-# state reads (not open); the random contracts' own §3/§6 may end the contract too
+# rights guarded by a state, by an event, by a date and a state, one in two clauses;
+# one whose act a state reads (not open); the random contracts' own §3/§6 may end the contract too
 RIGHTS = """
 event L1 by A
 event L2 by C
 event L3 by A
 event L4 by C
+event L5 by A
 
 §7 Exit while S1
   while S1
@@ -45,6 +46,13 @@ event L4 by C
   while S2
   A has power to L3
   L3 ends the contract
+
+§11 Power to leave, while not S2
+  while not S2
+  A has power to L5
+
+§12 Leaving
+  L5 ends the contract
 
 §10 Noisy exit
   while not S2
@@ -66,7 +74,8 @@ def test_which_rights_are_open() -> None:
     assert c is not None
     opened = Opened.of(c)
     assert opened is not None
-    assert opened.acts == {"§7": "L1", "§8": "L2", "§9": "L3"}  # §10's act starts a state
+    # §11 and §12 are one right in two clauses; §10's act starts a state
+    assert opened.acts == {"§7": "L1", "§8": "L2", "§9": "L3", "§11": "L5", "§12": "L5"}
     g = opened.contract.clauses["§9"].guards
     assert g.while_cond is None and not g.until_events and g.from_day == c.clauses["§9"].guards.from_day
     assert opened.contract.clauses["§10"] == c.clauses["§10"]
@@ -267,3 +276,28 @@ def test_no_conflict_when_the_right_cannot_be_used() -> None:
     c = load(TREE.format(guard="Never"))
     assert c is not None and Opened.of(c) is not None
     assert [(f.code, f.clauses) for f in verify_contract(c, jobs=1).findings] == [("dead-clause", ("§2",))]
+
+
+def test_a_right_written_in_two_clauses_is_open() -> None:
+    """The shipped SaaS agreement gives the power in §6.2 (while the right is open) and
+    its effect in §6.3: both are the right; only §6.2 had a condition to drop."""
+    from dsl.diagnostics import Sources
+    from dsl.load import load_contract
+
+    c = load_contract(str(ROOT / "contracts" / "saas_agreement.contract"), Sources()).contract
+    assert c is not None
+    opened = Opened.of(c)
+    assert opened is not None
+    assert opened.acts == {"§6.2": "TerminateForCause", "§6.3": "TerminateForCause"}
+    assert opened.contract.clauses["§6.2"].guards.while_cond is None
+    assert opened.contract.clauses["§6.3"] == c.clauses["§6.3"]
+
+
+def test_every_shipped_contract_answers_as_without_open_rights() -> None:
+    from dsl.diagnostics import Sources
+    from dsl.load import load_contract
+
+    for path in sorted((ROOT / "contracts").glob("*.contract")):
+        c = load_contract(str(path), Sources()).contract
+        assert c is not None, path
+        _agree(c)

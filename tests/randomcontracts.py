@@ -141,6 +141,15 @@ def generate(r: random.Random) -> str:
     return "\n".join(parts)
 
 
+def with_clauses(text: str, extra: str) -> str:
+    """A generated contract ``text`` with ``extra``'s declarations (its lines that
+    start with ``event`` or ``state``) among its own and ``extra``'s clauses (from
+    its first ``§``) after its own."""
+    head, sep, rest = text.partition("\n§")
+    decls = "\n".join(x for x in extra.splitlines() if x.startswith(("event", "state")))
+    return head + "\n" + decls + "\n" + sep.lstrip("\n") + rest + "\n" + extra[extra.index("§") :]
+
+
 def load(text: str) -> m.Contract | None:
     node, diags = parse_text(text, "random.contract")
     if node is None or not isinstance(node, ContractFile):

@@ -465,48 +465,18 @@ def test_plain_verify_without_click_runs_as_click_would() -> None:
 
 # ---------------------------------------------------------------- findings and the exit code
 
-# §1.1 and §1.2 disagree on every use once §1.3, which prevails over both, has ended with
-# the contract: a conflict (an error); and a right whose condition never holds (a warning)
-CONFLICT = """contract "Tree" effective 2020-01-01 horizon 2020-12-31 currency USD
-party A
-event Use by A
-event Quit by A
-state Active holds from effective
-state Never
-
-§1 Rule
-  survives termination
-  A must not Use
-
-§1.1 Allowed
-  exception to §1
-  survives termination
-  A may Use
-
-§1.2 Forbidden again
-  exception to §1
-  survives termination
-  A must not Use
-
-§1.3 While in force
-  exception to §1
-  prevailing over §1.1, §1.2
-  A may Use
-
-§2 Exit
-  while {guard}
-  A has power to Quit
-  Quit ends the contract
-"""
+# a conflict (an error) once the contract has ended, and the same with a right whose
+# condition never holds: no conflict, a dead clause (a warning)
+CONFLICT = (ROOT / "tests" / "data" / "conflict_after_termination.contract").read_text()
 
 
 def test_a_conflict_fails_verify_and_a_warning_only_with_strict(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     conflict = tmp_path / "conflict.contract"
-    conflict.write_text(CONFLICT.format(guard="Active"))
+    conflict.write_text(CONFLICT)
     dead = tmp_path / "dead.contract"
-    dead.write_text(CONFLICT.format(guard="Never"))
+    dead.write_text(CONFLICT.replace("while Active", "while Never"))
     code, out, _ = run("verify", str(conflict))
     assert code == 1 and "error[conflict]" in out and "0 checks" in out
     code, out, _ = run("verify", str(dead))

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 import verifier.verify.run as run
 from dsl import model as m
-from tests.randomcontracts import generate, load
+from tests.randomcontracts import generate, load, with_clauses
 from verifier.reduce.relax import Opened
 from verifier.verify.results import CheckResult, Verdict
 from verifier.verify.run import verify_contract
@@ -63,10 +63,7 @@ event L5 by A
 
 
 def _with_rights(text: str) -> str:
-    head, sep, rest = text.partition("\n§")
-    decls = "\n".join(x for x in RIGHTS.splitlines() if x.startswith("event"))
-    clauses = RIGHTS[RIGHTS.index("§") :]
-    return head + "\n" + decls + "\n" + sep.lstrip("\n") + rest + "\n" + clauses
+    return with_clauses(text, RIGHTS)
 
 
 def test_which_rights_are_open() -> None:
@@ -225,45 +222,15 @@ def test_interacting_contract_as_without_open_rights() -> None:
     _agree(loaded.contract)
 
 
-# §1.1 and §1.2 disagree on every use, but while the contract is in force §1.3
-# prevails over both: they conflict only once the contract has ended
-TREE = """contract "Tree" effective 2020-01-01 horizon 2020-12-31 currency USD
-party A
-event Use by A
-event Quit by A
-state Active holds from effective
-state Never
-
-§1 Rule
-  survives termination
-  A must not Use
-
-§1.1 Allowed
-  exception to §1
-  survives termination
-  A may Use
-
-§1.2 Forbidden again
-  exception to §1
-  survives termination
-  A must not Use
-
-§1.3 While in force
-  exception to §1
-  prevailing over §1.1, §1.2
-  A may Use
-
-§2 Exit
-  while {guard}
-  A has power to Quit
-  Quit ends the contract
-"""
+# §1.1 and §1.2 disagree on every use once §1.3, which prevails over both, has
+# ended with the contract; its right to end it is guarded by a state (Active)
+TREE = (ROOT / "tests" / "data" / "conflict_after_termination.contract").read_text()
 
 
 def test_a_conflict_only_after_termination() -> None:
     """Without the right there is no conflict, with it open there is one: the
     contract itself decides, and its right can be used."""
-    c = load(TREE.format(guard="Active"))
+    c = load(TREE)
     assert c is not None and Opened.of(c) is not None
     (f,) = verify_contract(c, jobs=1).findings
     assert f.code == "conflict" and f.clauses == ("§1.1", "§1.2")
@@ -273,7 +240,7 @@ def test_a_conflict_only_after_termination() -> None:
 def test_no_conflict_when_the_right_cannot_be_used() -> None:
     """The same tree, but the right's condition never holds: open, the right
     would end the contract and bring the conflict; the contract itself has none."""
-    c = load(TREE.format(guard="Never"))
+    c = load(TREE.replace("while Active", "while Never"))
     assert c is not None and Opened.of(c) is not None
     assert [(f.code, f.clauses) for f in verify_contract(c, jobs=1).findings] == [("dead-clause", ("§2",))]
 

@@ -9,7 +9,7 @@ import random
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.randomcontracts import generate, load
+from tests.randomcontracts import generate, load, with_clauses
 from verifier.reduce.slicing import Index, cone, restrict
 from verifier.reduce.symmetry import Plain, events_of
 from verifier.smt.prove import Prover
@@ -57,10 +57,7 @@ state Gone
 
 
 def _with_rights(text: str) -> str:
-    head, sep, rest = text.partition("\n§")
-    decls = "\n".join(x for x in RIGHTS.splitlines() if x.startswith(("event", "state")))
-    clauses = RIGHTS[RIGHTS.index("§") :]
-    return head + "\n" + decls + "\n" + sep.lstrip("\n") + rest + "\n" + clauses
+    return with_clauses(text, RIGHTS)
 
 
 def test_plain_rights_are_recognised() -> None:

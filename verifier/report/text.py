@@ -26,23 +26,9 @@ def to_text(v: Verification, timings: bool = False) -> str:
         if timings:
             head += f"  ({r.seconds:.3f}s)"
         lines.append(head)
-        lines += textwrap.wrap(
-            f"{r.kind}: {r.explanation}",
-            width=100,
-            initial_indent="  ",
-            subsequent_indent="    ",
-            break_on_hyphens=False,
-            break_long_words=False,
-        )
+        lines += _wrapped(f"{r.kind}: {r.explanation}")
         if r.reach is not None:
-            lines += textwrap.wrap(
-                f"coverage: {coverage_words(r.reach)}",
-                width=100,
-                initial_indent="  ",
-                subsequent_indent="    ",
-                break_on_hyphens=False,
-                break_long_words=False,
-            )
+            lines += _wrapped(f"coverage: {coverage_words(r.reach)}")
         if r.clauses:
             lines.append("  clauses:")
             for cid in r.clauses:
@@ -125,3 +111,15 @@ def comparison_text(cmp: Comparison, full: bool = True) -> str:
             rx = right[n] if n < len(right) else ""
             lines.append(f"  {lx:<{wl}} | {rx}")
     return "\n".join(lines) + "\n"
+
+
+def _wrapped(text: str) -> list[str]:
+    """One item of a result, wrapped at 100 columns under its result's heading."""
+    return textwrap.wrap(
+        text,
+        width=100,
+        initial_indent="  ",
+        subsequent_indent="    ",
+        break_on_hyphens=False,
+        break_long_words=False,
+    )

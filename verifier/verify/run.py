@@ -46,6 +46,7 @@ from verifier.verify.results import (
     Verdict,
     Verification,
 )
+from verifier.verify.views import View, Views
 
 if TYPE_CHECKING:
     from verifier.smt.prove import Prover
@@ -155,73 +156,6 @@ def verify_contract(
         unfinished,
         (now - t_analyses) * analyses,
     )
-
-
-@attrs.frozen
-class View:
-    """A contract to cut slices from, with its dependency index and its plain
-    termination rights: the contract itself, or its open version
-    (``verifier.reduce.relax``), whose open rights are ``opened`` (clause id ->
-    its act)."""
-
-    contract: m.Contract
-    index: Any  # verifier.reduce.slicing.Index
-    plain: Any  # verifier.reduce.symmetry.Plain
-    opened: dict[str, str] = attrs.field(factory=dict)
-
-    @staticmethod
-    def of(c: m.Contract, opened: dict[str, str] | None = None) -> View:
-        from verifier.reduce.slicing import Index
-        from verifier.reduce.symmetry import Plain
-
-        index, plain = Index(c), Plain.of(c)
-        index.terminators = plain.representatives(index.terminators)  # alike rights: one of each kind
-        return View(c, index, plain, opened or {})
-
-    def slice(self, exprs: list[m.Expr], mentioned: set[str]) -> Any:
-        """The slice of ``exprs`` (a check that mentions ``mentioned``)."""
-        from verifier.reduce.slicing import cone
-
-        return self.plain.reduce(cone(self.index, exprs), mentioned)
-
-
-class Views:
-    """The views a check's slices are cut from, in the order they are tried:
-    the open contract (if any right is open and the check does not mention one),
-    the contract without its open rights (made when first needed), the contract
-    itself."""
-
-    def __init__(self, c: m.Contract, opened: Any) -> None:
-        self.exact = View.of(c)
-        self.opened = opened  # verifier.reduce.relax.Opened or None
-        self.wide = View.of(opened.contract, opened.acts) if opened is not None else None
-        self._closed: View | None = None
-
-    def first(self, mentioned: set[str]) -> View:
-        """Where a check that mentions ``mentioned`` is first solved."""
-        if self.wide is not None and not self.opened.touches(mentioned):
-            return self.wide
-        return self.exact
-
-    def narrow(self, bound: int | None, limit: Budget) -> tuple[Any, Any] | None:
-        """The analyses' slice provers without the open rights and with them open
-        (``analyses._narrowed``), or None if no right is open."""
-        if self.wide is None:
-            return None
-        return (
-            analysis_provers(self.closed.contract, self.closed.index, bound, limit),
-            analysis_provers(self.wide.contract, self.wide.index, bound, limit),
-        )
-
-    @property
-    def closed(self) -> View:
-        """The open contract without its open rights: its scenarios use none of them."""
-        if self._closed is None:
-            assert self.wide is not None
-            wc = self.wide.contract
-            kept = {cid: cl for cid, cl in wc.clauses.items() if cid not in self.wide.opened}
-            self._closed = View.of(attrs.evolve(wc, clauses=kept))
-        return self._closed
 
 
 def _in_workers(

@@ -14,6 +14,7 @@ checker substitutes each by the argument it was bound to.
 from __future__ import annotations
 
 import datetime as _dt
+import re
 from fractions import Fraction
 from typing import Literal, Union
 
@@ -331,6 +332,16 @@ class Contract:
         for a in declared:
             out.append(a)
         return tuple(out)
+
+
+def id_order(cid: str) -> tuple[tuple[int, int, str], ...]:
+    """The order of clause ids as a reader numbers them: ``§2`` < ``§2.1`` <
+    ``§2.9`` < ``§2.10`` < ``§10`` (runs of digits compared as numbers), the
+    same whatever the order of the file."""
+    return tuple(
+        (0, int(part), "") if part[0] in "0123456789" else (1, 0, part)
+        for part in re.findall(r"[0-9]+|[^0-9]+", cid)
+    )
 
 
 def day(d: _dt.date) -> int:

@@ -169,21 +169,34 @@ class Prover:
             return z3.unknown
 
     def _shrink(self, q: Any, lits: list[Any] | None = None) -> tuple[str, ...]:
-        """A minimal set of clauses the answer rests on: Z3's core, then drop
-        each clause the answer does not need. A clause left out of the
+        """The clauses the answer rests on: a minimal set that still proves it,
+        the same whatever the order of the file. Taken in the order of their
+        ids (``m.id_order``), the last clause of the shortest prefix that still
+        proves the answer is cited; then the same among the clauses before it,
+        together with those cited, until the cited ones prove it alone. Each
+        cited clause is needed (without it, the others cited and those before
+        it have a scenario), and which ones are cited depends only on what each
+        question answers: Z3's cores only shorten the search (a core's last
+        clause bounds the shortest prefix). A clause left out of the
         assumptions may be in the contract or struck out, so the answer holds
-        either way; the clauses kept are those it cannot do without."""
-        core = {str(x) for x in self.solver.unsat_core()}
-        keep = [lit for lit in (self.lits if lits is None else lits) if str(lit) in core]
-        i = 0
-        while i < len(keep):
-            trial = keep[:i] + keep[i + 1 :]
-            if self._check_or_unknown(q, *trial) == z3.unsat:
-                keep = trial
-            else:
-                i += 1
+        either way. A question a limit stops keeps its clause cited."""
         by_lit = {str(lit): cid for cid, lit in self.enc.lits.items()}
-        return tuple(by_lit[str(lit)] for lit in keep)
+        order = sorted(self.lits if lits is None else lits, key=lambda lit: m.id_order(by_lit[str(lit)]))
+        pos = {str(lit): i for i, lit in enumerate(order)}
+
+        def top(below: int) -> int:  # one past the core's last clause before ``below``
+            at = [pos[str(x)] for x in self.solver.unsat_core() if pos.get(str(x), below) < below]
+            return max(at) + 1 if at else 0
+
+        cited: list[Any] = []
+        hi = top(len(order))  # order[:hi] with the cited proves it
+        while hi > 0:
+            if self._check_or_unknown(q, *cited, *order[: hi - 1]) == z3.unsat:
+                hi = top(hi - 1)
+            else:  # order[hi - 1] is needed
+                cited.append(order[hi - 1])
+                hi -= 1
+        return tuple(sorted((by_lit[str(lit)] for lit in cited), key=m.id_order))
 
     def _minimise(self, q: Any, events_only: bool = False, assume: list[Any] | None = None) -> Any:
         """Fewest events (counted up from none), then, unless ``events_only``,

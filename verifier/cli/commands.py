@@ -7,6 +7,9 @@ Imported only when arguments need parsing (``verify FILE...`` alone does not:
 when it runs, and is called through ``verifier.cli.guard`` (no traceback, ever),
 whose exit code becomes ``SystemExit``. Defaults come from ``[tool.whereas]``
 (``verifier.cli.config``, set as click's ``default_map`` by ``verifier.cli``).
+
+It has over 500 lines because every command's options are declared here, side by
+side, as ``--help`` shows them, so that one option reads alike in every command.
 """
 
 from __future__ import annotations
@@ -238,6 +241,21 @@ VERIFY_EXIT = exit_help(
     help="exit 1 on any finding of the analyses (dead clauses, ...), not only on errors (conflicts)",
 )
 @click.option(
+    "--emit-smt2",
+    "emit_smt2",
+    type=click.Path(file_okay=False),
+    default=None,
+    metavar="DIR",
+    help="write every check's questions to the solver as SMT-LIB 2 files in DIR "
+    "(one folder per contract; any SMT-LIB solver re-checks them)",
+)
+@click.option(
+    "--confirm",
+    is_flag=True,
+    help="re-solve every check's questions with cvc5 (pip install 'whereas[confirm]') and report "
+    "whether it agrees; a disagreement is an internal error (exit 4)",
+)
+@click.option(
     "--what-if",
     "what_if",
     type=str,
@@ -268,12 +286,19 @@ def verify_command(
     max_memory: int | None = None,
     stdin_filename: str | None = None,
     strict: bool = False,
+    emit_smt2: str | None = None,
+    confirm: bool = False,
 ) -> None:
     streams = _setup(color, quiet, verbose)
     limits = _limits(timeout, rlimit, max_memory)
     if what_if is not None:
         if len(files) != 1:
             raise click.UsageError("--what-if compares one contract with one amendment")
+        if emit_smt2 is not None or confirm:
+            raise click.UsageError(
+                "--emit-smt2 and --confirm are for the checks of `verify FILE`; with --what-if, "
+                "verify the amendment itself (`verify AMENDMENT --confirm`)"
+            )
         from verifier.cli.verify import run_what_if
 
         _finish(
@@ -310,6 +335,8 @@ def verify_command(
             limits=limits,
             stdin_filename=stdin_filename,
             strict=strict,
+            emit_smt2=emit_smt2,
+            confirm=confirm,
         ),
     )
 

@@ -31,7 +31,10 @@ EXIT_TABLE: tuple[tuple[int, str], ...] = (
     ),
     (2, "bad input or usage: syntax, name or type errors, missing files, a bad option or configuration"),
     (3, "some result is unknown (a limit reached, an unsupported construct) and none fails"),
-    (4, "internal error: a bug in Whereas, to report with the input"),
+    (
+        4,
+        "internal error: a bug in Whereas (or, with --confirm, cvc5 disagrees with Z3), to report with the input",
+    ),
     (130, "interrupted (Ctrl-C); nothing was written half-way"),
     (141, "the reader of the output went away (`verify ... | head -1`); nothing more is printed"),
 )

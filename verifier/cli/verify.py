@@ -93,8 +93,12 @@ def run_verify(
     limits: Limits | None = None,
     stdin_filename: str | None = None,
     strict: bool = False,
+    emit_smt2: str | None = None,
+    confirm: bool = False,
 ) -> int:
     """``before_solving``: called once the input has been found good, before the first proof.
+    ``emit_smt2``: a folder for every check's questions as SMT-LIB 2 files, one
+    subfolder per contract; ``confirm``: every answer confirmed by cvc5 (``verifier.smt.second``).
     ``strict``: any finding of the analyses makes the exit code 1, not only errors (conflicts).
     ``jobs``: processes for a big contract's slices (None: one per core, as ``--jobs`` by default).
     ``limits``: the run's time, solver work and memory (``--timeout``, ``--rlimit``, ``--max-memory``).
@@ -156,6 +160,9 @@ def run_verify(
                 f"error: no check named {', '.join(unknown_checks)} in {lc.contract.file} (checks: {ids})\n"
             )
             return EXIT_INPUT
+    opinions = _opinions(loaded, emit_smt2, confirm, streams)
+    if opinions is None:
+        return EXIT_INPUT
     if before_solving is not None:
         before_solving()
     apply_memory_ceiling(limits, streams)
@@ -182,6 +189,7 @@ def run_verify(
                 jobs=jobs,
                 timelines=report is not None or fmt == "sarif",
                 limits=limits,
+                opinion=opinions[k],
             )
             verified.append(v)
             codes.append(exit_code(v, strict))
@@ -212,6 +220,62 @@ def run_verify(
         if not deliver(human_report(report_format or "html", verified), report, streams):
             return EXIT_INPUT
     return max(codes, key=[0, 3, 1, 4].index, default=0)  # the gravest: internal error, fails, unknown
+
+
+def _opinions(loaded: list[Any], folder: str | None, confirm: bool, streams: Streams) -> list[Any] | None:
+    """Each contract's ``Opinion`` (``verifier.smt.second``): its subfolder of
+    ``folder`` (named after the file; emptied of the questions an earlier run
+    wrote there, and refused if it holds anything else) and ``confirm``; None
+    (and the error written) if that cannot be."""
+    import os
+
+    from verifier.smt.second import Opinion, cvc5_version, file_stem, is_ours
+
+    if not folder and not confirm:
+        return [None] * len(loaded)
+    if confirm and cvc5_version() is None:
+        streams.err.write(
+            "error: --confirm needs cvc5, which is not installed; install it with "
+            "`pip install 'whereas[confirm]'` (or `pip install cvc5`)\n"
+        )
+        return None
+    if not folder:
+        return [Opinion(None, confirm) for _ in loaded]
+    if os.path.exists(folder) and not os.path.isdir(folder):
+        streams.err.write(f"error: --emit-smt2 {folder}: not a folder; give a folder for the SMT-LIB files\n")
+        return None
+    out: list[Any] = []
+    used: set[str] = set()
+    for lc in loaded:
+        stem = file_stem(os.path.splitext(os.path.basename(lc.contract.file))[0]) or "contract"
+        name, n = stem, 1
+        while name in used:
+            n += 1
+            name = f"{stem}-{n}"
+        used.add(name)
+        sub = os.path.join(folder, name)
+        if os.path.isdir(sub):
+            entries = sorted(os.scandir(sub), key=lambda e: e.name)
+            strange = [
+                e.path for e in entries if not (e.is_file() and e.name.endswith(".smt2") and is_ours(e.path))
+            ]
+            if strange:
+                streams.err.write(
+                    f"error: --emit-smt2: {sub} holds {strange[0]}, which Whereas did not write; "
+                    "nothing was written (give an empty or new folder)\n"
+                )
+                return None
+        elif os.path.exists(sub):
+            streams.err.write(
+                f"error: --emit-smt2: {sub} is in the way and is not a folder; nothing was written\n"
+            )
+            return None
+        out.append(Opinion(sub, confirm))
+    for op in out:  # only once every folder is known to be ours
+        if os.path.isdir(op.folder):
+            for e in os.scandir(op.folder):
+                os.unlink(e.path)
+    return out
 
 
 def run_what_if(

@@ -74,6 +74,7 @@ def to_json(v: Verification, timings: bool = False) -> dict[str, Any]:
                 "reason": r.reason,
                 "reach": None if r.reach is None else r.reach.to_json(),
                 "line": r.line,
+                **({"confirmation": r.confirmation.to_json()} if r.confirmation is not None else {}),
                 **({"seconds": round(r.seconds, 4)} if timings else {}),
             }
             for r in v.results

@@ -7,6 +7,7 @@ from __future__ import annotations
 import textwrap
 
 from dsl.literals import format_date, format_value
+from verifier.smt.outcome import Agreement
 from verifier.verify.explain import bounds_words, clause_where, coverage_words, describe_event
 from verifier.verify.results import Verdict, Verification
 from verifier.verify.whatif import Comparison, DiffStatus
@@ -29,6 +30,8 @@ def to_text(v: Verification, timings: bool = False) -> str:
         lines += _wrapped(f"{r.kind}: {r.explanation}")
         if r.reach is not None:
             lines += _wrapped(f"coverage: {coverage_words(r.reach)}")
+        if r.confirmation is not None:
+            lines += _wrapped(f"second opinion: {r.confirmation.words()}")
         if r.clauses:
             lines.append("  clauses:")
             for cid in r.clauses:
@@ -63,10 +66,25 @@ def to_text(v: Verification, timings: bool = False) -> str:
         f"{len(v.results)} check{'s' if len(v.results) != 1 else ''}: {s[Verdict.HOLDS]} hold, {s[Verdict.FAILS]} fail, "
         f"{s[Verdict.UNKNOWN]} unknown; {len(v.findings)} finding{'s' if len(v.findings) != 1 else ''}"
         + ("; analyses not finished" if v.unfinished else "")
+        + _confirmed_words(v)
         + (f"; {v.seconds:.2f}s" if timings else "")
         + (f" (analyses {v.analyses_seconds:.2f}s)" if timings and v.analyses_seconds else "")
     )
     return "\n".join(lines) + "\n"
+
+
+def _confirmed_words(v: Verification) -> str:
+    """``; 9 of 10 confirmed by cvc5 1.4.2`` with ``--confirm``, else nothing."""
+    asked = [r.confirmation for r in v.results if r.confirmation is not None]
+    if not asked:
+        return ""
+    ok = sum(1 for x in asked if x.agreement == Agreement.CONFIRMED)
+    who = asked[0].solver
+    return (
+        f"; {ok} of {len(v.results)} confirmed by {who}"
+        if ok < len(v.results)
+        else f"; all confirmed by {who}"
+    )
 
 
 def comparison_text(cmp: Comparison, full: bool = True) -> str:

@@ -10,7 +10,7 @@ on (a shrunk unsat core), or ``unknown`` with Z3's reason.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from fractions import Fraction
 from typing import Any
 
@@ -21,6 +21,7 @@ from dsl import model as m
 from dsl.scenario import Occurrence, Scenario
 from dsl.syntax import Money
 from verifier.budget import Budget, Exhausted, Stop
+from verifier.smt import second, smtlib
 from verifier.smt import solver as solvers
 from verifier.smt.encode import Encoding
 from verifier.smt.outcome import Outcome, SolveStatus
@@ -93,6 +94,7 @@ class Prover:
         events_only: bool = False,
         within: Any = None,
         want_scenario: bool = True,
+        label: Sequence[str] | None = None,
     ) -> Outcome:
         """Whether ``query`` has a scenario. ``minimise``: the scenario has the
         fewest events; unless ``events_only``, also the earliest dates and
@@ -104,7 +106,19 @@ class Prover:
         it as the contract restricted to them would, core included: nothing they
         read depends on the others, so any answer extends to them.
         ``want_scenario=False``: a ``sat`` answer without its scenario (no model
-        is read)."""
+        is read). ``label``: what the question is (its first line a short name),
+        for the run's SMT-LIB files and second opinion (``verifier.smt.second``),
+        if it wants them; unlabelled questions are neither written nor confirmed."""
+        out = self._answer(query, minimise, want_core, events_only, within, want_scenario)
+        if label is not None and second.wanted():
+            held = None if within is None else [cid for cid in self.c.clauses if cid in within]
+            text = smtlib.question_text(self, query, held, label, out.status)
+            out = second.heard(label, text, out, self.budget.remaining())
+        return out
+
+    def _answer(
+        self, query: Any, minimise: bool, want_core: bool, events_only: bool, within: Any, want_scenario: bool
+    ) -> Outcome:
         self._q += 1
         q = z3.Bool(f"question#{self._q}", self.ctx)
         lits = (

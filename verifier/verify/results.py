@@ -12,6 +12,7 @@ from dsl import model as m
 from dsl.scenario import Scenario
 from verifier.budget import Stop
 from verifier.semantics.interpret import Timeline
+from verifier.smt.outcome import Confirmation
 
 DEFAULT_BOUND = 2
 
@@ -93,6 +94,7 @@ class CheckResult:
     stop: Stop | None = None  # unknown because a limit stopped it: which (the reason says it in words)
     internal_error: bool = False  # unknown because of a bug of ours (the solver and the interpreter disagree)
     reach: Reach | None = None  # how far the verdict reaches (None: unknown)
+    confirmation: Confirmation | None = None  # cvc5's second opinion, with ``--confirm``
 
 
 @attrs.frozen

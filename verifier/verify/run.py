@@ -24,7 +24,8 @@ from dsl.scenario import Scenario
 from verifier.budget import Budget, Exhausted, Stop
 from verifier.reduce.symmetry import events_of
 from verifier.semantics.interpret import Timeline, check_holds_on, replay
-from verifier.smt.outcome import Outcome, SolveStatus
+from verifier.smt.outcome import Outcome, SolveStatus, combined
+from verifier.smt.second import Opinion, asking
 from verifier.verify import lean as lean_slices
 from verifier.verify.analyses import analysis_provers, run_analyses_within
 from verifier.verify.explain import explain, timeline_clauses
@@ -65,6 +66,7 @@ def verify_contract(
     limits: Limits | None = None,
     budget: Budget | None = None,
     relax: bool = True,
+    opinion: Opinion | None = None,
 ) -> Verification:
     """Every (selected) check answered, then the analyses. Checks are solved on
     the slice of the contract they depend on; checks with the same slice share
@@ -89,7 +91,28 @@ def verify_contract(
     and once the deadline has passed the rest are not started. ``rlimit`` is
     the older spelling of ``limits.rlimit`` (``limits`` wins). ``budget``: a
     clock already started (``Limits.budget()``), for a run of several parts
-    (what-if) that shares one deadline; it wins over ``limits``."""
+    (what-if) that shares one deadline; it wins over ``limits``.
+    ``opinion``: the checks' questions written as SMT-LIB files and confirmed by
+    cvc5, as it asks (``verifier.smt.second``); a result cvc5 contradicts is an
+    internal error."""
+    with asking(opinion):
+        return _verify(c, sha256, bound, only, analyses, rlimit, jobs, lean, timelines, limits, budget, relax)
+
+
+def _verify(
+    c: m.Contract,
+    sha256: str,
+    bound: int | None,
+    only: list[str] | None,
+    analyses: bool,
+    rlimit: int | None,
+    jobs: int | None,
+    lean: bool,
+    timelines: bool,
+    limits: Limits | None,
+    budget: Budget | None,
+    relax: bool,
+) -> Verification:
     from verifier.reduce.relax import Opened
     from verifier.reduce.slicing import cone
 
@@ -415,6 +438,7 @@ def run_check(c: m.Contract, check: m.Check, provers: Provers, lean: bool = Fals
     if isinstance(ans, Spoiled):
         return ans
     out, replayed = _worded(ans, prover.budget)
+    asked = [out]
     note = None
     if out.status == SolveStatus.UNSAT and reach.coverage == Coverage.BOUNDED:
         # a bounded proof: look one occurrence further
@@ -428,6 +452,7 @@ def run_check(c: m.Contract, check: m.Check, provers: Provers, lean: bool = Fals
         out2, replayed2 = _worded(ans2, prover.budget)
         if out2.status == SolveStatus.SAT:
             out, replayed = out2, replayed2
+            asked = [out2]
             note = f"found only with {k2} occurrences of an event; the answer at {k} was different"
         elif out2.status == SolveStatus.UNKNOWN:
             # a bounded proof whose re-check is inconclusive is no proof
@@ -440,7 +465,9 @@ def run_check(c: m.Contract, check: m.Check, provers: Provers, lean: bool = Fals
                 reach,
                 None,
             )
-    return _result(c, check, out, reach, note, replayed)
+        else:
+            asked.append(out2)
+    return _confirmed(c, check, _result(c, check, out, reach, note, replayed), asked)
 
 
 def _worded(ans: tuple[Outcome, Timeline | None], budget: Budget) -> tuple[Outcome, Timeline | None]:
@@ -463,7 +490,9 @@ def _ask(
     ``Spoiled``; one that does comes with its timeline there."""
     from verifier.verify.witness import simplify
 
-    out = prover.ask(prover.check_query(check), want_core=want_core, events_only=True)
+    out = prover.ask(
+        prover.check_query(check), want_core=want_core, events_only=True, label=_label(check, prover)
+    )
     if out.status != SolveStatus.SAT or out.scenario is None:
         return out, None
     sl = prover.c
@@ -485,6 +514,56 @@ def _ask(
             return attrs.evolve(out, scenario=sc), tl
         first = first or tl
     return Spoiled(found, first)  # and what spoiled it
+
+
+def _label(check: m.Check, prover: Prover) -> list[str]:
+    """What a check's question is, for its SMT-LIB file (``verifier.smt.second``)."""
+    k = prover.k
+    per = (
+        f"at most {k} occurrences of each event"
+        if isinstance(k, int)
+        else "at most "
+        + ", ".join(f"{n} {'occurrence' if n == 1 else 'occurrences'} of {e}" for e, n in sorted(k.items()))
+    )
+    wanted = {
+        "always": "a course of events on which it fails",
+        "never": "a course of events on which what it rules out happens",
+    }.get(check.mode, "a course of events on which it happens")
+    return [
+        f"check-{check.id}",
+        f"check {check.id}: {check.title}",
+        f"asked: {wanted} ({per}), on {len(prover.c.clauses)} clauses of the contract",
+    ]
+
+
+def _confirmed(c: m.Contract, check: m.Check, res: CheckResult, parts: list[Outcome]) -> CheckResult:
+    """``res`` with the second opinion on the questions that decided it; one
+    that disagrees with Z3 (or could not read the question) makes it an internal error."""
+    conf = combined([o.confirmation for o in parts])
+    if conf is None:
+        return res
+    if not conf.wrong:
+        return attrs.evolve(res, confirmation=conf)
+    said = conf.answer or "nothing"
+    why = f"Z3 answers {conf.expected}, {conf.solver} answers {said}" + (
+        f" ({conf.reason})" if conf.reason else ""
+    )
+    where = f"; the question is in {', '.join(conf.files)}" if conf.files else ""
+    return CheckResult(
+        check.id,
+        check.title,
+        check.mode,
+        Verdict.UNKNOWN,
+        "INTERNAL ERROR: two solvers disagree on this check's question; no verdict is given. "
+        "Please report it with the contract.",
+        (),
+        res.scenario,
+        False,
+        f"internal error: {why}{where}",
+        check.span.line,
+        internal_error=True,
+        confirmation=conf,
+    )
 
 
 def _result(

@@ -25,6 +25,12 @@ def clause_label(c: m.Contract, cid: str) -> str:
     return f"{cid} {cl.title}".strip() if cl else cid
 
 
+def join_or(items: list[str]) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " or " + items[-1]
+
+
 def join_and(items: list[str]) -> str:
     if not items:
         return ""
@@ -124,7 +130,11 @@ def explain(
 ) -> str:
     """The verdict in words: what the answer is, how far it reaches, and what it follows from."""
     given = " in which the givens hold" if check.givens else ""
-    cited = join_and([clause_label(c, x) for x in clauses]) or "the contract's declarations alone"
+    follows = (
+        f"This follows from {join_and([clause_label(c, x) for x in clauses])}."
+        if clauses
+        else _no_clause(c, check)
+    )
     if verdict == Verdict.UNKNOWN:
         return "Unknown: the solver could not decide this question; see the reason."
     if sc is not None and tl is not None:
@@ -139,18 +149,64 @@ def explain(
     if reach is not None and reach.coverage == Coverage.UNBOUNDED:
         every = f"every course of events up to {format_date(c.horizon)}{given}"
         if check.mode == "possible":
-            return f"No. Proved for {every}: this cannot happen. This follows from {cited}."
-        return f"Yes. Proved for {every}. This follows from {cited}."
+            return f"No. Proved for {every}: this cannot happen. {follows}"
+        return f"Yes. Proved for {every}. {follows}"
     upto = (
         f"in every course of events with {reach.occurrences()} up to {format_date(c.horizon)}"
         if reach is not None
         else "within the bounds"
     )
     if check.mode == "possible":
-        return (
-            f"No, not {upto}{given}; longer courses of events were not examined. This follows from {cited}."
-        )
-    return f"Yes, {upto}{given}; longer courses of events were not examined. This follows from {cited}."
+        return f"No, not {upto}{given}; longer courses of events were not examined. {follows}"
+    return f"Yes, {upto}{given}; longer courses of events were not examined. {follows}"
+
+
+def _no_clause(c: m.Contract, check: m.Check) -> str:
+    """What a proof that needs no clause follows from, in words: it holds with
+    any of the clauses struck out, so from the check's givens and what the
+    contract declares about the states the check names and who may perform
+    the acts it names a performer of."""
+    states: list[str] = []
+    acts: list[str] = []
+
+    def walk(e: object) -> None:
+        if isinstance(e, m.StateAt) and e.state not in states:
+            states.append(e.state)
+        if isinstance(e, (m.Happens, m.AfterEvent)) and e.actor is not None and e.event not in acts:
+            acts.append(e.event)
+        for part in ("body", "cond"):
+            if isinstance(e, (m.AfterEvent, m.During, m.Happens)) and getattr(e, part, None) is not None:
+                walk(getattr(e, part))
+        if isinstance(e, m.Op):
+            for a in e.args:
+                walk(a)
+
+    for e in [*check.givens, check.body]:
+        walk(e)
+    said = [_declared(c, c.states[x]) for x in states if x in c.states]
+    said += [f"who may perform {x} ({_actors(c, x)})" for x in acts if x in c.events and c.events[x].actors]
+    grounds = (["the givens"] if check.givens else []) + said
+    why = join_and(grounds) if grounds else "the contract's declarations"
+    return f"No clause is needed: it holds whichever clauses are struck out, because of {why}."
+
+
+def _declared(c: m.Contract, st: m.State) -> str:
+    """A state's declaration in words: ``the declaration of MicrosoftIP (from the
+    effective date, until 2032-12-31)``, or that nothing declared starts it."""
+    parts = []
+    if st.initial:
+        parts.append("from the effective date")
+    parts += [f"from {format_date(d)}" for d in st.start_days]
+    parts += [f"from {x}" for x in st.start_events]
+    parts += [f"until {format_date(d)}" for d in st.end_days]
+    parts += [f"until {x}" for x in st.end_events]
+    if not parts:
+        return f"the declaration of {st.name} (nothing but a clause starts it)"
+    return f"the declaration of {st.name} ({', '.join(parts)})"
+
+
+def _actors(c: m.Contract, event: str) -> str:
+    return "only " + join_or(list(c.events[event].actors))
 
 
 def coverage_words(reach: Reach) -> str:

@@ -81,3 +81,27 @@ def test_citations_of_every_shipped_contract_do_not_depend_on_the_order_of_its_c
         pc = _permuted(c, seed)
         assert list(pc.clauses) != list(c.clauses)
         assert _citations(pc) == want, f"{path}, clauses permuted (seed {seed})"
+
+
+@pytest.mark.parametrize(
+    ("path", "check", "why"),
+    [
+        (
+            "examples/amendments/expert_panel.amendment",
+            "ip_through_2032",
+            "because of the declaration of MicrosoftIP (from the effective date, until 2032-12-31).",
+        ),
+        (
+            "contracts/sale_of_goods.contract",
+            "risk_stays_until_delivery",
+            "because of the givens and the declaration of RiskWithBuyer (nothing but a clause starts it).",
+        ),
+        ("contracts/sale_of_goods.contract", "demand_within_cap", "because of the givens."),
+    ],
+)
+def test_a_proof_that_needs_no_clause_says_what_it_follows_from(path: str, check: str, why: str) -> None:
+    lc = load_contract(str(ROOT / path), Sources())
+    assert lc.contract is not None
+    (r,) = verify_contract(lc.contract, analyses=False, only=[check]).results
+    assert r.verdict == Verdict.HOLDS and r.clauses == ()
+    assert r.explanation.endswith(" No clause is needed: it holds whichever clauses are struck out, " + why)

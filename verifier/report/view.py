@@ -149,6 +149,7 @@ class CheckView:
     explanation: Line
     reason: str | None
     coverage: str | None  # how far the verdict reaches, in words (None: unknown)
+    second: str | None  # cvc5's second opinion, in words (None: not asked)
     file: str
     line: int
     line_href: str | None  # the check's first line in the appendix
@@ -578,6 +579,7 @@ def check_view(c: m.Contract, r: CheckResult, anchors: Anchors, sources: SourceT
         anchors.link(r.explanation),
         r.reason,
         coverage_words(r.reach) if r.reach is not None else None,
+        r.confirmation.words() if r.confirmation is not None else None,
         file,
         r.line,
         f"#{file_id}-L{r.line}" if file_id else None,

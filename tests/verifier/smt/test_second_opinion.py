@@ -258,3 +258,18 @@ def test_a_folder_holding_other_files_is_refused_and_left_alone(tmp_path: Path) 
     # a file given as the folder
     code, _, err = run("verify", SEED, "--emit-smt2", SEED)
     assert code == 2  # click says: "Directory ... is a file"
+
+
+@needs_cvc5
+@pytest.mark.parametrize("suffix", ["md", "html"])
+def test_the_reports_show_the_second_opinion(tmp_path: Path, suffix: str) -> None:
+    report = tmp_path / f"report.{suffix}"
+    code, _, err = run("verify", SEED, "--confirm", "--no-analyses", "-q", "--report", str(report))
+    assert code == 0, err
+    text = report.read_text()
+    said = (
+        f"*Second opinion:* confirmed by cvc5 {cvc5_version()}"
+        if suffix == "md"
+        else f"<strong>Second opinion:</strong> confirmed by cvc5 {cvc5_version()}"
+    )
+    assert text.count(said) == 10

@@ -47,7 +47,7 @@ CODES: dict[str, tuple[str, str]] = {
     "unsupported": ("error", "a construct the semantics does not support"),
     # structure
     "exception-cycle": ("error", "exceptions or priorities that form a cycle"),
-    "exception-mismatch": ("error", "an exception about another act than the clause it excepts"),
+    "exception-mismatch": ("error", "an exception about another act or party than the clause it excepts"),
     "bad-priority": ("error", "a priority over a clause that is not a sibling exception"),
     "missing-window": ("error", "an obligation without a deadline, or a window without a trigger"),
     "wrong-actor": ("error", "an event performed by someone the declaration does not allow"),

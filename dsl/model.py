@@ -362,4 +362,53 @@ def acts_for(actor: str, holder: str) -> bool:
     return actor == holder or ("." not in holder and party_of(actor) == holder)
 
 
+def common_holder(a: str, b: str) -> str | None:
+    """The holder whose acts a norm of ``a`` and a norm of ``b`` both cover
+    (``acts_for``): the same holder, or the body where one is a party and the
+    other one of its bodies; None where no actor acts for both."""
+    if a == b or ("." not in a and party_of(b) == a):
+        return b
+    if "." not in b and party_of(a) == b:
+        return a
+    return None
+
+
+RULINGS = ("must_not", "may")  # the modalities an exception tree decides between
+
+
+def ruled_holders(
+    clauses: dict[str, Clause],
+    cid: str,
+    event: str,
+    memo: dict[tuple[str, str], tuple[str, ...]] | None = None,
+) -> tuple[str, ...] | None:
+    """The holders whose acts of ``event`` clause ``cid`` can rule on (forbid
+    or permit), as far as its norms' actors and those of every clause above it
+    in its exception tree say: an exception rules only where the clause it
+    excepts does. Holders in the order of the norms; () where there are none;
+    None where the chain above ``cid`` names a missing clause or runs in a
+    cycle (the checker reports both). ``memo``: answers already known, shared
+    between calls on one set of clauses (a chain is walked once)."""
+    memo = {} if memo is None else memo
+    chain: list[str] = []
+    seen: set[str] = set()
+    at: str | None = cid
+    while at is not None and (at, event) not in memo:
+        if at in seen or at not in clauses:
+            return None
+        seen.add(at)
+        chain.append(at)
+        at = clauses[at].exception_to
+    above: tuple[str, ...] | None = memo[(at, event)] if at is not None else None
+    for x in reversed(chain):
+        mine = [n.actor for n in clauses[x].norms if n.modality in RULINGS and n.event == event]
+        if above is None:
+            got = mine
+        else:
+            got = [h for a in mine for b in above if (h := common_holder(a, b)) is not None]
+        above = memo[(x, event)] = tuple(dict.fromkeys(got))
+    assert above is not None
+    return above
+
+
 share_repr(globals())

@@ -64,8 +64,14 @@ def _pat(r: random.Random, ev: str) -> tuple[str, bool]:
     return f"{ev}(k: {choice})", False
 
 
-def _norm(r: random.Random, modality: str, ev: str) -> str:
+def _norm(r: random.Random, modality: str, ev: str, above: str | None = None) -> str:
+    """A norm on ``ev``; ``above``: the actor of the norm of the clause it is an
+    exception to, whose acts it must be about (``exception-mismatch``): C's for
+    C, A's or A.B's for either (the same draw, so a seed's contract is the one
+    it was wherever that was already so)."""
     actor = r.choice(["A", "C", "A.B"] if ev != "E2" else ["A", "C"])
+    if above is not None and (actor == "C") != (above == "C"):
+        actor = "C" if above == "C" else "A"
     pat, binds = _pat(r, ev)
     cond = _cond(r, binds)
     if binds and "k" not in cond:
@@ -74,20 +80,29 @@ def _norm(r: random.Random, modality: str, ev: str) -> str:
     return f"  {actor} {word} {pat}{cond}\n"
 
 
+def _actor(norm: str) -> str:
+    return norm.split()[0]
+
+
 def generate(r: random.Random) -> str:
     parts = [HEADER]
     ev = r.choice(["E1", "E3"])
     # an exception tree over ev
-    parts.append(f"§1 Rule\n{_guard(r)}{_norm(r, 'must_not', ev)}")
+    guard = _guard(r)
+    root = _norm(r, "must_not", ev)
+    parts.append(f"§1 Rule\n{guard}{root}")
     n_kids = r.choice([0, 1, 1, 2])
     for i in range(1, n_kids + 1):
         prevail = "  prevailing over §1.1" if i == 2 and r.random() < 0.5 else ""
         modality = r.choice(["may", "may", "must_not"])
-        parts.append(f"§1.{i} Exception\n  exception to §1{prevail}\n{_guard(r)}{_norm(r, modality, ev)}")
+        guard = _guard(r)
+        kid = _norm(r, modality, ev, _actor(root))
+        parts.append(f"§1.{i} Exception\n  exception to §1{prevail}\n{guard}{kid}")
         if r.random() < 0.4:
+            guard = _guard(r)
             parts.append(
-                f"§1.{i}.1 Exception to the exception\n  exception to §1.{i}\n{_guard(r)}"
-                f"{_norm(r, 'must_not' if modality == 'may' else 'may', ev)}"
+                f"§1.{i}.1 Exception to the exception\n  exception to §1.{i}\n{guard}"
+                f"{_norm(r, 'must_not' if modality == 'may' else 'may', ev, _actor(kid))}"
             )
     # a power and what it changes
     if r.random() < 0.8:

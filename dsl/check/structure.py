@@ -1,7 +1,8 @@
 """From checked clauses to the errors in how they relate: exceptions and priorities.
 
 ``StructureMixin.structure`` checks that an exception names an existing clause
-and is about the same acts (a permission or a prohibition of the same event),
+and is about the acts it rules on (each permission or prohibition about an event
+its parent forbids or permits, by an actor its parent's norms on it cover),
 that a clause prevails only over a sibling exception, and that neither
 exceptions, nor priorities, nor violation triggers form a cycle (each cycle
 reported once, at its least clause). The searches are in ``graph``.
@@ -19,6 +20,7 @@ from dsl.diagnostics import Label
 class StructureMixin(CheckState):
     def structure(self, clauses: dict[str, m.Clause]) -> None:
         """Exceptions point at existing clauses, about the same acts; no cycles."""
+        memo: dict[tuple[str, str], tuple[str, ...]] = {}  # for ``m.ruled_holders``
         for c in clauses.values():
             if c.exception_to is None:
                 continue
@@ -44,6 +46,7 @@ class StructureMixin(CheckState):
                     bad[0].span,
                     hint="put obligations and powers in clauses of their own",
                 )
+            here = (Label(self.clauses_syn[c.exception_to].head_span, f"{c.exception_to} is here"),)
             if not mine or not mine & theirs:
                 self.error(
                     "exception-mismatch",
@@ -51,8 +54,12 @@ class StructureMixin(CheckState):
                     syn.head_span,
                     expected=f"a `may` or `must not` about {', '.join(sorted(theirs)) or 'an act of ' + c.exception_to}",
                     found=", ".join(sorted(mine)) or "no permission or prohibition",
-                    labels=(Label(self.clauses_syn[c.exception_to].head_span, f"{c.exception_to} is here"),),
+                    hint=f"an exception only changes how {c.exception_to} rules on its own acts; "
+                    "give another act a clause of its own",
+                    labels=here,
                 )
+                continue
+            self.exception_norms(c, parent, clauses, here, memo)
         # cycles in exception_to: each cycle once, at its least clause
         for cycle in exception_cycles(clauses):
             first = min(cycle)
@@ -120,3 +127,48 @@ class StructureMixin(CheckState):
                     "violations trigger each other in a cycle: " + " -> ".join(path + [path[0]]),
                     self.clauses_syn[start].head_span,
                 )
+
+    def exception_norms(
+        self,
+        c: m.Clause,
+        parent: m.Clause,
+        clauses: dict[str, m.Clause],
+        here: tuple[Label, ...],
+        memo: dict[tuple[str, str], tuple[str, ...]],
+    ) -> None:
+        """Each permission or prohibition of exception ``c`` is about an act its
+        parent rules on: the same event (the parent forbids or permits it) and an
+        actor the parent's norms on that event cover, as far as every clause above
+        the parent lets it rule (``m.ruled_holders``). Any other norm never applies:
+        the exception tree of an act is only walked down from a clause that rules
+        on it."""
+        theirs = {n.event for n in parent.norms if n.modality in m.RULINGS}
+        for n in c.norms:
+            if n.modality not in m.RULINGS:
+                continue
+            if n.event not in theirs:
+                self.error(
+                    "exception-mismatch",
+                    f"{c.id} is an exception to {parent.id}, but {parent.id} is not about {n.event}",
+                    n.span,
+                    expected=f"a `may` or `must not` about {', '.join(sorted(theirs))}",
+                    found=n.event,
+                    hint=f"an exception only changes how {parent.id} rules on its own acts; "
+                    f"give {n.event} a clause of its own",
+                    labels=here,
+                )
+                continue
+            holders = m.ruled_holders(clauses, parent.id, n.event, memo)
+            if not holders or any(m.common_holder(n.actor, h) is not None for h in holders):
+                continue  # () or None: the parent rules on nothing here, or the chain is broken (reported)
+            who = " or ".join(holders)
+            self.error(
+                "exception-mismatch",
+                f"{c.id} is an exception to {parent.id}, but {parent.id} is not about {n.event} by {n.actor}",
+                n.span,
+                expected=f"a `may` or `must not` about {n.event} by {who}",
+                found=f"{n.event} by {n.actor}",
+                hint=f"an exception only changes how {parent.id} rules on the acts it covers; "
+                f"make it about {who}, or give it a clause of its own",
+                labels=here,
+            )

@@ -1180,6 +1180,50 @@ def test_exception_about_a_different_event() -> None:
     ]
 
 
+def test_exception_about_a_party_its_parent_does_not_bind() -> None:
+    """The parent `A must not Pay` and the exception `B may Pay`: no act is
+    covered by both, so the exception never applies."""
+    src = (
+        HEAD
+        + "party A\nparty B\nevent Pay by A or B\n§2 X\n  A must not Pay\n§2.1 Y\n  exception to §2\n  B may Pay\n"
+    )
+    assert errors(src) == [
+        ("exception-mismatch", 9, 3, "§2.1 is an exception to §2, but §2 is not about Pay by B")
+    ]
+    node, _ = parse_text(src, FILE)
+    assert isinstance(node, s.ContractFile)
+    (d,) = [x for x in check_node(node, FILE)[1] if x.code == "exception-mismatch"]
+    assert (d.expected, d.found) == ("a `may` or `must not` about Pay by A", "Pay by B")
+    assert d.hint == (
+        "an exception only changes how §2 rules on the acts it covers; make it about A, or give it a clause of its own"
+    )
+
+
+def test_exception_about_a_party_and_its_bodies() -> None:
+    """A party's norm covers its bodies' acts: an exception for a body of the
+    parent's party, or for the party of the parent's body, is about acts its
+    parent rules on. Along a tree, what an exception covers is what every clause
+    above it covers: under `A.B`'s rule and `A`'s exception, `A.C` is not."""
+    head = HEAD + "party A with bodies B, C\nevent Pay by A or A.B or A.C\n"
+    ok = head + "§2 X\n  A must not Pay\n§2.1 Y\n  exception to §2\n  A.B may Pay\n"
+    assert errors(ok) == []
+    ok = head + "§2 X\n  A.B must not Pay\n§2.1 Y\n  exception to §2\n  A may Pay\n"
+    assert errors(ok) == []
+    bad = ok + "§2.1.1 Z\n  exception to §2.1\n  A.C must not Pay\n"
+    assert errors(bad) == [
+        ("exception-mismatch", 11, 3, "§2.1.1 is an exception to §2.1, but §2.1 is not about Pay by A.C")
+    ]
+
+
+def test_exception_partly_about_another_act() -> None:
+    src = (
+        PAYB + "event Ask by B\n§2 X\n  A must not Pay\n§2.1 Y\n  exception to §2\n  A may Pay\n  B may Ask\n"
+    )
+    assert errors(src) == [
+        ("exception-mismatch", 11, 3, "§2.1 is an exception to §2, but §2 is not about Ask")
+    ]
+
+
 def test_priority_over_a_clause_that_is_not_a_sibling() -> None:
     src = (
         PAYB

@@ -147,7 +147,16 @@ class Encoding:
         self.effects: list[EffectPoint] = []
         self.violations: list[ViolationInst] = []
         self.conflicts: list[tuple[str, Slot, Any]] = []
+        # clause -> for each slot it could rule on, that it does taken alone: it applies
+        # and one of its norms matches (an exception rules only where the clause above
+        # it rules too: ``ruling``)
         self.node_defs: dict[str, list[Any]] = {}
+        # (clause, event, slot index) -> the clause's own definition on that slot, and
+        # each clause's slots in the order of ``node_defs``; no term is made for
+        # ``ruling`` until it is asked (a term made here would renumber every later one
+        # and could change the scenarios the solver finds for the checks)
+        self.node_own: dict[tuple[str, str, int], Any] = {}
+        self.node_slots: dict[str, list[Slot]] = {}
         self.obligation_insts: list[tuple[m.Norm, Any, Any]] = []  # (norm, instance, fulfilled)
         self.consequence_fires: dict[str, list[Any]] = {}
         self._effects()
@@ -543,6 +552,20 @@ class Encoding:
                         )
                     del d, f
 
+    def ruling(self, cid: str) -> list[Any]:
+        """For each slot clause ``cid`` could rule on, that it does: it and every
+        clause above it in its exception tree apply and have a norm that matches.
+        An exception matters only there: ``_combine`` reads it only under its
+        parent's own definition, as the interpreter's ``decide`` walks a tree down
+        only from a clause that rules. Made when asked (see ``node_own``)."""
+        chain = [cid]
+        while (up := self.c.clauses[chain[-1]].exception_to) in self.c.clauses and up not in chain:
+            chain.append(up)
+        return [
+            self.t.and_(s.occ, *[self.node_own.get((x, s.event, s.index), self.F) for x in chain])
+            for s in self.node_slots.get(cid, [])
+        ]
+
     def exceptions_to(self, cid: str) -> tuple[str, ...]:
         if self._kids is None:
             kids: dict[str, list[str]] = {}
@@ -635,6 +658,8 @@ class Encoding:
         ]
         own_def = self.t.and_(self.applies_at(cl, s), self.t.or_(matches or [self.F]))
         self.node_defs.setdefault(cl.id, []).append(self.t.and_(s.occ, own_def))
+        self.node_own[(cl.id, s.event, s.index)] = own_def
+        self.node_slots.setdefault(cl.id, []).append(s)
         own_forb: Any = z3.BoolVal(False, self.ctx)
         for n, mt in reversed(list(zip(norms, matches, strict=True))):
             own_forb = self.t.ite(mt, n.modality == "must_not", own_forb)

@@ -14,7 +14,9 @@ asked under the run's budget; those a limit stops or never lets start are
 ``Unfinished``, which makes the run's exit code 3. Where the contract has open
 termination rights (``verifier.reduce.relax``), each question is asked first with
 them left open or without them, whose slices stay small, and on the contract
-itself only when those two disagree (``_narrowed``).
+itself only when those two disagree (``_narrowed``). An exception is asked about
+under the clauses above it (it rules only where they do); a dead clause's finding
+says why where the contract's structure says it without solving (``dead_because``).
 
 It has over 500 lines because the questions, their batches and the order in
 which the three versions of a contract are asked share one answer type and read
@@ -552,8 +554,88 @@ def _per_clause(
         if res.status == SolveStatus.UNKNOWN:
             return res
         if res.status == SolveStatus.UNSAT:
-            cited = tuple(sorted(set(res.core) | {cid}, key=clause_order(c)))
-            out.append(Finding(code, Severity.WARNING, message.format(clause_label(c, cid), reach), cited))
+            cited = set(res.core) | {cid}
+            why = dead_because(c, cid) if code == FindingCode.DEAD_CLAUSE else None
+            # a reason read off the contract holds at any bound: it replaces the reach
+            tail = f": {why}" if why else reach
+            if code == FindingCode.DEAD_CLAUSE and c.clauses[cid].exception_to is not None:
+                # dead under the clauses above it, or on its own? (a struck-out parent
+                # rules on nothing either, so the core cannot say: ask the exception alone)
+                own = prover.own_applicability_query(cid)
+                alone: Outcome = prover.ask(
+                    own, minimise=False, want_core=False, within=within, want_scenario=False
+                )
+                if alone.status == SolveStatus.UNKNOWN:
+                    return alone
+                if alone.status == SolveStatus.SAT:
+                    above = ancestors(c, cid)
+                    cited |= set(above)
+                    if not why:
+                        tail = f"{reach}: its parent {above[0]} rules on none of the acts it covers"
+            text = message.format(clause_label(c, cid), tail)
+            out.append(Finding(code, Severity.WARNING, text, tuple(sorted(cited, key=clause_order(c)))))
             if code == FindingCode.DEAD_CLAUSE:
                 break
     return out
+
+
+def ancestors(c: m.Contract, cid: str) -> list[str]:
+    """The clauses above ``cid`` in its exception tree, its parent first."""
+    out: list[str] = []
+    at = c.clauses[cid].exception_to
+    while at is not None and at in c.clauses and at != cid and at not in out:
+        out.append(at)
+        at = c.clauses[at].exception_to
+    return out
+
+
+def dead_because(c: m.Contract, cid: str) -> str | None:
+    """Why clause ``cid``, found dead, can never apply, where the contract's
+    structure says it without solving: its dates and the period, the dates of
+    the clauses above it in its exception tree, or the acts they rule on
+    (``m.ruled_holders``); None where it takes the solver (conditions, states,
+    termination). Each reason given is enough on its own for the clause to be
+    dead."""
+    cl = c.clauses[cid]
+    g = cl.guards
+    if g.from_day is not None and g.from_day > c.horizon:
+        return f"it starts on {m.date_of(g.from_day)}, after the horizon {m.date_of(c.horizon)}"
+    if g.until_day is not None and g.until_day < c.effective:
+        return f"it ends on {m.date_of(g.until_day)}, before the contract takes effect on {m.date_of(c.effective)}"
+    if cl.exception_to is None or cl.consequences or any(n.modality not in m.RULINGS for n in cl.norms):
+        return None  # what is left is about rulings, which an exception has only under its parent
+    chain = [cid, *ancestors(c, cid)]
+    parent = chain[1] if len(chain) > 1 else None
+    if parent is None:
+        return None
+
+    def name(x: str) -> str:
+        return "it" if x == cid else f"its parent {x}" if x == parent else f"{x} above it"
+
+    # the days on which the clause and every clause above it apply
+    lo, lo_by, hi, hi_by = c.effective, "", c.horizon, ""
+    for x in chain:
+        gx = c.clauses[x].guards
+        if gx.from_day is not None and gx.from_day > lo:
+            lo, lo_by = gx.from_day, x
+        if gx.until_day is not None and gx.until_day < hi:
+            hi, hi_by = gx.until_day, x
+    if lo > hi:
+        if not hi_by:
+            return f"{name(lo_by)} starts on {m.date_of(lo)}, after the horizon {m.date_of(c.horizon)}"
+        if not lo_by:
+            return f"{name(hi_by)} ends on {m.date_of(hi)}, before the contract takes effect on {m.date_of(c.effective)}"
+        return f"{name(lo_by)} starts on {m.date_of(lo)}, after {name(hi_by)} ends on {m.date_of(hi)}"
+    # the acts: none of its norms is about an act its parent rules on
+    mine = [n for n in cl.norms if n.modality in m.RULINGS]
+    memo: dict[tuple[str, str], tuple[str, ...]] = {}
+    above = [m.ruled_holders(c.clauses, parent, n.event, memo) for n in mine]
+    if not mine or any(
+        hs is None or any(m.common_holder(n.actor, h) is not None for h in hs)
+        for n, hs in zip(mine, above, strict=True)
+    ):
+        return None
+    n = mine[0]
+    theirs = {x.modality for x in c.clauses[parent].norms if x.modality in m.RULINGS and x.event == n.event}
+    verb = "forbids" if theirs == {"must_not"} else "permits" if theirs == {"may"} else "forbids or permits"
+    return f"its parent {parent} never {verb} {n.event}" + (f" by {n.actor}" if theirs else "")

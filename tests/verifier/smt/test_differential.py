@@ -151,3 +151,43 @@ def test_generated_contracts_check_cleanly(seed: int) -> None:
     node, _ = parse_text(text, "r.contract")
     c, diags = check_node(node, "r.contract")  # type: ignore[arg-type]
     assert c is not None, [d.message for d in diags if d.is_error]
+
+
+def _rules_somewhere(c: m.Contract, cid: str, scenarios: list[Scenario]) -> bool:
+    """Whether, in the interpreter, clause ``cid`` rules on some occurrence of
+    one of ``scenarios``: it and every clause above it in its exception tree
+    apply and have a norm that matches (the interpreter walks an exception tree
+    down only from a clause that rules). Read after each run: effects count
+    from the next day and ``until`` events from the day after, so a clause's
+    value on an occurrence is the one the run saw."""
+    chain = [c.clauses[cid]]
+    while chain[-1].exception_to is not None:
+        chain.append(c.clauses[chain[-1].exception_to])
+    for sc in scenarios:
+        tl = simulate(c, sc)
+        assert tl.runner is not None
+        for o in sc.events:
+            if all(tl.runner.node_value(x, o) is not None for x in chain):
+                return True
+    return False
+
+
+@settings(max_examples=25, deadline=None, derandomize=CI, suppress_health_check=[HealthCheck.too_slow])
+@given(st.randoms(use_true_random=False))
+def test_a_clause_applies_to_the_solver_where_it_rules_in_the_interpreter(r: random.Random) -> None:
+    """The dead-clause analysis's question (``Prover.applicability_query``) of
+    each clause of an exception tree has a scenario exactly when the interpreter
+    has the clause rule on an occurrence of one, at one occurrence of each
+    event: an exception counts only where its parent (and the clause above that)
+    rules, not wherever its own dates and pattern match."""
+    text = generate(r)
+    c = load(text)
+    assert c is not None
+    scenarios = all_scenarios(c)
+    prover = Prover(c, 1)
+    for cid, cl in c.clauses.items():
+        if not cl.norms or any(n.modality not in m.RULINGS for n in cl.norms) or cl.consequences:
+            continue
+        q = prover.applicability_query(cid)
+        solver = q is not None and prover.ask(q, minimise=False, want_core=False).status == "sat"
+        assert solver == _rules_somewhere(c, cid, scenarios), (cid, text)

@@ -184,3 +184,72 @@ def test_check_alone_runs_only_the_analyses_of_its_slice(tmp_path: Path) -> None
     assert got == [("conflict", ("§1.1", "§1.2")), ("dead-clause", ("§2",))]
     assert verify_contract(lc.contract, only=["c"]).findings == ()
     assert len(verify_contract(lc.contract).findings) == 4
+
+
+def test_an_exception_is_dead_where_its_parent_never_rules() -> None:
+    """Golden: an exception counts as applicable only where the clause it is an
+    exception to rules on the same act (and so on up its tree). §2.1's dates,
+    §2.1.1's under it, and §3.1's amounts each match acts on their own, but
+    never one their parent rules on; each finding says why, from the dates where
+    they say it, and cites the clauses above the exception. §4 starts after the
+    horizon."""
+    v = verify_contract(contract("dead_exceptions.contract"))
+    assert [(f.code, f.clauses, f.message) for f in v.findings] == [
+        (
+            "dead-clause",
+            ("§2", "§2.1"),
+            "§2.1 Small purchases from 2027 can never apply to anything: "
+            "it starts on 2027-01-01, after its parent §2 ends on 2026-12-31",
+        ),
+        (
+            "dead-clause",
+            ("§2", "§2.1", "§2.1.1"),
+            "§2.1.1 Not the smallest can never apply to anything: "
+            "its parent §2.1 starts on 2027-01-01, after §2 above it ends on 2026-12-31",
+        ),
+        (
+            "dead-clause",
+            ("§3", "§3.1"),
+            "§3.1 Small purchases can never apply to anything, in any course of events: "
+            "its parent §3 rules on none of the acts it covers",
+        ),
+        (
+            "dead-clause",
+            ("§4",),
+            "§4 Late can never apply to anything: it starts on 2031-01-01, after the horizon 2030-12-31",
+        ),
+    ]
+
+
+def test_a_dead_clause_before_the_effective_date_says_so(tmp_path: Path) -> None:
+    p = tmp_path / "early.contract"
+    p.write_text(
+        'contract "Early" effective 2025-01-01 horizon 2030-12-31\nparty A\nevent Go by A\n'
+        "§1 Old\n  until 2024-12-31\n  A must not Go\n"
+    )
+    lc = load_contract(str(p), Sources())
+    assert lc.contract is not None
+    (f,) = verify_contract(lc.contract).findings
+    assert f.message == (
+        "§1 Old can never apply to anything: it ends on 2024-12-31, before the contract takes effect on 2025-01-01"
+    )
+
+
+def test_an_exception_about_a_party_its_parent_does_not_bind_is_dead_through_the_api() -> None:
+    """The checker rejects such an exception (``exception-mismatch``); a contract
+    built without it (the API takes any ``Contract``) still has it found dead,
+    with the reason read off the two clauses' actors."""
+    import attrs
+
+    c = contract("dead_exceptions.contract")
+    kid = c.clauses["§3.1"]
+    (n,) = kid.norms
+    openai = attrs.evolve(kid, norms=(attrs.evolve(n, actor="OpenAI", cond=None),))
+    c = attrs.evolve(c, clauses={**c.clauses, "§3.1": openai})
+    got = [f for f in verify_contract(c).findings if "§3.1" in f.clauses]
+    assert [(f.clauses, f.message) for f in got] == [
+        (
+            ("§3", "§3.1"),
+            "§3.1 Small purchases can never apply to anything: its parent §3 never forbids Buy by OpenAI",
+        )
+    ]

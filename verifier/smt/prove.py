@@ -310,9 +310,26 @@ class Prover:
 
     def applicability_query(self, cid: str) -> Any | None:
         """Some scenario in which clause ``cid`` rules on something, or None
-        if the clause has nothing that can apply."""
+        if the clause has nothing that can apply. An exception rules on an act
+        only where the clause it is an exception to rules on it too (and so on
+        up its tree: ``Encoding.ruling``), as the interpreter walks an
+        exception tree down only from a clause that rules."""
+        return self.applies_somewhere(cid, self.enc.ruling(cid))
+
+    def own_applicability_query(self, cid: str) -> Any | None:
+        """As ``applicability_query``, but an exception taken alone: some
+        scenario in which its own dates and norms match an act, whether or not
+        the clauses above it rule on it (``Encoding.node_defs``). Where this has
+        a scenario and ``applicability_query`` has none, the exception is dead
+        because of the clauses above it."""
+        return self.applies_somewhere(cid, self.enc.node_defs.get(cid, []))
+
+    def applies_somewhere(self, cid: str, rulings: list[Any]) -> Any | None:
+        """Some scenario in which clause ``cid`` rules on an act (one of
+        ``rulings``), exercises a power effectively, is owed, or has a
+        consequence; None if it has none of these."""
         e = self.enc
-        terms: list[Any] = list(e.node_defs.get(cid, []))
+        terms: list[Any] = list(rulings)
         for uses in e.power_uses.values():
             terms += [z3.And(s.occ, u) for n, s, u in uses if n.clause == cid]
         terms += [inst for n, inst, _ in e.obligation_insts if n.clause == cid]

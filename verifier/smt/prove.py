@@ -142,24 +142,39 @@ class Prover:
         stop, reason = solvers.stop_of(self.solver, self.budget)
         return Outcome(SolveStatus.UNKNOWN, reason=reason, stop=stop)
 
-    def sat_together(self, queries: list[Any], within: Any = None) -> set[int]:
+    def sat_together(
+        self, queries: list[Any], within: Any = None, labels: Sequence[str] | None = None
+    ) -> set[int]:
         """Which of ``queries`` (all read within ``within``, as for ``ask``)
         are shown to have a scenario by asking several at once: all of them
         together, and where they have no common scenario, each half (to pairs).
         A scenario of a conjunction is one of each part, so every index
         returned is a ``sat`` answer; the others are left to be asked alone
         (they may be ``sat`` too, on scenarios of their own). Most of the
-        analyses' questions have scenarios: one solve answers a batch."""
+        analyses' questions have scenarios: one solve answers a batch.
+        ``labels``: each query's name, for the run's SMT-LIB files and second
+        opinion (``ask``'s ``label``); a ``sat`` answer the second solver disputes
+        counts for none of them (each is then asked alone, where it shows)."""
         known: set[int] = set()
 
         def test(idx: list[int]) -> None:
+            label = None
+            if labels is not None:
+                names = [labels[i] for i in idx]
+                label = [
+                    f"together-{names[0]}-{len(idx)}",
+                    f"analysis questions asked together: {', '.join(names)}",
+                ]
             got = self.ask(
                 z3.And([queries[i] for i in idx]),
                 minimise=False,
                 want_core=False,
                 within=within,
                 want_scenario=False,
+                label=label,
             )
+            if got.confirmation is not None and got.confirmation.wrong:
+                return
             if got.status == SolveStatus.SAT:
                 known.update(idx)
             elif got.status == SolveStatus.UNSAT and len(idx) > 2:

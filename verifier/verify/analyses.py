@@ -232,6 +232,13 @@ PER_CLAUSE = (
     (FindingCode.UNFULFILLABLE_OBLIGATION, "the obligation in {} can never be fulfilled once owed{}"),
 )
 
+# what each per-clause question asks, for its SMT-LIB file (no scenario: the finding)
+_ASKED = {
+    FindingCode.DEAD_CLAUSE: "a course of events in which the clause applies to something",
+    FindingCode.POWER_NEVER_EFFECTIVE: "a course of events in which its power is exercised effectively",
+    FindingCode.UNFULFILLABLE_OBLIGATION: "a course of events in which its obligation is owed and fulfilled",
+}
+
 
 def run_analyses_within(
     c: m.Contract,
@@ -463,7 +470,9 @@ def _sat_together(
     }
     within = frozenset().union(*(w for k in batch if (w := provers.within(k)) is not None))
     keys = list(questions)
-    got = prover.sat_together([questions[k] for k in keys], within or None)
+    got = prover.sat_together(
+        [questions[k] for k in keys], within or None, [f"{code.value}-{cid}" for cid, code in keys]
+    )
     return questions, {keys[i] for i in got}
 
 
@@ -497,10 +506,16 @@ def _conflicts(
     """The conflict in ``root``'s tree, if any; not ``exact``: ``prover``'s slice is
     of the open contract, and a conflict there is only None."""
     res: Outcome = prover.ask(
-        prover.conflict_query(root), want_core=False, within=within, want_scenario=exact
+        prover.conflict_query(root),
+        want_core=False,
+        within=within,
+        want_scenario=exact,
+        label=[f"conflict-{root}", f"analysis: exceptions within {root} that disagree on one act"],
     )
     if res.status == SolveStatus.UNKNOWN:
         return res
+    if disputed := _disputed(res, f"whether the exceptions within {root} conflict", root):
+        return [disputed]
     if res.status == SolveStatus.SAT and not exact:
         return None
     if res.status != SolveStatus.SAT or res.scenario is None:
@@ -550,9 +565,21 @@ def _per_clause(
         q = asked[(cid, code)] if asked and (cid, code) in asked else question(cid)
         if q is None:
             continue
-        res: Outcome = prover.ask(q, minimise=False, within=within, want_scenario=False)
+        res: Outcome = prover.ask(
+            q,
+            minimise=False,
+            within=within,
+            want_scenario=False,
+            label=[
+                f"{code.value}-{cid}",
+                f"analysis {code.value} of {cid}: asked: {_ASKED[code]}",
+            ],
+        )
         if res.status == SolveStatus.UNKNOWN:
             return res
+        if disputed := _disputed(res, f"the {code.value} analysis of {cid}", cid):
+            out.append(disputed)
+            continue
         if res.status == SolveStatus.UNSAT:
             cited = set(res.core) | {cid}
             why = dead_because(c, cid) if code == FindingCode.DEAD_CLAUSE else None
@@ -577,6 +604,21 @@ def _per_clause(
             if code == FindingCode.DEAD_CLAUSE:
                 break
     return out
+
+
+def _disputed(res: Outcome, what: str, cid: str) -> Finding | None:
+    """An internal error if the second solver disputes Z3's answer ``res`` to
+    the question of ``what`` (``verify --confirm``), else None."""
+    conf = res.confirmation
+    if conf is None or not conf.wrong:
+        return None
+    where = f"; the question is in {', '.join(conf.files)}" if conf.files else ""
+    return Finding(
+        FindingCode.INTERNAL_ERROR,
+        Severity.ERROR,
+        f"two solvers disagree on {what}: {conf.words()}{where}",
+        (cid,),
+    )
 
 
 def ancestors(c: m.Contract, cid: str) -> list[str]:

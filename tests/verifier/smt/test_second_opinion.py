@@ -25,7 +25,7 @@ from verifier.cli import main
 from verifier.smt import smtlib
 from verifier.smt.outcome import Agreement
 from verifier.smt.second import Opinion, cvc5_version
-from verifier.verify.results import Verdict, exit_code
+from verifier.verify.results import FindingCode, Verdict, exit_code
 from verifier.verify.run import verify_contract
 
 SEED = str(ROOT / "contracts" / "openai_microsoft.contract")
@@ -57,8 +57,10 @@ def run(*argv: str) -> tuple[int, str, str]:
 @needs_cvc5
 @pytest.mark.parametrize("path", SHIPPED)
 def test_cvc5_confirms_every_answer_of_every_shipped_contract_and_amendment(path: str) -> None:
-    v = verify_contract(_contract(path), analyses=False, opinion=Opinion(None, confirm=True))
+    v = verify_contract(_contract(path), opinion=Opinion(None, confirm=True))
     assert v.results
+    # the analyses' questions too: a disputed one would be an internal-error finding
+    assert [f for f in v.findings if f.code == FindingCode.INTERNAL_ERROR] == []
     for r in v.results:
         assert r.verdict != Verdict.UNKNOWN, (r.id, r.reason)
         assert r.confirmation is not None, r.id
@@ -91,6 +93,43 @@ def test_a_wrong_encoding_of_one_clause_in_the_export_is_caught(monkeypatch: pyt
     assert r.confirmation is not None and r.confirmation.agreement == Agreement.DISAGREES
     assert r.reason == f"internal error: Z3 answers unsat, cvc5 {cvc5_version()} answers sat"
     assert r.explanation.startswith("INTERNAL ERROR: two solvers disagree")
+    assert exit_code(v) == 4
+
+
+def _leave_out(monkeypatch: pytest.MonkeyPatch, clause: str) -> None:
+    """The export says nothing of ``clause``'s definitions: a wrong encoding of it."""
+    honest = smtlib.assertions
+
+    def without(prover, query, within):  # type: ignore[no-untyped-def]
+        terms = honest(prover, query, within)
+        enc = prover.enc
+        wrong = {
+            str(enc.t.eq(v, enc.t.and_(enc.lits[cid], d)).sexpr())
+            for cid, v, d in enc.guarded
+            if cid == clause
+        }
+        return [t for t in terms if str(t.sexpr()) not in wrong]
+
+    monkeypatch.setattr(smtlib, "assertions", without)
+
+
+@needs_cvc5
+def test_a_wrong_export_of_an_analysis_question_is_caught(monkeypatch: pytest.MonkeyPatch) -> None:
+    # §2 of the analyses' contract is dead (nothing it covers can happen in force);
+    # an export without its definitions lets cvc5 find a scenario where it applies
+    _leave_out(monkeypatch, "§2")
+    lc = load_contract(str(ROOT / "tests" / "data" / "analyses.contract"), Sources())
+    assert lc.contract is not None
+    v = verify_contract(lc.contract, opinion=Opinion(None, confirm=True))
+    wrong = [f for f in v.findings if f.code == FindingCode.INTERNAL_ERROR]
+    assert [(f.message, f.clauses) for f in wrong] == [
+        (
+            "two solvers disagree on the dead-clause analysis of §2: "
+            f"cvc5 {cvc5_version()} disagrees: it answers sat where Z3 answers unsat",
+            ("§2",),
+        )
+    ]
+    assert ("dead-clause", ("§2",)) not in [(f.code, f.clauses) for f in v.findings]
     assert exit_code(v) == 4
 
 
@@ -140,7 +179,7 @@ def test_the_files_are_the_same_bytes_on_every_run(tmp_path: Path) -> None:
 
     one = emit(tmp_path / "a", "1")
     two = emit(tmp_path / "b", "2", "--jobs", "2")
-    assert one == two and len(one) == 10
+    assert one == two and len(one) == 12  # 10 checks, a conflict question, the other analyses together
     assert all(re.search(rb"\$x1\b", t) for t in one.values() if b"(let" in t)
 
 

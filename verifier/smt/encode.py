@@ -170,6 +170,13 @@ class Encoding:
         self._n += 1
         return self.t.bool(f"{self.prefix}{name}#{self._n}")
 
+    def assertions(self) -> list[Any]:
+        """What a solver of this encoding holds: the base, and each clause's
+        definitions behind its literal (with the clause the name means its
+        definition; struck out, it is false)."""
+        t = self.t
+        return [*self.base, *(t.eq(v, t.and_(self.lits[cid], d)) for cid, v, d in self.guarded)]
+
     def all_slots(self) -> list[Slot]:
         return [s for ss in self.slots.values() for s in ss]
 

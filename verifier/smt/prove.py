@@ -60,12 +60,8 @@ class Prover:
             self.solver = make_solver(ctx=self.ctx, budget=self.budget)
             t = self.enc.t
             put = t.asserter(self.solver)
-            for x in self.enc.base:
+            for x in self.enc.assertions():
                 put(x)
-            lits = self.enc.lits
-            for cid, v, definition in self.enc.guarded:
-                # with the clause the name means its definition; struck out, it is false
-                put(t.eq(v, t.and_(lits[cid], definition)))
         except MemoryError as e:
             raise Exhausted(Stop.MEMORY, "MemoryError") from e
         except z3.Z3Exception as e:

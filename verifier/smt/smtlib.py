@@ -35,9 +35,7 @@ def assertions(prover: Any, query: Any, within: Sequence[str] | None) -> list[An
     clause's definitions (``v == lit and definition``), the literals of the
     clauses in force (``within``; None: all of them), and the question."""
     enc = prover.enc
-    t = enc.t
-    out: list[Any] = list(enc.base)
-    out += [t.eq(v, t.and_(enc.lits[cid], definition)) for cid, v, definition in enc.guarded]
+    out: list[Any] = enc.assertions()
     out += [enc.lits[cid] for cid in prover.c.clauses if within is None or cid in within]
     out.append(query)
     return [z3.BoolVal(x, prover.ctx) if isinstance(x, bool) else x for x in out]

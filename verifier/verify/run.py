@@ -549,19 +549,15 @@ def _confirmed(c: m.Contract, check: m.Check, res: CheckResult, parts: list[Outc
         f" ({conf.reason})" if conf.reason else ""
     )
     where = f"; the question is in {', '.join(conf.files)}" if conf.files else ""
-    return CheckResult(
-        check.id,
-        check.title,
-        check.mode,
-        Verdict.UNKNOWN,
-        "INTERNAL ERROR: two solvers disagree on this check's question; no verdict is given. "
-        "Please report it with the contract.",
-        (),
-        res.scenario,
-        False,
-        f"internal error: {why}{where}",
-        check.span.line,
-        internal_error=True,
+    return attrs.evolve(
+        _internal(
+            c,
+            check,
+            res.scenario,
+            why + where,
+            check.span.line,
+            "two solvers disagree on this check's question",
+        ),
         confirmation=conf,
     )
 
@@ -641,14 +637,21 @@ def _result(
     )
 
 
-def _internal(c: m.Contract, check: m.Check, sc: Scenario, why: str, line: int) -> CheckResult:
+def _internal(
+    c: m.Contract,
+    check: m.Check,
+    sc: Scenario | None,
+    why: str,
+    line: int,
+    who: str = "the solver and the interpreter disagree on this scenario",
+) -> CheckResult:
+    """No verdict: a bug of ours (``who`` disagree), ``why`` in the reason."""
     return CheckResult(
         check.id,
         check.title,
         check.mode,
         Verdict.UNKNOWN,
-        "INTERNAL ERROR: the solver and the interpreter disagree on this scenario; no verdict is given. "
-        "Please report it with the contract.",
+        f"INTERNAL ERROR: {who}; no verdict is given. Please report it with the contract.",
         (),
         sc,
         False,

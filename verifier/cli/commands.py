@@ -256,6 +256,14 @@ VERIFY_EXIT = exit_help(
     "whether it agrees; a disagreement is an internal error (exit 4)",
 )
 @click.option(
+    "--witness",
+    type=click.Choice(["plausible", "smallest"]),
+    default="plausible",
+    show_default=True,
+    help="how a scenario's dates and amounts are chosen: the contract's own figures and round "
+    "values (plausible), or the earliest dates and smallest amounts that work (smallest)",
+)
+@click.option(
     "--what-if",
     "what_if",
     type=str,
@@ -288,9 +296,56 @@ def verify_command(
     strict: bool = False,
     emit_smt2: str | None = None,
     confirm: bool = False,
+    witness: str = "plausible",
 ) -> None:
+    from verifier.verify.plausible import WitnessStyle, styled
+
     streams = _setup(color, quiet, verbose)
     limits = _limits(timeout, rlimit, max_memory)
+    with styled(WitnessStyle(witness)):
+        _verify_command(
+            files,
+            checks,
+            fmt,
+            output,
+            bound,
+            timings,
+            analyses,
+            what_if,
+            verbose,
+            streams,
+            limits,
+            report,
+            report_format,
+            jobs,
+            stdin_filename,
+            strict,
+            emit_smt2,
+            confirm,
+        )
+
+
+def _verify_command(
+    files: tuple[str, ...],
+    checks: tuple[str, ...],
+    fmt: str,
+    output: str | None,
+    bound: int | None,
+    timings: bool,
+    analyses: bool,
+    what_if: str | None,
+    verbose: int,
+    streams: Streams,
+    limits: Any,
+    report: str | None,
+    report_format: str | None,
+    jobs: int | None,
+    stdin_filename: str | None,
+    strict: bool,
+    emit_smt2: str | None,
+    confirm: bool,
+) -> None:
+    """``verify``'s work, once its options are read."""
     if what_if is not None:
         if len(files) != 1:
             raise click.UsageError("--what-if compares one contract with one amendment")

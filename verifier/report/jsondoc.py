@@ -116,6 +116,7 @@ def comparison_json(cmp: Comparison) -> dict[str, Any]:
             if all(o.event in cmp.amended.contract.events for o in d.scenario.events)
             else scenario_json(cmp.base.contract, d.scenario),
             "differs_in": list(d.what),
+            "how_chosen": d.how,
             "before": d.before.to_json(),
             "after": d.after.to_json(),
         },

@@ -116,6 +116,8 @@ def comparison_text(cmp: Comparison, full: bool = True) -> str:
         lines.append(f"Semantic diff: the versions differ in {'; '.join(d.what)}. A scenario:")
         for o in d.scenario.events:
             lines.append(f"    {describe_event(c, o)}")
+        if d.how:
+            lines.append(f"    ({d.how})")
         known = {**cmp.base.contract.facts, **cmp.amended.contract.facts}
         for k, v in sorted(d.scenario.facts.items()):
             lines.append(f"    fact {k} = {format_value(v, known[k].type if k in known else None)}")

@@ -34,6 +34,7 @@ from dsl.literals import format_date
 from dsl.scenario import Occurrence, Scenario
 from dsl.values import Val, apply_op
 from verifier.budget import Budget
+from verifier.semantics.reasons import requirement, why_false
 
 
 class MissingFact(Exception):
@@ -54,6 +55,9 @@ class Violation:
     occurrence: int | None = None  # index into Timeline.events: the forbidden act, or the trigger
     trigger_violation: int | None = None  # for an obligation set off by a violation: its index
     message: str = ""
+    # what the message adds to "P violates §N on D", or "": the exceptions that did
+    # not cover the act and why; what was due and what was done instead
+    why: str = ""
 
 
 @attrs.frozen
@@ -69,6 +73,7 @@ class EventResult:
     effective: bool
     power: str | None  # the clause whose power made it effective
     decisions: tuple[tuple[str, str, str], ...]  # (root, deciding clause, "permitted"|"forbidden")
+    why: str = ""  # for an ineffective act: why no power covers it, in words
 
 
 @attrs.frozen
@@ -423,6 +428,7 @@ class _Run:
 
     def _decide_event(self, i: int, o: Occurrence) -> EventResult:
         eff, power = self.is_effective(o)
+        why = "" if eff else self.why_ineffective(o)
         decisions = []
         for root in self.ix.roots_on.get(o.event, ()):  # a root that does not rule on the act decides nothing
             r = self.decide(root, o)
@@ -445,17 +451,79 @@ class _Run:
                         "prohibition",
                         i,
                         message=self._why_forbidden(root, decider, o),
+                        why="; ".join(self._not_covered(decider, o)),
                     )
                 )
-        return EventResult(o, eff, power, tuple(decisions))
+        return EventResult(o, eff, power, tuple(decisions), why)
 
     def _why_forbidden(self, root: m.Clause, decider: str, o: Occurrence) -> str:
-        kids = self.ix.children.get(root.id, ())
-        if decider == root.id and kids:
-            return f"{o.event} is forbidden by {root.id}; no exception ({', '.join(kids)}) covers it"
-        if decider == root.id:
-            return f"{o.event} is forbidden by {root.id}"
-        return f"{o.event} is forbidden by {decider}, an exception within {root.id}"
+        """The prohibition that decided, and why each exception under it did not
+        cover the act (the deciding clause's exceptions all failed to apply)."""
+        head = (
+            f"{o.event} is forbidden by {root.id}"
+            if decider == root.id
+            else f"{o.event} is forbidden by {decider}, an exception within {root.id}"
+        )
+        return "; ".join([head, *self._not_covered(decider, o)])
+
+    def _not_covered(self, decider: str, o: Occurrence) -> list[str]:
+        """Why each exception of the deciding clause does not decide ``o``."""
+        return [self.why_not_ruling(self.c.clauses[k], o) for k in self.ix.children.get(decider, ())]
+
+    # ------------------------------------------------------------ reasons, in words
+    def why_not_applies(self, cl: m.Clause, day: int) -> str | None:
+        """Why ``cl`` does not apply on ``day``, in words (None: it applies);
+        the same tests as ``applies``, in its order."""
+        if day < self.c.effective or day > self.c.horizon:
+            return f"{format_date(day)} is outside the contract's dates"
+        if not cl.survives and not in_force(self.c, self.effects, day):
+            return f"{cl.id} no longer applies: the contract has ended"
+        g = cl.guards
+        if g.from_day is not None and day < g.from_day:
+            return f"{cl.id} applies only from {format_date(g.from_day)}"
+        if g.until_day is not None and day > g.until_day:
+            return f"{cl.id} applies only until {format_date(g.until_day)}"
+        if g.while_cond is not None and not self.cond(g.while_cond, day, None):
+            return f"{cl.id} applies only while its condition holds, and {self._why(g.while_cond, day, None, None)}"
+        for t in g.until_events:
+            for r in self.results.values():
+                if r.occ.day < day and r.effective and self.trigger_matches(t, r.occ):
+                    return f"{cl.id} ended with the {r.occ.event} of {format_date(r.occ.day)}"
+        return None
+
+    def why_not_ruling(self, cl: m.Clause, o: Occurrence) -> str:
+        """Why the exception ``cl`` does not decide the act ``o``, in words."""
+        off = self.why_not_applies(cl, o.day)
+        if off is not None:
+            return off
+        about = [n for n in cl.norms if n.modality in ("must_not", "may") and n.event == o.event]
+        if not about:
+            return f"{cl.id} does not rule on {o.event}"
+        mine = [n for n in about if m.acts_for(o.actor, n.actor)]
+        if not mine:
+            return f"{cl.id} is about {o.event} by {about[0].actor}, not by {o.actor}"
+        n = mine[0]
+        return f"{cl.id} does not cover it: {self._why(n.cond, o.day, o, None)}"
+
+    def why_ineffective(self, o: Occurrence) -> str:
+        """Why no power makes the act ``o`` effective, in words."""
+        powers = self.ix.powers.get(o.event, ())
+        mine = [(cl, n) for cl, n in powers if m.acts_for(o.actor, n.actor)]
+        if not mine:
+            holders = ", ".join(dict.fromkeys(f"{n.actor} ({cl.id})" for cl, n in powers))
+            return f"{o.actor} holds no power to {o.event}; only {holders} does"
+        bits = []
+        for cl, n in mine:
+            off = self.why_not_applies(cl, o.day)
+            bits.append(
+                off if off is not None else f"{cl.id} does not cover it: {self._why(n.cond, o.day, o, None)}"
+            )
+        return f"the power to {o.event} does not cover it: " + "; ".join(bits)
+
+    def _why(self, e: m.Expr | None, day: int, me: Occurrence | None, trig: Occurrence | None) -> str:
+        if e is None:
+            return "its condition is false"
+        return why_false(e, lambda x: self.ev(x, day, me, trig), None if trig is None else trig.event)
 
     def _obligations_from_event(self, i: int, o: Occurrence, agenda: list[int]) -> None:
         for cl, n in self.ix.owed_on.get(o.event, ()):
@@ -499,6 +567,19 @@ class _Run:
                     self.tl.fulfilled.append((p.clause.id, -1 if p.ti is None else p.ti, j))
                     return
         what = f"{n.event} by {n.actor}"
+        asked = requirement(n.cond, lambda x: self.ev(x, p.deadline, None, p.trig))
+        if asked:
+            what += f", {asked},"
+        tried = []
+        for j, o2 in enumerate(events):
+            if o2.event == n.event and p.start <= o2.day <= p.deadline and m.acts_for(o2.actor, n.actor):
+                if not self.results[j].effective:
+                    tried.append(f"the {o2.event} of {format_date(o2.day)} is ineffective")
+                else:
+                    tried.append(
+                        f"the {o2.event} of {format_date(o2.day)} does not meet it: {self._why(n.cond, o2.day, o2, p.trig)}"
+                    )
+        done = "; ".join(tried) if tried else "did not happen"
         self.tl.violations.append(
             Violation(
                 p.clause.id,
@@ -508,7 +589,11 @@ class _Run:
                 "obligation",
                 p.ti,
                 p.tv,
-                message=f"{what} was due by {format_date(p.deadline)} and did not happen",
+                message=f"{what} was due by {format_date(p.deadline)}"
+                + (f"; {done}" if tried else f" and {done}"),
+                why=(f"{what} was due" + (f"; {done}" if tried else f" and {done}"))
+                if asked or tried
+                else "",
             )
         )
 

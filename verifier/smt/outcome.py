@@ -85,3 +85,4 @@ class Outcome:
     reason: str | None = None  # with UNKNOWN: Z3's reason (or the limit's)
     stop: Stop | None = None  # with UNKNOWN: the limit that stopped it
     confirmation: Confirmation | None = None  # a second solver's, when one was asked (``--confirm``)
+    how: str = ""  # with SAT: how the scenario's dates and amounts were chosen, in words

@@ -72,37 +72,53 @@ def clause_order(c: m.Contract) -> Any:
 # on a big contract can leave hundreds of dated obligations unmet; the
 # scenario and the timeline still have every one)
 STORY_VIOLATIONS = 12
+# with at most this many violations, each says why (the interpreter's message)
+STORY_REASONS = 3
 
 
 def outcome_story(tl: Timeline) -> str:
+    """What happened, in date order; on one day: violations, ineffective acts,
+    conflicts, obligations met, then the changes they make from that day. A
+    story of a few violations says why each is one."""
     c = tl.contract
-    bits = []
+    bits: list[tuple[int, int, str]] = []
+    why = len(tl.violations) <= STORY_REASONS
     for v in tl.violations[:STORY_VIOLATIONS]:
-        bits.append(f"{v.party} violates {clause_label(c, v.clause)} on {format_date(v.day)}")
-    if len(tl.violations) > STORY_VIOLATIONS:
-        more = len(tl.violations) - STORY_VIOLATIONS
-        bits.append(f"{more} more violation{'s' if more != 1 else ''} (see the scenario's timeline)")
+        because = f" ({v.why.replace('; ', ', and ')})" if why and v.why else ""
+        bits.append(
+            (v.day, 0, f"{v.party} violates {clause_label(c, v.clause)} on {format_date(v.day)}{because}")
+        )
     for r in tl.events:
         if not r.effective:
-            bits.append(f"{r.occ.actor}'s {r.occ.event} on {format_date(r.occ.day)} is ineffective")
+            bits.append(
+                (r.occ.day, 1, f"{r.occ.actor}'s {r.occ.event} on {format_date(r.occ.day)} is ineffective")
+            )
     for e in tl.changes():
         if e.state is not None:
-            bits.append(f"{e.state} {'starts' if e.start else 'ends'} from {format_date(e.day)}")
+            bits.append((e.day, 4, f"{e.state} {'starts' if e.start else 'ends'} from {format_date(e.day)}"))
         else:
-            bits.append(f"the contract ends from {format_date(e.day)}")
+            bits.append((e.day, 4, f"the contract ends from {format_date(e.day)}"))
     for x in tl.conflicts:
-        bits.append(f"{join_and(list(x.clauses))} conflict on {format_date(x.day)}")
+        bits.append((x.day, 2, f"{join_and(list(x.clauses))} conflict on {format_date(x.day)}"))
     for cid, _ti, j in tl.fulfilled:
         o = tl.events[j].occ
         bits.append(
-            f"the obligation under {clause_label(c, cid)} is met by {o.event} on {format_date(o.day)}"
+            (
+                o.day,
+                3,
+                f"the obligation under {clause_label(c, cid)} is met by {o.event} on {format_date(o.day)}",
+            )
         )
+    story = [text for _, _, text in sorted(bits, key=lambda b: (b[0], b[1]))]
+    if len(tl.violations) > STORY_VIOLATIONS:
+        more = len(tl.violations) - STORY_VIOLATIONS
+        story.append(f"{more} more violation{'s' if more != 1 else ''} (see the scenario's timeline)")
     for cid, start, last in tl.open_at_horizon:
-        bits.append(
+        story.append(
             f"an obligation under {clause_label(c, cid)} set off on {format_date(start)} is still open at the horizon "
             f"(due by {format_date(last)})"
         )
-    return "; ".join(bits) if bits else "nobody is in breach and no state changes"
+    return "; ".join(story) if story else "nobody is in breach and no state changes"
 
 
 def scenario_story(c: m.Contract, sc: Scenario) -> str:
@@ -127,8 +143,10 @@ def explain(
     sc: Scenario | None,
     tl: Timeline | None,
     reach: Reach | None,
+    how: str = "",
 ) -> str:
-    """The verdict in words: what the answer is, how far it reaches, and what it follows from."""
+    """The verdict in words: what the answer is, how far it reaches, and what
+    it follows from; ``how``: how the scenario's dates and amounts were chosen."""
     given = " in which the givens hold" if check.givens else ""
     follows = (
         f"This follows from {join_and([clause_label(c, x) for x in clauses])}."
@@ -138,9 +156,12 @@ def explain(
     if verdict == Verdict.UNKNOWN:
         return "Unknown: the solver could not decide this question; see the reason."
     if sc is not None and tl is not None:
-        story = f"{scenario_story(c, sc)}. Then {outcome_story(tl)}."
-        if sc.events:
-            story += " (Dates are the earliest and amounts the smallest that work.)"
+        first = min((o.day for o in sc.events), default=c.effective)
+        before = any(v.day < first for v in tl.violations) or any(e.day <= first for e in tl.changes())
+        then = "On that course of events," if before else "Then"
+        story = f"{scenario_story(c, sc)}. {then} {outcome_story(tl)}."
+        if how:
+            story += f" ({how})"
         if check.mode == "possible":
             return f"Yes, this is possible. The shortest scenario found{given}: {story}"
         if check.mode == "always":

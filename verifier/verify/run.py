@@ -38,6 +38,7 @@ from verifier.verify.parallel import (
     in_processes,
     jobs_for,
 )
+from verifier.verify.plausible import WitnessStyle, style, styled
 from verifier.verify.results import (
     DEFAULT_BOUND,
     CheckResult,
@@ -67,6 +68,7 @@ def verify_contract(
     budget: Budget | None = None,
     relax: bool = True,
     opinion: Opinion | None = None,
+    witness: WitnessStyle | None = None,
 ) -> Verification:
     """Every (selected) check answered, then the analyses. Checks are solved on
     the slice of the contract they depend on; checks with the same slice share
@@ -94,8 +96,10 @@ def verify_contract(
     (what-if) that shares one deadline; it wins over ``limits``.
     ``opinion``: the checks' questions written as SMT-LIB files and confirmed by
     cvc5, as it asks (``verifier.smt.second``); a result cvc5 contradicts is an
-    internal error."""
-    with asking(opinion):
+    internal error. ``witness``: how a scenario's dates and amounts are chosen
+    (``verifier.verify.plausible``; None: as the caller's ``styled`` block
+    says, plausible by default)."""
+    with asking(opinion), styled(witness if witness is not None else style()):
         return _verify(c, sha256, bound, only, analyses, rlimit, jobs, lean, timelines, limits, budget, relax)
 
 
@@ -434,7 +438,7 @@ def run_check(c: m.Contract, check: m.Check, provers: Provers, lean: bool = Fals
     whole = c if lean else None
     k, reach = provers.reach(check)
     prover = provers.prover(k)
-    ans = _ask(check, prover, whole=whole)
+    ans = _ask(check, prover, whole=whole, told=c)
     if isinstance(ans, Spoiled):
         return ans
     out, replayed = _worded(ans, prover.budget)
@@ -444,7 +448,7 @@ def run_check(c: m.Contract, check: m.Check, provers: Provers, lean: bool = Fals
         # a bounded proof: look one occurrence further
         k2 = k + 1
         try:
-            ans2 = _ask(check, provers.prover(k2), want_core=False, whole=whole)
+            ans2 = _ask(check, provers.prover(k2), want_core=False, whole=whole, told=c)
         except Exhausted as e:
             ans2 = Outcome(SolveStatus.UNKNOWN, reason=e.detail, stop=e.stop), None
         if isinstance(ans2, Spoiled):
@@ -480,14 +484,21 @@ def _worded(ans: tuple[Outcome, Timeline | None], budget: Budget) -> tuple[Outco
 
 
 def _ask(
-    check: m.Check, prover: Prover, want_core: bool = True, whole: m.Contract | None = None
+    check: m.Check,
+    prover: Prover,
+    want_core: bool = True,
+    whole: m.Contract | None = None,
+    told: m.Contract | None = None,
 ) -> tuple[Outcome, Timeline | None] | Spoiled:
     """The solver's answer; a scenario has the fewest events (by the solver),
     then dates and amounts lowered by replaying it on the prover's slice
     (``verifier.verify.witness``: no proofs over the slice, which at scale cost more
     than the question). With ``whole`` (the prover's slice is lean), a
     scenario that does not answer the check on ``whole`` comes back
-    ``Spoiled``; one that does comes with its timeline there."""
+    ``Spoiled``; one that does comes with its timeline there. ``told``: the
+    contract whose story of the scenario the plausible values must not change
+    (the whole one, where the answer is shown; the prover's slice if None)."""
+    from verifier.verify.plausible import SMALLEST_HOW, plausible, signature
     from verifier.verify.witness import simplify
 
     out = prover.ask(
@@ -505,13 +516,25 @@ def _ask(
     if not accept(out.scenario):  # not a witness on the slice: leave it to _result to report
         return (out, None) if whole is None else Spoiled(out.scenario)
     found = simplify(sl, out.scenario, accept)
+    how = SMALLEST_HOW if found.events else ""
+    if style() is WitnessStyle.PLAUSIBLE:
+        story_of = told if told is not None else sl
+
+        def judge(sc: Scenario) -> object:
+            if not accept(sc):
+                return None
+            tl, _ = replay(story_of, sc)
+            return None if tl is None else signature(tl)
+
+        chosen = plausible(sl, found, judge, check)
+        found, how = chosen.scenario, chosen.how
     if whole is None:
-        return attrs.evolve(out, scenario=found), None
+        return attrs.evolve(out, scenario=found, how=how), None
     first: Timeline | None = None
     for sc in (found, out.scenario) if found != out.scenario else (found,):
         tl, _ = replay(whole, sc)
         if tl is not None and check_holds_on(tl, check) == (True, expected):
-            return attrs.evolve(out, scenario=sc), tl
+            return attrs.evolve(out, scenario=sc, how=how if sc is found else ""), tl
         first = first or tl
     return Spoiled(found, first)  # and what spoiled it
 
@@ -624,7 +647,7 @@ def _result(
         check.title,
         check.mode,
         verdict,
-        explain(c, check, verdict, clauses, sc, tl, None),
+        explain(c, check, verdict, clauses, sc, tl, None, out.how),
         clauses,
         sc,
         True,

@@ -21,6 +21,7 @@ from verifier.semantics.interpret import MissingFact, Timeline, simulate
 from verifier.smt.outcome import SolveStatus
 from verifier.verify.explain import clause_label, describe_event
 from verifier.verify.limits import Limits
+from verifier.verify.plausible import SMALLEST_HOW, WitnessStyle, plausible, signature, style
 from verifier.verify.results import DEFAULT_BOUND, Verdict, Verification
 from verifier.verify.run import verify_contract
 
@@ -79,6 +80,7 @@ class Difference:
     before: Reading
     after: Reading
     what: tuple[str, ...]  # the readings that differ, in words
+    how: str = ""  # how the scenario's dates and amounts were chosen, in words
 
 
 @attrs.frozen
@@ -262,6 +264,10 @@ def semantic_diff(
         return None, DiffStatus.INTERNAL_ERROR, f"the difference scenario lacks fact {e.name}"
     ra, rb = reading(ta), reading(tb)
     what = _what_differs(ra, rb)
+    found, how = out.scenario, SMALLEST_HOW if out.scenario.events else ""
+    if what and style() is WitnessStyle.PLAUSIBLE:
+        found, how, ta, tb = _plausible(base, amended, out.scenario, what)
+        ra, rb = reading(ta), reading(tb)
     if not what:
         return (
             None,
@@ -271,7 +277,30 @@ def semantic_diff(
                 "it the same under both; please report it"
             ),
         )
-    return Difference(out.scenario, ra, rb, what), DiffStatus.DIFFERENCE, ""
+    return Difference(found, ra, rb, what, how), DiffStatus.DIFFERENCE, ""
+
+
+def _plausible(
+    base: m.Contract, amended: m.Contract, sc: Scenario, what: tuple[str, ...]
+) -> tuple[Scenario, str, Timeline, Timeline]:
+    """The difference's scenario with the contracts' own figures and round
+    values (``verifier.verify.plausible``), where both versions tell the same
+    stories as on the solver's scenario and still differ in the same way."""
+
+    def judge(x: Scenario) -> object:
+        try:
+            ta = simulate(base, restrict(x, base))
+            tb = simulate(amended, restrict(x, amended))
+        except MissingFact:
+            return None
+        if _what_differs(reading(ta), reading(tb)) != what:
+            return None
+        return signature(ta), signature(tb)
+
+    chosen = plausible(base, sc, judge, None, amended)
+    ta = simulate(base, restrict(chosen.scenario, base))
+    tb = simulate(amended, restrict(chosen.scenario, amended))
+    return chosen.scenario, chosen.how, ta, tb
 
 
 def comparison_exit(cmp: Comparison) -> int:

@@ -25,6 +25,7 @@ from dsl.scenario import Occurrence, Scenario
 from verifier.reduce import bounds
 from verifier.reduce.bounds import Need, Needs
 from verifier.semantics.interpret import check_holds_on, simulate
+from verifier.verify.plausible import WitnessStyle
 from verifier.verify.results import Coverage, Verdict, Verification
 from verifier.verify.run import verify_contract
 
@@ -120,13 +121,14 @@ def test_verify_finds_the_breach_after_n_uses_with_no_options(n: int) -> None:
             )
         ),
         analyses=False,
+        witness=WitnessStyle.SMALLEST,  # the earliest days, which the stages below are counted in
     )
     assert v.bound is None
     within = next(r for r in v.results if r.id == "within")
     # n uses start the n stages on days 2..n+1; the (n+1)-th use, on day n+1, is the breach
     assert within.verdict == Verdict.FAILS
     assert uses(v, "within") == [f"{day(d)} Use" for d in range(1, n + 2)]
-    assert f"Then A violates §{n + 1} Quota on {day(n + 1)}" in within.explanation
+    assert f"A violates §{n + 1} Quota on {day(n + 1)}" in within.explanation
     assert within.reach is not None and within.reach.coverage == Coverage.SCENARIO
     early = next(r for r in v.results if r.id == "early")
     assert early.verdict == Verdict.HOLDS
@@ -186,7 +188,7 @@ def test_four_suspensions_let_the_licensor_terminate() -> None:
         """
     )
     c = load(text)
-    v = verify_contract(c, analyses=False)
+    v = verify_contract(c, analyses=False, witness=WitnessStyle.SMALLEST)
     stays = next(r for r in v.results if r.id == "licence_stays")
     assert stays.verdict == Verdict.FAILS
     assert uses(v, "licence_stays") == [*(f"{day(d)} Suspend" for d in range(1, 5)), "2024-01-05 Terminate"]

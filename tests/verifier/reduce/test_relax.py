@@ -198,9 +198,9 @@ def test_a_witness_without_the_open_right() -> None:
     assert used == ["sell_clear"]
     assert res.verdict == Verdict.HOLDS and res.scenario is not None
     assert [(o.event, str(m.date_of(o.day))) for o in res.scenario.events] == [
-        ("Notice", "2020-01-01"),
-        ("Leave", "2020-01-02"),
-        ("Sell", "2020-01-03"),
+        ("Notice", "2020-07-01"),  # a round date in the middle of the contract's year
+        ("Leave", "2020-07-02"),
+        ("Sell", "2020-07-03"),
     ]
 
 

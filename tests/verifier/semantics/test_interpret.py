@@ -443,7 +443,10 @@ def test_the_most_specific_applicable_clause_decides(tmp_path: Path) -> None:
         ("§2", "§2", "A", "2024-03-05", "prohibition"),  # a body's act, the party's breach
     ]
     assert tl.violations[0].message == "Buy is forbidden by §2.1.1, an exception within §2"
-    assert tl.violations[1].message == "Buy is forbidden by §2; no exception (§2.1) covers it"
+    assert tl.violations[1].message == "Buy is forbidden by §2; §2.1 does not cover it: amount $12 is above $10"
+    assert tl.violations[1].why == "§2.1 does not cover it: amount $12 is above $10"
+    # from X: the waiver is about purchases from O
+    assert tl.violations[2].message == "Buy is forbidden by §2; §2.1 does not cover it: from is X, not O"
 
 
 def test_an_exception_operates_only_where_the_clause_it_excepts_applies(tmp_path: Path) -> None:
@@ -620,7 +623,20 @@ def test_an_obligation_within_n_days(tmp_path: Path, scenario: str, violations: 
     assert viol(tl) == [("§3", "§3", "B", d, "obligation") for d in violations]
     if violations:
         assert tl.violations[0].occurrence == next(i for i, r in enumerate(tl.events) if r.occ.event == "Ask")
-        assert tl.violations[0].message == f"Give by B was due by {violations[0]} and did not happen"
+        due = f"Give by B, amount at least $5, was due by {violations[0]}"
+        tried = [r.occ for r in tl.events if r.occ.event == "Give"]
+        ask = next(r.occ for r in tl.events if r.occ.event == "Ask")
+        if tried[0].day > tl.violations[0].day or tried[0].day < ask.day:
+            # outside the window: as if nothing had been done
+            assert tl.violations[0].message == f"{due} and did not happen"
+        else:
+            assert tl.violations[0].message == (
+                f"{due}; "
+                + "; ".join(
+                    f"the Give of {m.date_of(o.day)} does not meet it: amount $4 is below the Ask's amount ($5)"
+                    for o in tried
+                )
+            )
 
 
 def test_one_act_fulfils_every_obligation_it_matches(tmp_path: Path) -> None:

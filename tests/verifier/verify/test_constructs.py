@@ -21,6 +21,7 @@ from dsl import model as m
 from dsl.diagnostics import Sources
 from dsl.literals import format_value
 from dsl.load import load_contract
+from verifier.verify.plausible import WitnessStyle
 from verifier.verify.results import CheckResult, Verification
 from verifier.verify.run import verify_contract
 
@@ -40,7 +41,8 @@ def verify(tmp_path: Path, body: str, analyses: bool = False) -> Verification:
     lc = load_contract(str(p), Sources())
     errors = [f"{d.code}: {d.message}" for d in lc.diagnostics if d.is_error]
     assert lc.contract is not None and not errors, errors
-    return verify_contract(lc.contract, analyses=analyses)
+    # the smallest witnesses: each construct's threshold to the cent and the day
+    return verify_contract(lc.contract, analyses=analyses, witness=WitnessStyle.SMALLEST)
 
 
 def events(c: m.Contract, r: CheckResult | Any) -> list[Event] | None:
@@ -185,7 +187,8 @@ def test_permission_as_an_exception(tmp_path: Path) -> None:
     assert got["all_o"] == ("fails", ("§2",), [("2024-01-01", "Buy", "A", {"from": "O", "amount": "$10.01"})])
     assert result(v, "all_o").explanation == (
         "No, not always. A counterexample: 2024-01-01 Buy(from: O, amount: $10.01) by A. "
-        "Then A violates §2 Exclusive on 2024-01-01." + MINIMAL
+        "Then A violates §2 Exclusive on 2024-01-01 (§2.1 does not cover it: amount $10.01 is above $10)."
+        + MINIMAL
     )
 
 
@@ -234,7 +237,10 @@ def test_exception_to_an_exception(tmp_path: Path) -> None:
         ("§2",),
         [("2024-01-01", "Buy", "A", {"from": "O", "amount": "$10.01"})],
     )
-    assert "Then A violates §2 Exclusive on 2024-01-01." in result(v, "only_nested").explanation
+    assert (
+        "Then A violates §2 Exclusive on 2024-01-01 (§2.1 does not cover it: amount $10.01 is above $10)."
+        in result(v, "only_nested").explanation
+    )
     # a `may` decides no violation; a violation decided by §2.1.1 is of §2.1.1 and §2, not §2.1 (open question 6)
     assert got["skipped"] == ("holds", (), None)
     assert result(v, "skipped").explanation == proof("never", NO_CLAUSE)
@@ -377,7 +383,8 @@ def test_obligation_within_days_after_a_trigger(tmp_path: Path) -> None:
     assert got["unmet"] == ("fails", ("§3",), [("2024-01-01", "Ask", "A", {"amount": "$0"})])
     assert result(v, "unmet").explanation == (
         "No, this can happen. A scenario: 2024-01-01 Ask(amount: $0) by A. "
-        "Then B violates §3 Supply on 2024-01-11." + MINIMAL
+        "Then B violates §3 Supply on 2024-01-11 (Give by B, amount at least $0, was due and did not happen)."
+        + MINIMAL
     )
     # the bound `a` is the request's $5; $4 does not meet it
     assert got["short"] == (
@@ -390,7 +397,9 @@ def test_obligation_within_days_after_a_trigger(tmp_path: Path) -> None:
     )
     assert result(v, "short").explanation == (
         "No, not always. A counterexample in which the givens hold: 2024-03-01 Ask(amount: $5) by A; "
-        "2024-03-05 Give(amount: $4) by B. Then B violates §3 Supply on 2024-03-11." + MINIMAL
+        "2024-03-05 Give(amount: $4) by B. Then B violates §3 Supply on 2024-03-11 (Give by B, amount at "
+        "least $5, was due, and the Give of 2024-03-05 does not meet it: amount $4 is below the Ask's amount ($5))."
+        + MINIMAL
     )
     assert got["last_day"] == (
         "holds",
@@ -442,7 +451,8 @@ def test_obligation_before_a_date(tmp_path: Path) -> None:
     # a fixed deadline is owed from the effective date; the window ends on 2024-02-29 (a leap year)
     assert got["unpaid"] == ("fails", ("§4",), [])
     assert result(v, "unpaid").explanation == (
-        "No, this can happen. A scenario: no event at all. Then B violates §4 Payment on 2024-02-29."
+        "No, this can happen. A scenario: no event at all. Then B violates §4 Payment on 2024-02-29 "
+        "(Pay by B, amount at least $100, was due and did not happen)."
     )
     assert got["paid_last_day"] == ("holds", ("§4",), [("2024-02-29", "Pay", "B", {"amount": "$100"})])
     assert (
@@ -454,7 +464,8 @@ def test_obligation_before_a_date(tmp_path: Path) -> None:
     # where the unpaid §4 is violated too
     assert got["unshipped"] == ("fails", ("§4", "§5"), [("2024-01-01", "Order", "A", {})])
     assert result(v, "unshipped").explanation == (
-        "No, this can happen. A scenario: 2024-01-01 Order by A. Then B violates §4 Payment on 2024-02-29; "
+        "No, this can happen. A scenario: 2024-01-01 Order by A. Then B violates §4 Payment on 2024-02-29 "
+        "(Pay by B, amount at least $100, was due and did not happen); "
         "B violates §5 Shipping on 2024-05-31." + MINIMAL
     )
     # set off after its deadline: nothing is owed
@@ -709,10 +720,10 @@ def test_contrary_to_duty(tmp_path: Path) -> None:
     got = seen(v)
     ask: list[Event] = [("2024-01-01", "Ask", "A", {})]
     story = (
-        "Then B violates §3 Supply on 2024-01-11; B violates §10 Damages on 2024-02-10; "
-        "Access ends from 2024-01-12."
+        "Then B violates §3 Supply on 2024-01-11; Access ends from 2024-01-12; "
+        "B violates §10 Damages on 2024-02-10 (PayDamages by B, amount at least $1M, was due and did not happen)."
     )
-    # violation on 01-11 ends Access from 01-12; damages owed 01-11 .. 02-10
+    # violation on 01-11 ends Access from 01-12; damages owed 01-11 .. 02-10 (the story in date order)
     assert got["loses"] == ("holds", ("§3", "§9", "§10"), ask)
     assert result(v, "loses").explanation == (
         "Yes, this is possible. The shortest scenario found: 2024-01-01 Ask by A. " + story + MINIMAL
@@ -735,8 +746,8 @@ def test_contrary_to_duty(tmp_path: Path) -> None:
         ],
     )
     assert result(v, "paid").explanation.endswith(
-        "Then B violates §3 Supply on 2024-01-11; Access ends from 2024-01-12; "
-        "the obligation under §10 Damages is met by PayDamages on 2024-01-11." + MINIMAL
+        "Then B violates §3 Supply on 2024-01-11; the obligation under §10 Damages is met by "
+        "PayDamages on 2024-01-11; Access ends from 2024-01-12." + MINIMAL
     )
     assert got["unpaid"] == ("fails", ("§3", "§9", "§10"), ask)
     assert (

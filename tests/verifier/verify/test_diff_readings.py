@@ -39,10 +39,10 @@ def test_a_deadline_moved_by_a_month_differs_in_the_violation_s_day() -> None:
     d, status, _ = semantic_diff(load(base.format(30)), load(base.format(60)))
     assert status == DiffStatus.DIFFERENCE and d is not None
     # one order, never shipped: violated in both, on day 31 after it in one, 61 in the other
-    assert events(d.scenario) == ["2024-01-01 Order"]
+    assert events(d.scenario) == ["2024-07-01 Order"]  # a round date: the drafts leave it open
     assert d.what == ("when or how often a clause is violated",)
-    assert d.before.violations == ("2024-01-31 A violates §1 Delivery",)
-    assert d.after.violations == ("2024-03-01 A violates §1 Delivery",)
+    assert d.before.violations == ("2024-07-31 A violates §1 Delivery",)
+    assert d.after.violations == ("2024-08-30 A violates §1 Delivery",)
 
 
 def test_a_second_disclosure_a_breach_in_one_draft_only() -> None:
@@ -59,7 +59,7 @@ def test_a_second_disclosure_a_breach_in_one_draft_only() -> None:
     d, status, _ = semantic_diff(every, first_only)
     assert status == DiffStatus.DIFFERENCE and d is not None
     # two disclosures: both violate §2 in the first draft, only the first in the second
-    assert events(d.scenario) == ["2024-01-01 Disclose", "2024-01-02 Disclose"]
+    assert events(d.scenario) == ["2024-07-01 Disclose", "2024-07-02 Disclose"]
     assert d.what == ("when or how often a clause is violated",)
     assert len(d.before.violations) == 2 and len(d.after.violations) == 1
 
@@ -76,8 +76,8 @@ def test_a_quota_one_use_longer_differs_only_after_the_fourth_use() -> None:
     d, status, _ = semantic_diff(load(quota(3)), load(quota(4)))
     assert status == DiffStatus.DIFFERENCE and d is not None
     # the fourth use breaches a quota of three, not one of four: four uses are needed
-    assert events(d.scenario) == [f"2024-01-0{i} Use" for i in range(1, 5)]
-    assert d.before.violations == ("2024-01-04 A violates §9 Quota",)
+    assert events(d.scenario) == [f"2024-07-0{i} Use" for i in range(1, 5)]
+    assert d.before.violations == ("2024-07-04 A violates §9 Quota",)
     assert d.after.violations == ()
     # at the old fixed bound (2, re-checked at 3) the drafts read the same
     _, old, note = semantic_diff(load(quota(3)), load(quota(4)), bound=2)

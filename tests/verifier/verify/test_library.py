@@ -159,7 +159,8 @@ def test_every_failing_check_has_a_replayed_scenario(name: str) -> None:
 
 
 def test_nda_carve_out_does_not_survive_termination() -> None:
-    """Order, notice and termination on day one; a disclosure to the court after the
+    """Order and notice on day one, termination on the 1st of the next month (a round
+    date: the contract leaves it open); a disclosure to the court after the
     termination is a breach of §3, because §5.3 does not survive."""
     r = result("mutual_nda.contract", "compelled_after_termination")
     evs = events(r)
@@ -168,7 +169,7 @@ def test_nda_carve_out_does_not_survive_termination() -> None:
     assert evs == [
         ("2025-03-03", "CourtOrder", "Court", {"addressee": "Northwind"}),
         ("2025-03-03", "NotifyOrder", "Northwind", {}),
-        ("2025-03-03", "Terminate", terminator, {}),
+        ("2025-04-01", "Terminate", terminator, {}),
         ("2026-01-01", "Disclose", "Northwind", {"owner": "Calder", "to": "Tribunal", "public": False}),
     ]
     assert ("§3", "Northwind", "2026-01-01") in violations(r)
@@ -179,14 +180,14 @@ def test_nda_carve_out_does_not_survive_termination() -> None:
 
 
 def test_saas_termination_right_never_lapses() -> None:
-    """Two missed months in January 2025, then two years later a termination for cause
-    that still takes effect."""
+    """Two missed months from July 2025 (a round date in the middle of the term),
+    then two years later a termination for cause that still takes effect."""
     r = result("saas_agreement.contract", "termination_right_lapses")
     evs = events(r)
     assert [(d, e, a) for d, e, a, _ in evs] == [
-        ("2025-01-01", "DeliverMonth", "Provider"),
-        ("2025-01-02", "DeliverMonth", "Provider"),
-        ("2027-01-01", "TerminateForCause", "Customer"),
+        ("2025-07-01", "DeliverMonth", "Provider"),
+        ("2025-07-02", "DeliverMonth", "Provider"),
+        ("2027-07-01", "TerminateForCause", "Customer"),
     ]
     for _, _, _, args in evs[:2]:
         assert args["force_majeure"] is False and args["availability"] < Fraction(995, 1000)
@@ -199,7 +200,7 @@ def test_saas_termination_right_never_lapses() -> None:
     tl = r.timeline
     assert tl is not None
     assert tl.events[-1].effective and tl.events[-1].power == "§6.2"
-    assert tl.in_force(D("2027-01-01")) and not tl.in_force(D("2027-01-02"))
+    assert tl.in_force(D("2027-07-01")) and not tl.in_force(D("2027-07-02"))
 
 
 def test_distribution_web_shop_carve_out_lets_a_rival_in() -> None:
@@ -209,7 +210,7 @@ def test_distribution_web_shop_carve_out_lets_a_rival_in() -> None:
     evs = events(r)
     assert [(d, e, a) for d, e, a, _ in evs] == [
         ("2025-01-01", "Sell", "Supplier"),
-        ("2025-01-01", "Order", "Distributor"),
+        ("2025-02-01", "Order", "Distributor"),  # the 1st of the month after: a round date
     ]
     sell, order = evs[0][3], evs[1][3]
     assert {k: sell[k] for k in ("buyer", "territory", "channel")} == {

@@ -70,30 +70,30 @@ def test_seed_verdicts_and_clauses(seed_json: dict[str, Any]) -> None:
     assert seed_json["bounds"]["occurrences"] == 2 and seed_json["bounds"]["horizon"] == "2035-12-31"
 
 
-def test_seed_witnesses_are_minimal_and_replayed(seed_json: dict[str, Any]) -> None:
+def test_seed_witnesses_are_minimal_plausible_and_replayed(seed_json: dict[str, Any]) -> None:
+    """One event each, with the contract's own figures and dates where they decide
+    the answer (the waiver's $10B limit and first day) and round ones elsewhere."""
     by_id = {r["id"]: r for r in seed_json["results"]}
     oracle = by_id["oracle_within_waiver"]
     assert oracle["replayed"] is True
-    assert oracle["scenario"]["events"] == [
-        {
-            "date": "2024-06-01",
-            "event": "BuyCompute",
-            "by": "OpenAI",
-            "args": {
-                "from": "Oracle",
-                "amount": oracle["scenario"]["events"][0]["args"]["amount"],
-                "software": "Microsoft",
-            },
-        }
-    ]
-    assert oracle["scenario"]["events"][0]["args"]["amount"]["cents"] <= 10_000_000_000 * 100
+    (buy,) = oracle["scenario"]["events"]
+    assert buy["date"] == "2024-06-01" and buy["event"] == "BuyCompute" and buy["by"] == "OpenAI"
+    assert buy["args"]["from"] == "Oracle" and buy["args"]["software"] == "Microsoft"
+    assert buy["args"]["amount"]["cents"] == 10_000_000_000 * 100
+    assert oracle["explanation"].endswith(
+        "($10B is the largest amount that works and a figure of the contract; 2024-06-01 is the "
+        "earliest day that works and a date of the contract.)"
+    )
     agi = by_id["exit_via_agi"]
     assert agi["scenario"]["events"] == [
-        {"date": "2019-07-22", "event": "DeclareAGI", "by": "OpenAI.Board", "args": {}}
+        {"date": "2028-01-01", "event": "DeclareAGI", "by": "OpenAI.Board", "args": {}}
     ]
+    assert agi["explanation"].endswith("(The date 2028-01-01 is a round value the contract leaves open.)")
     supply = by_id["supply_breach"]
-    assert [e["event"] for e in supply["scenario"]["events"]] == ["RequestCompute"]
-    assert "Microsoft violates §3 Supply of compute on 2019-10-20" in supply["explanation"]
+    (request,) = supply["scenario"]["events"]
+    assert request["event"] == "RequestCompute" and request["date"] == "2028-01-01"
+    assert request["args"]["amount"]["cents"] == 1_000_000_000 * 100
+    assert "Microsoft violates §3 Supply of compute on 2028-03-31" in supply["explanation"]
     # proofs carry no scenario
     assert by_id["other_provider"]["scenario"] is None
     assert by_id["other_provider"]["explanation"].startswith(
@@ -142,8 +142,9 @@ check never_late "The seller is never in breach":
     code, out, _ = run([f])
     assert code == 1
     assert "FAILS   never_late: The seller is never in breach" in out
-    assert "2024-01-01  Order by Buyer" in out
-    assert "Seller violates §1 Delivery on 2024-01-31" in " ".join(out.split())
+    assert "2024-07-01  Order by Buyer" in out  # a round date: the contract leaves it open
+    assert "Seller violates §1 Delivery on 2024-07-31" in " ".join(out.split())
+    assert "(The date 2024-07-01 is a round value the contract leaves open.)" in " ".join(out.split())
 
 
 def test_possible_fails_with_cited_clauses(tmp_path: Path) -> None:

@@ -79,8 +79,9 @@ def test_expert_panel_makes_a_lone_board_declaration_ineffective() -> None:
     assert "OpenAI.Board's DeclareAGI on 2026-03-01 is ineffective" in r.explanation
     d = cmp.difference
     assert d is not None and d.what == ("which acts are effective", "when states start or end")
-    assert d.before.changes == ("2019-07-23 MicrosoftAccess ends",)
-    assert d.after.ineffective == ("2019-07-22  DeclareAGI by OpenAI.Board",)
+    assert d.before.changes == ("2028-01-02 MicrosoftAccess ends",)
+    assert d.after.ineffective == ("2028-01-01  DeclareAGI by OpenAI.Board",)
+    assert d.how == "The date 2028-01-01 is a round value the contract leaves open."
 
 
 def test_right_of_first_refusal_opens_other_clouds() -> None:

@@ -26,8 +26,9 @@ Dates: an event the contract pins (the earliest day that works is later than
 the event before it, or than the effective date) keeps its day: the waiver's
 first day, the day a deadline has passed. An event the contract leaves free
 goes to a round date: the first event to the 1st of January nearest the
-middle of the time it may take (up to the next event, or the horizon), a later
-one to the 1st of the month after the event before it. It moves alone when
+middle of the time it may take (up to the next event, or the horizon), else
+the 1st of the month nearest that middle, else the 1st of the month after the
+effective date; a later one to the 1st of the month after the event before it. It moves alone when
 that keeps the order of events, else with the events after it (the gaps
 between them kept, so a window stays met).
 
@@ -197,16 +198,24 @@ def signature(tl: Timeline) -> object:
 
 class _Chooser:
     def __init__(self, c: m.Contract, sc: Scenario, judge: Judge, figs: dict[str, tuple[int, ...]]) -> None:
-        self.base = judge(sc)
+        self.memo: dict[object, object] = {}
         self.judge = judge
+        self.base = self.judged(sc)
         self.c, self.figs = c, figs
         self.events = list(sc.events)
         self.best = sc
         self.notes: list[tuple[str, str]] = []  # (kind, words); kind "round" ones are grouped
 
+    def judged(self, sc: Scenario) -> object:
+        """``judge(sc)``, once per scenario (a trial often repeats one)."""
+        key = (sc.events, tuple(sorted(sc.facts.items())))
+        if key not in self.memo:
+            self.memo[key] = self.judge(sc)
+        return self.memo[key]
+
     def accept(self, sc: Scenario) -> bool:
         """A witness still, telling the same story."""
-        return self.base is not None and self.judge(sc) == self.base
+        return self.base is not None and self.judged(sc) == self.base
 
     def trial(self, events: list[Occurrence]) -> bool:
         cand = _ordered(self.c, self.best, events)
@@ -335,16 +344,30 @@ class _Chooser:
                 return
 
 
+def _about(c: m.Contract, events: set[str]) -> list[m.Clause]:
+    """The clauses that rule on, react to or are bounded by one of ``events``:
+    where the figures that can decide those events' amounts are written."""
+
+    def names(cl: m.Clause) -> set[str]:
+        got = {n.event for n in cl.norms}
+        got |= {n.trigger.event for n in cl.norms if n.trigger is not None and n.trigger.event}
+        got |= {q.trigger.event for q in cl.consequences if q.trigger.event}
+        got |= {t.event for t in cl.guards.until_events if t.event}
+        return got
+
+    return [cl for cl in c.clauses.values() if names(cl) & events]
+
+
 def _round_days(lo: int, hi: int, first: bool) -> list[int]:
     """Round days in ``(lo, hi]``: for a scenario's first event, the 1st of
-    January nearest the middle, then the 1st of the month nearest it; for a
-    later one, the 1st of the month after ``lo``."""
+    January nearest the middle, then the 1st of the month nearest it, then
+    the 1st of the month after ``lo``; for a later one, that last only."""
     if hi <= lo:
         return []
     start = _dt.date.fromordinal(lo)
+    soon = _dt.date(start.year + (start.month == 12), start.month % 12 + 1, 1).toordinal()
     if not first:
-        d = _dt.date(start.year + (start.month == 12), start.month % 12 + 1, 1).toordinal()
-        return [d] if d <= hi else []
+        return [soon] if soon <= hi else []
     mid = (lo + hi) // 2
     y = _dt.date.fromordinal(mid).year
     jan = [d for d in (_dt.date(y, 1, 1).toordinal(), _dt.date(y + 1, 1, 1).toordinal()) if lo < d <= hi]
@@ -354,7 +377,8 @@ def _round_days(lo: int, hi: int, first: bool) -> list[int]:
         _dt.date(md.year + (md.month == 12), md.month % 12 + 1, 1).toordinal(),
     ]
     firsts = [d for d in months if lo < d <= hi]
-    return sorted(jan, key=lambda d: abs(d - mid))[:1] + sorted(firsts, key=lambda d: abs(d - mid))[:1]
+    near = sorted(jan, key=lambda d: abs(d - mid))[:1] + sorted(firsts, key=lambda d: abs(d - mid))[:1]
+    return list(dict.fromkeys(near + ([soon] if soon <= hi else [])))
 
 
 def plausible(
@@ -376,7 +400,10 @@ def plausible(
             horizon=min(c.horizon, other.horizon),
             effective=max(c.effective, other.effective),
         )
-    figs = figures([c.clauses, c.facts, check])
+    valued = {
+        o.event for o in sc.events if any(t.name in ("money", "percent") for _, t in c.events[o.event].params)
+    }
+    figs = figures([_about(c, valued), c.facts, check]) if valued else {}
     ch = _Chooser(c, sc, judge, figs)
     for i, o in enumerate(sc.events):
         for p, t in c.events[o.event].params:

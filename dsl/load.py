@@ -236,6 +236,12 @@ def load_syntax(path: str, sources: Sources, where: s.Span) -> s.ContractFile | 
     return node
 
 
+def _unreadable(diags: list[Diagnostic]) -> bool:
+    """Whether ``diags`` say a file could not be read at all (a folder, a device, a name
+    too long, no permission), not what is wrong with its text."""
+    return any(d.code == "not-a-file" for d in diags)
+
+
 def resolve_relative(from_file: str, target: str) -> str:
     return os.path.normpath(os.path.join(os.path.dirname(from_file), target))
 
@@ -307,8 +313,11 @@ def load_scenario(
     target = contract_path or named
     if contract_path is None:
         base = load_syntax(named, sources, node.span)
-        if isinstance(base, list):  # missing, or not a contract: say so at the scenario's header
-            if base and base[0].span.file != path:
+        if isinstance(base, list):
+            # The contract's own text is wrong (a syntax error, an empty file, not UTF-8):
+            # its diagnostics, as for the contract given directly. Missing, unreadable
+            # or not a contract: said at the scenario's header.
+            if base and base[0].span.file != path and _unreadable(base):
                 base = [
                     Diagnostic(
                         "wrong-file-kind",

@@ -121,8 +121,12 @@ def _bad_input(diags: list[Diagnostic], sources: Sources, fmt: str, streams: Str
 
 
 def _written_for(contract: str, named: str, sources: Sources) -> bool:
-    """Whether the scenario's contract is CONTRACT, or the base CONTRACT amends."""
+    """Whether the scenario's contract is CONTRACT, or the base CONTRACT amends. A
+    CONTRACT that does not parse counts as written for it: its own diagnostics follow,
+    and a warning that it is another contract would be a guess."""
     if same_file(contract, named):
         return True
     node, _ = parse_file(contract, sources)
+    if node is None:
+        return True
     return isinstance(node, s.AmendmentFile) and same_file(resolve_relative(contract, node.contract), named)

@@ -1,6 +1,10 @@
 """From a timeline (one scenario run by the interpreter) to what ``whereas simulate``
 prints: text, one block per date on which something happens, or the JSON document
-``whereas.simulate/1`` (``schemas/simulate.schema.json``).
+``whereas.simulate/2`` (``schemas/simulate.schema.json``).
+
+Both tell one story (``story``): everything that happens, in date order, and on one
+day in a fixed order (docs/cli.md, "``whereas simulate``: the story"); then the states
+at the horizon.
 """
 
 from __future__ import annotations
@@ -8,13 +12,15 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import attrs
+
 from dsl import model as m
 from dsl.literals import format_date, format_value
 from dsl.scenario import Occurrence
 from verifier.report.jsondoc import value_json
-from verifier.semantics.interpret import EventResult, Timeline
+from verifier.semantics.interpret import Effect, EventResult, Timeline
 
-SCHEMA = "whereas.simulate/1"
+SCHEMA = "whereas.simulate/2"
 
 
 def occurrence_text(c: m.Contract, o: Occurrence) -> str:
@@ -102,14 +108,12 @@ def timeline_text(tl: Timeline, scenario_file: str) -> str:
         f"  period: {format_date(c.effective)} to {format_date(c.horizon)}",
         "",
     ]
-    blocks = day_blocks(tl)
     if not tl.scenario.events:
         lines.append("No events in this scenario.")
         lines.append("")
-    for day in sorted(blocks):
-        lines.append(format_date(day))
-        lines.extend(blocks[day])
-    if blocks:
+    told = story_lines(tl)
+    lines.extend(told)
+    if told:
         lines.append("")
     lines.append(f"States at the end of the horizon ({format_date(c.horizon)}): {states_summary(tl)}")
     if tl.conflicts:
@@ -122,57 +126,135 @@ def timeline_text(tl: Timeline, scenario_file: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def day_blocks(tl: Timeline) -> dict[int, list[str]]:
-    """The report's lines for each date on which something happens."""
-    c = tl.contract
-    # Per date: the state changes that count from it, then the acts (each with what
-    # ruled on it and its violations), then the obligations whose window closed.
-    changes: dict[int, list[str]] = {}
-    acts: dict[int, list[str]] = {}
-    closed: dict[int, list[str]] = {}
-    for e in sorted(tl.effects, key=lambda e: e.day):
-        cause = cause_text(c, e.cause)
-        if e.state is None:
-            changes.setdefault(e.day, []).append(f"  the contract is no longer in force (because of {cause})")
+# ----------------------------------------------------------------- the story
+
+
+@attrs.frozen
+class Entry:
+    """One thing that happens in the story: ``kind`` and ``index`` name it in the list
+    of that kind (``state_changes``, ``terminations``, ``events``, ``violations``)."""
+
+    day: int
+    kind: str  # "state_change" | "termination" | "event" | "violation"
+    index: int
+
+
+def state_changes(tl: Timeline) -> list[Effect]:
+    """Every start and end of a state, by the day from which it counts (in the order
+    they were set off, for one day)."""
+    return sorted((e for e in tl.effects if e.state is not None), key=lambda e: e.day)
+
+
+def terminations(tl: Timeline) -> list[Effect]:
+    """Every end of the contract itself, by the day from which it counts."""
+    return sorted((e for e in tl.effects if e.state is None), key=lambda e: e.day)
+
+
+def story(tl: Timeline) -> list[Entry]:
+    """Everything that happens, in date order; for one day (docs/cli.md, "``whereas
+    simulate``: the story"):
+    1. the state changes that count from that day, then the contract's end if it ends
+       that day (they hold from the start of the day, set off the day before);
+    2. the acts, in the scenario's order, each followed by its own violation;
+    3. the obligations whose time ran out that day unmet, in the order they were found."""
+    days: dict[int, list[Entry]] = {}
+
+    def add(day: int, kind: str, index: int) -> None:
+        days.setdefault(day, []).append(Entry(day, kind, index))
+
+    for j, e in enumerate(state_changes(tl)):
+        add(e.day, "state_change", j)
+    for j, e in enumerate(terminations(tl)):
+        add(e.day, "termination", j)
+    under: dict[int, list[int]] = {}  # an act -> its violations
+    closed: list[int] = []  # the others: obligations not met in time
+    for k, v in enumerate(tl.violations):
+        if v.kind == "prohibition" and v.occurrence is not None and 0 <= v.occurrence < len(tl.events):
+            under.setdefault(v.occurrence, []).append(k)
         else:
-            changes.setdefault(e.day, []).append(
-                f"  {e.state} {'starts' if e.start else 'ends'} (because of {cause})"
-            )
-    under: dict[int, list[str]] = {}
-    for v in tl.violations:
-        line = f"  VIOLATION of {_clause(c, v.clause)} by {v.party}: {v.message}"
-        if v.kind == "prohibition" and v.occurrence is not None:
-            under.setdefault(v.occurrence, []).append(line)
-            continue
-        if v.occurrence is not None and 0 <= v.occurrence < len(tl.events):
-            t = tl.events[v.occurrence].occ
-            line += f" (owed since {t.event} on {format_date(t.day)})"
-        closed.setdefault(v.day, []).append(line)
+            closed.append(k)
     for i, r in enumerate(tl.events):
-        out = acts.setdefault(r.occ.day, [])
-        out.append(f"  {occurrence_text(c, r.occ)}: {effectiveness_text(c, r)}")
-        out.extend(f"    {decision_text(c, root, decider, value)}" for root, decider, value in r.decisions)
-        for cid, ti, j in tl.fulfilled:
-            if j == i:
-                since = ""
-                if 0 <= ti < len(tl.events):
-                    t = tl.events[ti].occ
-                    since = f" (owed since {t.event} on {format_date(t.day)})"
-                out.append(f"    fulfils {_clause(c, cid)}{since}")
-        out.extend(under.get(i, []))
-    return {
-        day: changes.get(day, []) + acts.get(day, []) + closed.get(day, [])
-        for day in sorted(set(changes) | set(acts) | set(closed))
-    }
+        add(r.occ.day, "event", i)
+        for k in under.get(i, ()):
+            add(r.occ.day, "violation", k)
+    for k in closed:
+        add(tl.violations[k].day, "violation", k)
+    return [x for day in sorted(days) for x in days[day]]
+
+
+def story_lines(tl: Timeline) -> list[str]:
+    """The story as text: each date once, then what happens on it."""
+    c = tl.contract
+    changes, ends = state_changes(tl), terminations(tl)
+    out: list[str] = []
+    day: int | None = None
+    for x in story(tl):
+        if x.day != day:
+            day = x.day
+            out.append(format_date(day))
+        if x.kind == "state_change":
+            e = changes[x.index]
+            out.append(f"  {e.state} {'starts' if e.start else 'ends'} (because of {cause_text(c, e.cause)})")
+        elif x.kind == "termination":
+            out.append(
+                f"  the contract is no longer in force (because of {cause_text(c, ends[x.index].cause)})"
+            )
+        elif x.kind == "event":
+            out.extend(_event_lines(tl, x.index))
+        else:
+            out.append(_violation_line(tl, x.index))
+    return out
+
+
+def _event_lines(tl: Timeline, i: int) -> list[str]:
+    c = tl.contract
+    r = tl.events[i]
+    out = [f"  {occurrence_text(c, r.occ)}: {effectiveness_text(c, r)}"]
+    out.extend(f"    {decision_text(c, root, decider, value)}" for root, decider, value in r.decisions)
+    for cid, ti, j in tl.fulfilled:
+        if j == i:
+            out.append(f"    fulfils {_clause(c, cid)}{_owed_since(tl, ti)}")
+    return out
+
+
+def _violation_line(tl: Timeline, k: int) -> str:
+    v = tl.violations[k]
+    line = f"  VIOLATION of {_clause(tl.contract, v.clause)} by {v.party}: {v.message}"
+    if v.kind == "prohibition" and v.occurrence is not None:
+        return line  # printed under the act it forbids
+    return line + ("" if v.occurrence is None else _owed_since(tl, v.occurrence))
+
+
+def _owed_since(tl: Timeline, trigger: int) -> str:
+    if not 0 <= trigger < len(tl.events):
+        return ""
+    t = tl.events[trigger].occ
+    return f" (owed since {t.event} on {format_date(t.day)})"
+
+
+# ----------------------------------------------------------------- at the horizon
+
+
+def horizon_states(tl: Timeline) -> list[tuple[str, bool]]:
+    """Each state, in the contract's order, and whether it holds on the horizon day."""
+    c = tl.contract
+    return [(st, tl.holds(st, c.horizon)) for st in c.states]
+
+
+def not_in_force_from(tl: Timeline) -> int | None:
+    """The first day the contract is no longer in force, if that is by the horizon."""
+    c = tl.contract
+    if tl.in_force(c.horizon):
+        return None
+    return min(e.day for e in tl.effects if e.state is None)
 
 
 def states_summary(tl: Timeline) -> str:
-    c = tl.contract
-    parts = [f"{st} {'holds' if tl.holds(st, c.horizon) else 'does not hold'}" for st in c.states]
+    parts = [f"{st} {'holds' if holds else 'does not hold'}" for st, holds in horizon_states(tl)]
     out = ", ".join(parts) if parts else "no states declared"
-    if not tl.in_force(c.horizon):
-        first = min(e.day for e in tl.effects if e.state is None)
-        out += f"; the contract is not in force from {format_date(first)}"
+    ended = not_in_force_from(tl)
+    if ended is not None:
+        out += f"; the contract is not in force from {format_date(ended)}"
     return out
 
 
@@ -228,6 +310,7 @@ def timeline_json(tl: Timeline, scenario_file: str) -> dict[str, Any]:
         conflicts.append(
             {"date": format_date(k.day), "event": k.occurrence, "rule": rule, "clauses": list(k.clauses)}
         )
+    ended = not_in_force_from(tl)
     return {
         "schema": SCHEMA,
         "contract": {"title": c.title, "file": c.file},
@@ -239,8 +322,12 @@ def timeline_json(tl: Timeline, scenario_file: str) -> dict[str, Any]:
                 "state": e.state,
                 "change": "starts" if e.start else "ends",
                 "cause": e.cause,
+                "clause": e.clause,
             }
-            for e in sorted(tl.effects, key=lambda e: e.day)
+            for e in state_changes(tl)
+        ],
+        "terminations": [
+            {"date": format_date(e.day), "clause": e.clause, "cause": e.cause} for e in terminations(tl)
         ],
         "violations": [
             {
@@ -255,5 +342,12 @@ def timeline_json(tl: Timeline, scenario_file: str) -> dict[str, Any]:
             for v in tl.violations
         ],
         "conflicts": conflicts,
+        "story": [{"date": format_date(x.day), "kind": x.kind, "index": x.index} for x in story(tl)],
+        "at_horizon": {
+            "date": format_date(c.horizon),
+            "in_force": ended is None,
+            "not_in_force_from": None if ended is None else format_date(ended),
+            "states": [{"state": st, "holds": holds} for st, holds in horizon_states(tl)],
+        },
         "breach": breach_by_party(tl),
     }

@@ -1,5 +1,7 @@
 """``whereas simulate``: exit codes, the dated text report, the JSON report,
-and located diagnostics for bad input (verifier.cli.simulate)."""
+and located diagnostics for bad input (verifier.cli.simulate); the story in date
+order, in the text and in the JSON, and the JSON of every shipped scenario against
+its schema and against the text."""
 
 from __future__ import annotations
 
@@ -13,6 +15,8 @@ import pytest
 from click.testing import CliRunner
 
 from tests import ROOT
+from tests.verifier.report.test_schemas import validate
+from verifier.cli import main
 from verifier.cli.commands import whereas
 from verifier.cli.common import Streams
 from verifier.cli.simulate import run_simulate
@@ -175,12 +179,15 @@ def test_json_report(at_root: None) -> None:
         "scenario",
         "events",
         "state_changes",
+        "terminations",
         "violations",
         "conflicts",
+        "story",
+        "at_horizon",
         "breach",
     ]
     assert data == {
-        "schema": "whereas.simulate/1",
+        "schema": "whereas.simulate/2",
         "contract": {
             "title": "Microsoft–OpenAI partnership, as reported in late 2024",
             "file": "contracts/openai_microsoft.contract",
@@ -205,6 +212,7 @@ def test_json_report(at_root: None) -> None:
             }
         ],
         "state_changes": [],
+        "terminations": [],
         "violations": [
             {
                 "date": "2024-07-01",
@@ -217,6 +225,16 @@ def test_json_report(at_root: None) -> None:
             }
         ],
         "conflicts": [],
+        "story": [
+            {"date": "2024-07-01", "kind": "event", "index": 0},
+            {"date": "2024-07-01", "kind": "violation", "index": 0},
+        ],
+        "at_horizon": {
+            "date": "2035-12-31",
+            "in_force": True,
+            "not_in_force_from": None,
+            "states": [{"state": "MicrosoftAccess", "holds": True}],
+        },
         "breach": {"OpenAI": ["§2"], "Microsoft": []},
     }
 
@@ -237,8 +255,21 @@ def test_json_report_with_power_and_state_change(at_root: None) -> None:
         }
     ]
     assert data["state_changes"] == [
-        {"date": "2026-03-02", "state": "MicrosoftAccess", "change": "ends", "cause": "DeclareAGI (§7)"}
+        {
+            "date": "2026-03-02",
+            "state": "MicrosoftAccess",
+            "change": "ends",
+            "cause": "DeclareAGI (§7)",
+            "clause": "§7",
+        }
     ]
+    assert data["terminations"] == []
+    assert data["at_horizon"] == {
+        "date": "2035-12-31",
+        "in_force": True,
+        "not_in_force_from": None,
+        "states": [{"state": "MicrosoftAccess", "holds": False}],
+    }
     assert data["breach"] == {"OpenAI": [], "Microsoft": []}
 
 
@@ -570,7 +601,7 @@ def test_the_command_line(at_root: None) -> None:
         ],
     )
     assert r.exit_code == 0, r.output
-    assert json.loads(r.output)["schema"] == "whereas.simulate/1"
+    assert json.loads(r.output)["schema"] == "whereas.simulate/2"
     r = runner.invoke(whereas, ["simulate", "--help"])
     assert r.exit_code == 0 and "Usage: whereas simulate [OPTIONS] [CONTRACT] SCENARIO" in r.output
 
@@ -596,3 +627,177 @@ def test_the_examples_in_docs_semantics(tmp_path: Path, monkeypatch: pytest.Monk
         assert err == ""
         assert code == (1 if "Breach: none" not in text else 0)
         assert out == text, name
+
+
+# ----------------------------------------------------------------- one story, in date order
+#
+# Through the command line as a user runs it (verifier.cli.main, in process).
+
+STORY_CONTRACT = """\
+party A
+party B
+event Ask(amount: money) by A
+event Give(amount: money) by B
+event Use by B
+event Note by A
+event Quit by A
+state Access holds from effective
+state Office holds from effective
+state Lent from Give
+§1 Exit
+  Quit ends the contract
+§2 Leave
+  Quit ends Office
+§3 Supply
+  when Ask(amount: a) by A:
+    B must Give(amount >= a) within 10 days
+§4 No use
+  B must not Use
+§9 Loss of access
+  violation of §3 ends Access
+check used "every event and state in a check":
+  possible Note and Lent on 2024-12-31
+"""
+
+# On 03-11: a state change that counts from that day (set off on 03-10), two acts in
+# the scenario's order, the first with its violation, then the obligation whose window
+# closed. On 03-21 the contract ends and Office ends: §1 (the contract's end) comes
+# before §2 in the contract, but a day's state changes are told before its termination.
+STORY_EVENTS = """\
+2024-03-01 Ask(amount: $5) by A
+2024-03-10 Give(amount: $1) by B
+2024-03-11 Use by B
+2024-03-11 Note by A
+2024-03-20 Quit by A
+"""
+
+
+def cli(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(argv), out, err)
+    return code, out.getvalue(), err.getvalue()
+
+
+@pytest.fixture
+def story_scenario(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    scenario_files(tmp_path, STORY_CONTRACT, STORY_EVENTS)
+    monkeypatch.chdir(tmp_path)
+    return "s.scenario"
+
+
+def told(story_scenario: str) -> tuple[int, str, str]:
+    """The text of the story, with each violation's message (the interpreter's words,
+    tested with the interpreter, ``Violation.message``) replaced by ``…``: what is
+    tested here is the order. The message printed is the one the JSON gives."""
+    code, out, err = cli("simulate", story_scenario)
+    doc = json.loads(cli("simulate", story_scenario, "--format", "json")[1])
+    for v in doc["violations"]:
+        head = f"  VIOLATION of {v['clause']} {v['title']} by {v['party']}: "
+        assert head + v["message"] in out, (head, v["message"])
+        out = out.replace(head + v["message"], head + "…", 1)
+    return code, out, err
+
+
+def test_the_story_is_told_in_date_order(story_scenario: str) -> None:
+    code, out, err = told(story_scenario)
+    assert (code, err) == (1, "")
+    assert out.split("\n\n")[1:] == [
+        textwrap.dedent(
+            """\
+            2024-03-01
+              Ask(amount: $5) by A: effective
+            2024-03-10
+              Give(amount: $1) by B: effective
+            2024-03-11
+              Lent starts (because of Give (state Lent))
+              Use by B: effective
+                forbidden by §4 No use
+              VIOLATION of §4 No use by B: …
+              Note by A: effective
+              VIOLATION of §3 Supply by B: … (owed since Ask on 2024-03-01)
+            2024-03-12
+              Access ends (because of violation of §3, §9 Loss of access)
+            2024-03-20
+              Quit by A: effective
+            2024-03-21
+              Office ends (because of Quit, §2 Leave)
+              the contract is no longer in force (because of Quit, §1 Exit)"""
+        ),
+        "States at the end of the horizon (2024-12-31): Access does not hold, Office does not hold, "
+        "Lent holds; the contract is not in force from 2024-03-21\n"
+        "Breach: B (2 violations: §4, §3)\n",
+    ]
+
+
+def test_the_story_in_docs_cli(story_scenario: str) -> None:
+    """docs/cli.md shows the end of this story, the violations' messages shortened to `…`."""
+    doc = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
+    section = doc.split("## `whereas simulate`: the story\n", 1)[1]
+    shown = section.split("```\n", 2)[1]
+    assert shown.startswith("2024-03-11\n")
+    assert told(story_scenario)[1].endswith("\n" + shown)
+
+
+def test_the_json_story_is_the_text_s(story_scenario: str) -> None:
+    code, out, err = cli("simulate", story_scenario, "--format", "json")
+    assert (code, err) == (1, "")
+    doc = json.loads(out)
+    validate("simulate", doc)
+    assert [(x["date"][5:], x["kind"], x["index"]) for x in doc["story"]] == [
+        ("03-01", "event", 0),
+        ("03-10", "event", 1),
+        ("03-11", "state_change", 0),
+        ("03-11", "event", 2),
+        ("03-11", "violation", 0),
+        ("03-11", "event", 3),
+        ("03-11", "violation", 1),
+        ("03-12", "state_change", 1),
+        ("03-20", "event", 4),
+        ("03-21", "state_change", 2),
+        ("03-21", "termination", 0),
+    ]
+    # a termination is its own kind of entry; state changes are of states only
+    assert doc["terminations"] == [{"date": "2024-03-21", "clause": "§1", "cause": "Quit (§1)"}]
+    assert [(c["date"], c["state"], c["change"], c["clause"]) for c in doc["state_changes"]] == [
+        ("2024-03-11", "Lent", "starts", None),  # the state's own `from Give`
+        ("2024-03-12", "Access", "ends", "§9"),
+        ("2024-03-21", "Office", "ends", "§2"),
+    ]
+    assert doc["at_horizon"] == {
+        "date": "2024-12-31",
+        "in_force": False,
+        "not_in_force_from": "2024-03-21",
+        "states": [
+            {"state": "Access", "holds": False},
+            {"state": "Office", "holds": False},
+            {"state": "Lent", "holds": True},
+        ],
+    }
+
+
+SCENARIOS = sorted(p.name for p in (ROOT / "examples" / "scenarios").glob("*.scenario"))
+
+
+@pytest.mark.parametrize("name", SCENARIOS)
+def test_the_json_of_every_shipped_scenario_says_what_the_text_says(name: str, at_root: None) -> None:
+    """Valid against simulate.schema.json (the validator of test_schemas.py); the same
+    dates in the same order, the same states at the horizon, the same breach."""
+    path = f"examples/scenarios/{name}"
+    code, text, err = cli("simulate", path)
+    jcode, out, jerr = cli("simulate", path, "--format", "json")
+    assert (jcode, jerr) == (code, err) and code in (0, 1)
+    doc = json.loads(out)
+    validate("simulate", doc)
+    dates = [line for line in text.split("\n\n")[1].splitlines() if not line.startswith(" ")]
+    assert list(dict.fromkeys(x["date"] for x in doc["story"])) == dates
+    listed = {"event": "events", "state_change": "state_changes", "termination": "terminations"}
+    for kind, key in {**listed, "violation": "violations"}.items():
+        told = sorted(x["index"] for x in doc["story"] if x["kind"] == kind)
+        assert told == list(range(len(doc[key]))), kind  # each entry once
+    holds = ", ".join(
+        f"{st['state']} {'holds' if st['holds'] else 'does not hold'}" for st in doc["at_horizon"]["states"]
+    )
+    line = f"States at the end of the horizon ({doc['at_horizon']['date']}): {holds}"
+    ended = doc["at_horizon"]["not_in_force_from"]
+    assert line + ("\n" if ended is None else f"; the contract is not in force from {ended}\n") in text
+    assert all(c["state"] for c in doc["state_changes"])

@@ -4,9 +4,10 @@ The schemas (draft 2020-12) are checked to be valid schemas; then the real
 commands run, in process as a user would call them, over every shipped contract,
 scenario and amendment, and each document they print is validated: ``verify``
 (``whereas.verify/2``) and ``verify A B`` (``whereas.verify-many/1``),
-``whereas simulate`` (``whereas.simulate/1``, or ``whereas.check/1`` for bad
-input), ``whereas check`` (``whereas.check/1``), ``verify --what-if`` and
-``whereas diff`` (``whereas.verify/2`` with a ``comparison``, ``diff.schema.json``).
+``whereas simulate`` (``whereas.simulate/2``, or ``whereas.check/1`` for bad
+input) of every scenario, on its contract and on every amendment of it, ``whereas
+check`` (``whereas.check/1``), ``verify --what-if`` and ``whereas diff``
+(``whereas.verify/2`` with a ``comparison``, ``diff.schema.json``).
 Last, one broken document per schema and per kind of mistake must be rejected.
 
 ``verify`` runs with ``--no-analyses`` (analyses add findings, not fields), but
@@ -107,8 +108,10 @@ def test_schema_is_valid_for_its_draft(name: str) -> None:
     cls = validator_for(schema)
     assert cls is jsonschema.Draft202012Validator, f"{name}: $schema is {schema.get('$schema')!r}"
     cls.check_schema(schema)
-    # verify/2 made ``bounds.occurrences`` nullable and added ``reach``; the others are at 1.
-    version = {"verify": 2}.get(name, 1)
+    # verify/2 made ``bounds.occurrences`` nullable and added ``reach``; simulate/2 moved
+    # the contract's end out of ``state_changes`` into ``terminations`` and added
+    # ``story`` and ``at_horizon``; the others are at 1.
+    version = {"verify": 2, "simulate": 2}.get(name, 1)
     assert schema["$id"] == f"https://whereas.dev/schemas/{name}-{version}.json"
     tag = schema["properties"]["schema"]["const"]
     assert f"({tag}" in schema["title"], schema["title"]
@@ -169,6 +172,37 @@ def test_simulate_json(scenario: str) -> None:
     validate("simulate", doc)
     assert doc["scenario"]["file"] == scenario
     assert (code == 1) == any(doc["breach"].values())
+
+
+@pytest.mark.parametrize("amendment", AMENDMENTS)
+@pytest.mark.parametrize("scenario", SCENARIOS)
+def test_simulate_json_on_an_amendment(scenario: str, amendment: str) -> None:
+    """Every scenario on every amendment of the seed: states the amendments add
+    (``Exclusivity``), their changes and the states at the horizon."""
+    code, doc = run("whereas", "simulate", amendment, scenario, "--format", "json")
+    assert code in (0, 1)
+    validate("simulate", doc)
+    assert doc["contract"]["file"] == amendment
+    declared = [st["state"] for st in doc["at_horizon"]["states"]]
+    assert {c["state"] for c in doc["state_changes"]} <= set(declared)
+
+
+def test_simulate_json_with_a_termination(tmp_path: Path) -> None:
+    """No shipped scenario ends its contract."""
+    (tmp_path / "t.contract").write_text(
+        'contract "T" effective 2024-01-01 horizon 2024-12-31\n'
+        "party A\nevent Quit by A\nstate Open holds from effective\n"
+        "§1 Exit\n  Quit ends the contract\n§2 Close\n  Quit ends Open\n",
+        encoding="utf-8",
+    )
+    sc = tmp_path / "quit.scenario"
+    sc.write_text('scenario "Quit" for "t.contract"\n2024-03-01 Quit by A\n', encoding="utf-8")
+    code, doc = run("whereas", "simulate", str(sc), "--format", "json")
+    assert code == 0
+    validate("simulate", doc)
+    assert doc["terminations"] == [{"date": "2024-03-02", "clause": "§1", "cause": "Quit (§1)"}]
+    assert [c["state"] for c in doc["state_changes"]] == ["Open"]
+    assert doc["at_horizon"]["not_in_force_from"] == "2024-03-02"
 
 
 def test_simulate_json_with_a_conflict(tmp_path: Path) -> None:
@@ -276,6 +310,10 @@ def _simulate_doc() -> Any:
     return run("whereas", "simulate", "examples/scenarios/oracle_12b.scenario", "--format", "json")[1]
 
 
+def _agi_doc() -> Any:
+    return run("whereas", "simulate", "examples/scenarios/board_declares_agi.scenario", "--format", "json")[1]
+
+
 def _check_doc() -> Any:
     return run("whereas", "check", *BAD_INPUTS, "--format", "json")[1]
 
@@ -341,6 +379,24 @@ BROKEN: dict[str, tuple[str, Callable[[], Any], Callable[[Any], None]]] = {
         lambda d: d["events"][0].update(effective=False, power="§7.1"),
     ),
     "simulate: a date that is not one": ("simulate", _simulate_doc, _set("events.0.date", "2024-13-01")),
+    "simulate: a termination as a change of no state": (
+        "simulate",
+        _agi_doc,
+        _set("state_changes.0.state", None),
+    ),
+    "simulate: a story entry of no kind": ("simulate", _agi_doc, _set("story.0.kind", "breach")),
+    "simulate: no states at the horizon": ("simulate", _agi_doc, _drop("at_horizon")),
+    "simulate: a contract in force that ended": (
+        "simulate",
+        _agi_doc,
+        _set("at_horizon.not_in_force_from", "2026-03-02"),
+    ),
+    "simulate: a state that holds maybe": ("simulate", _agi_doc, _set("at_horizon.states.0.holds", "maybe")),
+    "simulate: a termination without its clause": (
+        "simulate",
+        _agi_doc,
+        lambda d: d["terminations"].append({"date": "2026-03-02", "cause": "DeclareAGI (§7)"}),
+    ),
     "check: an unregistered code": ("check", _check_doc, _first_error_diagnostic("code", "no-such-code")),
     "check: an error code as a warning": (
         "check",

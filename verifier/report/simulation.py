@@ -50,6 +50,8 @@ def effectiveness_text(c: m.Contract, r: EventResult) -> str:
             return "effective"
         holder = next((h for h, cid in powers if cid == r.power and m.acts_for(o.actor, h)), o.actor)
         return f"effective, by the power of {holder} ({_clause(c, r.power)})"
+    if r.why:  # the interpreter's words: the power it lacks, or the condition that failed
+        return f"ineffective: {r.why}"
     mine = [cid for h, cid in powers if m.acts_for(o.actor, h)]
     others = [(h, cid) for h, cid in powers if not m.acts_for(o.actor, h)]
     parts: list[str] = []

@@ -74,9 +74,10 @@ def why_false(e: m.Expr, value_of: ValueOf, trigger: str | None = None) -> str:
         if e.op == "==":
             left, right = e.args
             if isinstance(left, m.ArgRef) and left.occ == "self":
-                return (
-                    f"{left.name} is {_shown(value_of(left), left)}, not {_plain(right, value_of, trigger)}"
-                )
+                got = value_of(left)
+                if isinstance(got, bool):
+                    return f"{left.name} is {_shown(got, left)}"
+                return f"{left.name} is {_shown(got, left)}, not {_plain(right, value_of, trigger)}"
             return f"{describe(left, value_of, trigger)} is not {_plain(right, value_of, trigger)}"
         if e.op == "!=":
             left, right = e.args

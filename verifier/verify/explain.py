@@ -153,6 +153,8 @@ def explain(
         if clauses
         else _no_clause(c, check)
     )
+    if clauses and sc is None:
+        follows += "".join(f" {s[0].upper()}{s[1:]}." for s in aside(c, check, clauses))
     if verdict == Verdict.UNKNOWN:
         return "Unknown: the solver could not decide this question; see the reason."
     if sc is not None and tl is not None:
@@ -251,3 +253,125 @@ def clause_where(c: m.Contract, cid: str) -> str:
     """``line 32``, or ``file:line`` for a clause written in another file (an amendment's base)."""
     sp = c.clauses[cid].head_span
     return f"line {sp.line}" if sp.file == c.file else f"{sp.file}:{sp.line}"
+
+
+# ----------------------------------------------------------------- exceptions aside
+#
+# A proof of "a purchase above $10B from Oracle is a breach" cites §2 alone: the
+# waiver §2.1 is not needed, because it never covers such a purchase. A reader
+# wants that said. ``aside`` finds it where it can be read off the clauses
+# themselves: the check asks about an act whose arguments or dates are
+# disjoint from what an uncited exception of a cited clause covers. The words
+# only explain a verdict the solver reached; where nothing is disjoint on its
+# face, nothing is said.
+
+_FLIP = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
+
+
+def _bounds(e: m.Expr | None) -> dict[str, list[tuple[str, Any]]]:
+    """The comparisons of the act's own arguments with constants in ``e``'s
+    conjunction: argument -> [(op, value)]."""
+    out: dict[str, list[tuple[str, Any]]] = {}
+    stack = [] if e is None else [e]
+    while stack:
+        x = stack.pop()
+        if isinstance(x, m.Op) and x.op == "and":
+            stack.extend(x.args)
+        elif isinstance(x, m.Op) and x.op in _FLIP:
+            left, right = x.args
+            op = x.op
+            if isinstance(right, m.ArgRef) and isinstance(left, m.Const):
+                left, right, op = right, left, _FLIP[op]
+            if isinstance(left, m.ArgRef) and left.occ == "self" and isinstance(right, m.Const):
+                out.setdefault(left.name, []).append((op, right.value))
+    return out
+
+
+def _key(v: Any) -> Any:
+    return v.cents if hasattr(v, "cents") else v
+
+
+def _disjoint(a: list[tuple[str, Any]], b: list[tuple[str, Any]]) -> bool:
+    """Whether no value meets every comparison of ``a`` and of ``b``."""
+    eq = [_key(v) for op, v in a + b if op == "=="]
+    ne = [_key(v) for op, v in a + b if op == "!="]
+    if len(set(eq)) > 1 or (eq and eq[0] in ne):
+        return True
+    order = [(op, _key(v)) for op, v in a + b if op not in ("==", "!=")]
+    if not order or any(isinstance(v, str) for _, v in order):
+        return False
+    lo = max([(v, op == ">") for op, v in order if op in (">", ">=")], default=None)
+    hi = min([(v, op == "<") for op, v in order if op in ("<", "<=")], default=None)
+    if eq:
+        x = eq[0]
+        if lo is not None and (x < lo[0] or (x == lo[0] and lo[1])):
+            return True
+        if hi is not None and (x > hi[0] or (x == hi[0] and hi[1])):
+            return True
+        return False
+    if lo is None or hi is None:
+        return False
+    return bool(lo[0] > hi[0] or (lo[0] == hi[0] and (lo[1] or hi[1])))
+
+
+_COVERS = {"<=": "at most", "<": "below", ">=": "at least", ">": "above", "==": "", "!=": "other than"}
+
+
+def _acts(e: object) -> list[m.Happens]:
+    """The acts a check's formula asks about (not under a negation)."""
+    out: list[m.Happens] = []
+    stack: list[tuple[object, bool]] = [(e, True)]
+    while stack:
+        x, pos = stack.pop()
+        if isinstance(x, m.Happens):
+            if pos:
+                out.append(x)
+        elif isinstance(x, m.Op):
+            flip = x.op == "not"
+            stack.extend((a, pos != flip) for a in x.args)
+        elif isinstance(x, (m.AfterEvent, m.During)):
+            stack.append((x.body, pos))
+    return out
+
+
+def aside(c: m.Contract, check: m.Check, cited: tuple[str, ...]) -> list[str]:
+    """Why each uncited exception of a cited clause does not cover the acts the
+    check asks about, where the clauses say so on their face."""
+    said: list[str] = []
+    acts = _acts(check.body)
+    for cid in cited:
+        for k in c.children(cid):
+            if k in cited:
+                continue
+            ex = c.clauses[k]
+            for n in ex.norms:
+                if n.modality not in ("may", "must_not"):
+                    continue
+                for h in acts:
+                    if h.event != n.event:
+                        continue
+                    why = _not_covering(ex, n, h)
+                    if why:
+                        said.append(f"{clause_label(c, k)} does not cover it: {why}")
+                        break
+                else:
+                    continue
+                break
+    return said
+
+
+def _not_covering(ex: m.Clause, n: m.Norm, h: m.Happens) -> str:
+    g = ex.guards
+    if g.from_day is not None and h.hi is not None and h.hi < g.from_day:
+        return f"it applies only from {format_date(g.from_day)}"
+    if g.until_day is not None and h.lo is not None and h.lo > g.until_day:
+        return f"it applies only until {format_date(g.until_day)}"
+    mine, asked = _bounds(n.cond), _bounds(h.cond)
+    for arg, cmp in mine.items():
+        if arg in asked and _disjoint(cmp, asked[arg]):
+            words = ", ".join(
+                f"{arg}: {format_value(v)}" if op == "==" else f"{arg} {_COVERS[op]} {format_value(v)}"
+                for op, v in cmp
+            )
+            return f"it covers only {n.event}({words})"
+    return ""

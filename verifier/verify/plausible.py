@@ -361,11 +361,14 @@ def _about(c: m.Contract, events: set[str]) -> list[m.Clause]:
 def _round_days(lo: int, hi: int, first: bool) -> list[int]:
     """Round days in ``(lo, hi]``: for a scenario's first event, the 1st of
     January nearest the middle, then the 1st of the month nearest it, then
-    the 1st of the month after ``lo``; for a later one, that last only."""
+    the 1st of the month after ``lo`` (unless ``lo`` is a 1st already); for
+    a later one, that last only."""
     if hi <= lo:
         return []
     start = _dt.date.fromordinal(lo)
     soon = _dt.date(start.year + (start.month == 12), start.month % 12 + 1, 1).toordinal()
+    if first and start.day == 1:
+        soon = hi + 1  # already the 1st of a month: no nearer round date to move to
     if not first:
         return [soon] if soon <= hi else []
     mid = (lo + hi) // 2

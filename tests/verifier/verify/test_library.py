@@ -159,24 +159,24 @@ def test_every_failing_check_has_a_replayed_scenario(name: str) -> None:
 
 
 def test_nda_carve_out_does_not_survive_termination() -> None:
-    """Order and notice on day one, termination on the 1st of the next month (a round
-    date: the contract leaves it open); a disclosure to the court after the
+    """Order and notice on 2025-04-01, termination on the 1st of the next month (round
+    dates: the contract leaves them open); a disclosure to the court after the
     termination is a breach of §3, because §5.3 does not survive."""
     r = result("mutual_nda.contract", "compelled_after_termination")
     evs = events(r)
     terminator = evs[2][2]  # either party may terminate: the solver's choice is free
     assert terminator in ("Northwind", "Calder")
     assert evs == [
-        ("2025-03-03", "CourtOrder", "Court", {"addressee": "Northwind"}),
-        ("2025-03-03", "NotifyOrder", "Northwind", {}),
-        ("2025-04-01", "Terminate", terminator, {}),
-        ("2026-01-01", "Disclose", "Northwind", {"owner": "Calder", "to": "Tribunal", "public": False}),
+        ("2025-04-01", "CourtOrder", "Court", {"addressee": "Northwind"}),
+        ("2025-04-01", "NotifyOrder", "Northwind", {}),
+        ("2025-05-01", "Terminate", terminator, {}),
+        ("2026-01-30", "Disclose", "Northwind", {"owner": "Calder", "to": "Tribunal", "public": False}),
     ]
-    assert ("§3", "Northwind", "2026-01-01") in violations(r)
+    assert ("§3", "Northwind", "2026-01-30") in violations(r)
     tl = r.timeline
     assert tl is not None
-    assert tl.holds("NorthwindCompelled", D("2026-01-01")) and tl.holds("NorthwindNotified", D("2026-01-01"))
-    assert not tl.in_force(D("2026-01-01"))
+    assert tl.holds("NorthwindCompelled", D("2026-01-30")) and tl.holds("NorthwindNotified", D("2026-01-30"))
+    assert not tl.in_force(D("2026-01-30"))
 
 
 def test_saas_termination_right_never_lapses() -> None:
@@ -238,15 +238,15 @@ def test_licence_clock_runs_while_change_of_control_is_concealed() -> None:
 
 
 def test_sale_risk_stays_with_buyer_after_rejection() -> None:
-    """Non-conforming goods delivered and rejected the next day: from then on the goods
-    are both rejected and at the buyer's risk."""
+    """Non-conforming goods delivered on the 1st of a month (a round date) and rejected
+    the next day: from then on the goods are both rejected and at the buyer's risk."""
     r = result("sale_of_goods.contract", "risk_after_rejection")
     assert events(r) == [
-        ("2025-02-03", "Deliver", "Seller", {"conforming": False}),
-        ("2025-02-04", "Inspect", "Buyer", {"accept": False}),
+        ("2025-03-01", "Deliver", "Seller", {"conforming": False}),
+        ("2025-03-02", "Inspect", "Buyer", {"accept": False}),
     ]
     tl = r.timeline
     assert tl is not None
     assert tl.events[1].effective and tl.events[1].power == "§5.1"
-    assert tl.holds("Rejected", D("2025-02-05")) and tl.holds("RiskWithBuyer", D("2025-02-05"))
-    assert ("§5.3", "Seller", "2025-02-24") in violations(r)  # no replacement within 20 days
+    assert tl.holds("Rejected", D("2025-03-03")) and tl.holds("RiskWithBuyer", D("2025-03-03"))
+    assert ("§5.3", "Seller", "2025-03-22") in violations(r)  # no replacement within 20 days

@@ -216,3 +216,27 @@ def test_a_power_outside_its_window_says_so(tmp_path: Path) -> None:
     (r,) = tl.events
     assert not r.effective
     assert r.why == "the power to Declare does not cover it: §1 applies only from 2025-01-01"
+
+
+def test_a_proof_says_why_an_uncited_exception_does_not_matter(seed_results: dict[str, Any]) -> None:
+    """The waiver §2.1 is not needed to prove the three breaches of §2: each says
+    what the waiver covers instead, read off the clauses."""
+    assert seed_results["oracle_above_cap"].explanation.endswith(
+        "This follows from §2 Exclusive compute. §2.1 Oracle waiver does not cover it: it covers only "
+        "BuyCompute(amount at most $10B)."
+    )
+    assert seed_results["oracle_before_waiver"].explanation.endswith(
+        "§2.1 Oracle waiver does not cover it: it applies only from 2024-06-01."
+    )
+    assert seed_results["other_provider"].explanation.endswith(
+        "§2.1 Oracle waiver does not cover it: it covers only BuyCompute(from: Oracle)."
+    )
+    # a proof that cites the exception says nothing of the kind
+    assert "does not cover" not in seed_results["access_after_declaration"].explanation
+
+
+@pytest.fixture(scope="module")
+def seed_results() -> dict[str, Any]:
+    lc = load_contract(str(ROOT / "contracts" / "openai_microsoft.contract"), Sources())
+    assert lc.contract is not None
+    return {r.id: r for r in verify_contract(lc.contract, analyses=False).results}

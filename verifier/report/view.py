@@ -249,6 +249,7 @@ class ComparisonView:
     readings: tuple[ReadingRow, ...]
     sides: tuple[Side, ...]
     facts: tuple[tuple[str, str], ...]
+    how: str = ""  # how the scenario's dates and amounts were chosen
 
 
 @attrs.frozen
@@ -751,5 +752,6 @@ def comparison_report(cmp: Comparison, run: RunInfo) -> Report:
         readings,
         sides,
         facts,
+        d.how if d is not None else "",
     )
     return Report(cv.title, run, (cv,), view)

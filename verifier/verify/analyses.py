@@ -30,8 +30,9 @@ from typing import Any
 import attrs
 
 from dsl import model as m
+from dsl.scenario import Scenario
 from verifier.budget import UNLIMITED, Budget, Exhausted, Stop
-from verifier.semantics.interpret import replay
+from verifier.semantics.interpret import Timeline, replay
 from verifier.smt.outcome import Outcome, SolveStatus
 from verifier.verify.explain import clause_label, clause_order, join_and
 from verifier.verify.parallel import (
@@ -41,6 +42,7 @@ from verifier.verify.parallel import (
     in_processes,
     jobs_for,
 )
+from verifier.verify.plausible import WitnessStyle, plausible, signature, style
 from verifier.verify.results import DEFAULT_BOUND, Finding, FindingCode, Severity, Unfinished
 
 # the clauses of one batch's prover: the cones of the clauses asked about are
@@ -520,7 +522,10 @@ def _conflicts(
         return None
     if res.status != SolveStatus.SAT or res.scenario is None:
         return []
-    tl, _ = replay(c, res.scenario)
+    sc = res.scenario
+    tl, _ = replay(c, sc)
+    if tl is not None and tl.conflicts and style() is WitnessStyle.PLAUSIBLE:
+        sc, tl = _plausible_conflict(c, sc)
     if tl is None or not tl.conflicts:
         return [
             Finding(
@@ -540,10 +545,23 @@ def _conflicts(
             f"that disagree on one act ({tl.events[x.occurrence].occ.event} on {m.date_of(x.day)}), and neither "
             "prevails over the other",
             tuple(x.clauses),
-            res.scenario,
+            sc,
             tl,
         )
     ]
+
+
+def _plausible_conflict(c: m.Contract, sc: Scenario) -> tuple[Scenario, Timeline | None]:
+    """The conflict's scenario with the contract's figures and round values
+    (``verifier.verify.plausible``), where the same clauses still conflict and
+    the story stays the same."""
+
+    def judge(x: Scenario) -> object:
+        tl, _ = replay(c, x)
+        return None if tl is None or not tl.conflicts else signature(tl)
+
+    chosen = plausible(c, sc, judge).scenario
+    return chosen, replay(c, chosen)[0]
 
 
 def _per_clause(

@@ -372,7 +372,7 @@ class Builder:
     def obligation(self, sp: s.Span, c: list[Any]) -> s.Norm:
         actor, _, pattern, where, (kind, value) = c
         if kind == "within":
-            return s.Norm("must", actor, pattern, where, within=value.value, span=sp)
+            return s.Norm("must", actor, pattern, where, within=value.value, span=sp, within_text=value.text)
         return s.Norm("must", actor, pattern, where, before=value, span=sp)
 
     # within: kw duration
@@ -396,6 +396,7 @@ class Builder:
                 body.before,
                 trigger=trigger,
                 span=sp,
+                within_text=body.within_text,
             )
         effect, state = body
         return s.Consequence(trigger, effect, state, span=sp)
@@ -582,25 +583,33 @@ class Builder:
             value: s.Value = parse_money(str(tok))
         except LiteralError as e:
             self._lit_error(tok, e, "an amount like $10B, US$650M, EUR 40,000 or $1,250.50")
-            value = s.Money(0)
-        return s.Literal(value, span=sp)
+            return s.Literal(s.Money(0), span=sp)
+        return s.Literal(value, span=sp, text=str(tok))
 
     # date: DATE
     def date(self, sp: s.Span, c: list[Any]) -> s.Literal:
-        return s.Literal(self._date(c[0]), span=sp)
+        return self._literal(sp, lambda: self._date(c[0]), str(c[0]))
 
     # duration: INT DURATION_UNIT
     def duration(self, sp: s.Span, c: list[Any]) -> s.Literal:
         unit = str(c[1]).rstrip("s")
-        return s.Literal(s.Duration(self._int(c[0]), unit), span=sp)
+        # as written, but with one space between the number and the unit
+        return self._literal(sp, lambda: s.Duration(self._int(c[0]), unit), f"{c[0]} {c[1]}")
 
     # percent: PERCENT
     def percent(self, sp: s.Span, c: list[Any]) -> s.Literal:
-        return s.Literal(Fraction(str(c[0])[:-1]) / 100, span=sp)
+        return s.Literal(Fraction(str(c[0])[:-1]) / 100, span=sp, text=str(c[0]))
 
     # int_lit: INT
     def int_lit(self, sp: s.Span, c: list[Any]) -> s.Literal:
-        return s.Literal(self._int(c[0]), span=sp)
+        return self._literal(sp, lambda: self._int(c[0]), str(c[0]))
+
+    def _literal(self, sp: s.Span, read: Callable[[], s.Value], text: str) -> s.Literal:
+        """The literal ``read`` gives, with the ``text`` it was written as; a
+        literal that does not read (its placeholder value) keeps no text."""
+        errors = len(self.diags)
+        value = read()
+        return s.Literal(value, span=sp, text=text if len(self.diags) == errors else None)
 
     # true: kw
     def true(self, sp: s.Span, c: list[Any]) -> s.Literal:

@@ -8,24 +8,44 @@ input's (spans aside), and formatting it again changes nothing.
 
 Layout
     The header's keyword lines are indented by two spaces under the title
-    line; ``currency`` is printed only when it is not USD (the default). One
-    blank line separates top-level items, except that consecutive
-    declarations of the same kind (parties, kinds, facts, events, states; in
-    a scenario its facts and its events; in an amendment removals, and
-    additions or replacements of the same kind of declaration) stay together.
-    A clause prints its heading, then its texts, ``exception to``, guards (in
-    the order written), ``survives termination`` and statements, indented by
-    two; the statement under ``when ...:`` by four. A check prints its
-    ``given`` lines and its verdict line indented by two. Texts stay on one
-    line. Expressions get the parentheses the grammar needs and one more kind:
-    a scope (``after E:``, ``from D until D:``, ``on D:``) that something
-    follows is bracketed, because ``after E: A and B`` parses as
-    ``(after E: A) and B`` but reads as if the scope covered ``B``. A value
-    ending in a plain number is bracketed before a comma in an argument list,
-    ``F(x: (5), y: 6)``, because the lexer would read the comma into the number.
-    Literals and texts print in their canonical form (``dsl.literals``, which
-    the verifier's outputs print values with too): ``$1,000`` as ``$1K``,
-    ``12.50%`` as ``12.5%``, ``1,000`` as ``1000``.
+    line; ``currency`` is printed when the file states it or it is not USD
+    (the default; a node built in code has USD unstated). One blank line
+    separates top-level items, except that consecutive declarations of the
+    same kind (parties, kinds, facts, events, states; in a scenario its facts
+    and its events; in an amendment removals, and additions or replacements of
+    the same kind of declaration) stay together. A clause prints its heading,
+    then its texts, ``exception to``, guards (in the order written),
+    ``survives termination`` and statements, indented by two; the statement
+    under ``when ...:`` by four. A check prints its ``given`` lines and its
+    verdict line indented by two; where the writer broke such a line between
+    the conditions of the ``and``s or ``or``s at the top of its expression (or
+    around its ``implies``), the operator starts a new line, aligned with the
+    expression's first character (``possible A`` / ``         and B``).
+    Elsewhere an item is one line. Expressions get the parentheses the grammar
+    needs and one more kind: a scope (``after E:``, ``from D until D:``, ``on
+    D:``) that something follows is bracketed, because ``after E: A and B``
+    parses as ``(after E: A) and B`` but reads as if the scope covered ``B``.
+
+    Literals keep the writer's notation (``Literal.text``): ``EUR 40,000``,
+    ``US$6.6B``, ``5,000`` and ``12.50%`` print as written; a duration's
+    number and unit with one space between them (``2 weeks``). A literal
+    built in code has no text and prints in its canonical form
+    (``dsl.literals``, which the verifier's outputs print values with too:
+    ``$1,000`` as ``$1K``, ``12.50%`` as ``12.5%``, ``1,000`` as ``1000``).
+
+    Quotations (clause texts, descriptions, titles, paths) print in straight
+    quotes with ``format_text``'s escapes, and keep the writer's line breaks:
+    a quotation written over several lines prints over the same lines, each
+    after the first indented to one column right of the opening quote
+    (``  text "...`` / ``        ...``), with the blanks around each break,
+    which ``unquote`` reads as one space, made that indentation; a quotation
+    written on one line stays on one line, however long. A description the
+    writer began on a line of its own stays on its own line, indented by two
+    (``event E by A`` / ``  "..."``), and so does the rest of a declaration
+    the writer began on a new line after its description (``state S "..."`` /
+    ``  holds from ...``). The nodes keep a quotation's value, not
+    its lines: they are read back from the source's tokens, so ``format_node``
+    prints every quotation on one line.
 
 Comments
     The grammar ignores comments, so the syntax nodes do not hold them. They
@@ -53,7 +73,7 @@ Comments
     Comments move with their units when the layout reorders them (a clause's
     guards come before its statements, a scenario's facts before its events).
 
-It is over 600 lines because layout and comments are one rule: each unit's
+It is over 700 lines because layout and comments are one rule: each unit's
 text and the span its comments attach to are made together, item by item,
 and split into two modules they would have to agree on every unit's extent.
 """
@@ -70,7 +90,7 @@ from lark import Token
 from dsl import syntax as s
 from dsl.build import HEAD_RE
 from dsl.diagnostics import Diagnostic
-from dsl.literals import format_date, format_duration, format_text, format_value
+from dsl.literals import format_date, format_duration, format_text, format_value, unquote
 from dsl.parse import GRAMMAR, normalize, parse_text, tokens
 
 Pos = tuple[int, int]  # 1-based (line, column), as Lark counts them
@@ -147,7 +167,7 @@ def _expr(e: s.Expr, need: int, cond: bool, tail: bool) -> str:
 
 def _atom(e: s.Expr) -> str:
     if isinstance(e, s.Literal):
-        return format_value(e.value)
+        return format_value(e.value) if e.text is None else e.text
     if isinstance(e, s.NameRef):
         return e.name
     if isinstance(e, s.EventAtom):
@@ -230,18 +250,40 @@ def _stop(span: s.Span) -> Pos:
     return (span.end_line, span.end_col)
 
 
+@attrs.define
+class _Quote:
+    """A quotation as written: its text, quotes included, whether it is the
+    first thing on its line and whether what follows it starts a new line."""
+
+    start: Pos
+    raw: str
+    own_line: bool
+    line_after: bool = False
+
+
 class _Tokens:
-    """Where the keywords the syntax nodes keep no span for were written."""
+    """Where the keywords the syntax nodes keep no span for were written, and
+    the quotations as written (the nodes keep their values)."""
 
     def __init__(self, tokens: Sequence[Token]) -> None:
         # each type's positions in order, so that a lookup is a binary search, not a
         # scan of the whole file (fmt was quadratic in clauses: 4,000 took 30 s)
         self._by_type: dict[str, list[tuple[Pos, Pos]]] = {}
+        self._quotes: list[_Quote] = []
+        last_line, last_quote = 0, None
         for t in tokens:
             start, end = (t.line or 0, t.column or 0), (t.end_line or 0, t.end_column or 0)
             self._by_type.setdefault(t.type, []).append((start, end))
+            if last_quote is not None:
+                last_quote.line_after = start[0] > last_line
+            last_quote = None
+            if t.type == "STRING":
+                last_quote = _Quote(start, str(t), start[0] > last_line)
+                self._quotes.append(last_quote)
+            last_line = end[0]
         for found in self._by_type.values():
             found.sort()
+        self._quote_starts = [q.start for q in self._quotes]
 
     def spans(self, type_: str, within: s.Span) -> list[tuple[Pos, Pos]]:
         """Where each token of ``type_`` inside ``within`` starts and ends."""
@@ -251,6 +293,44 @@ class _Tokens:
     def positions(self, type_: str, within: s.Span) -> list[Pos]:
         return [start for start, _ in self.spans(type_, within)]
 
+    def quotes(self, within: s.Span) -> list[_Quote]:
+        """The quotations inside ``within``, in order."""
+        lo = bisect_left(self._quote_starts, _start(within))
+        return self._quotes[lo : bisect_left(self._quote_starts, _stop(within))]
+
+
+def _quote_lines(raw: str) -> list[str]:
+    """The lines of quotation ``raw`` in canonical form (``format_text``'s
+    quotes and escapes), the blanks ``unquote`` reads into the space at each
+    line break dropped: what each line of it says."""
+    opening, closing = raw[0], raw[-1]
+    pieces = raw[1:-1].split("\n")
+    last = len(pieces) - 1
+    lines = []
+    for i, piece in enumerate(pieces):
+        piece = piece.lstrip(" \t") if i else piece
+        piece = piece.rstrip(" \t\r") if i < last else piece
+        lines.append(format_text(unquote(opening + piece + closing))[1:-1])
+    lines[0], lines[-1] = '"' + lines[0], lines[-1] + '"'
+    return lines
+
+
+def _quoted(prefix: str, value: str, quote: _Quote | None, suffix: str = "") -> list[str]:
+    """``prefix``, a quotation of ``value`` and ``suffix``, as lines: the
+    writer's lines (``quote``, when it says ``value``), each after the first
+    one column right of the opening quote; else the one line of ``format_text``."""
+    if quote is not None and "\n" in quote.raw:
+        pad = "\n" + " " * (len(prefix) + 1)
+        lines = _quote_lines(quote.raw)
+        text = lines[0] + "".join(pad + line if line else "\n" for line in lines[1:])
+        if unquote(text) == value:
+            return (prefix + text + suffix).split("\n")
+    return [prefix + format_text(value) + suffix]
+
+
+def _quote(quotes: Sequence[_Quote], i: int = 0) -> _Quote | None:
+    return quotes[i] if i < len(quotes) else None
+
 
 def _nth(positions: list[Pos], i: int, default: Pos) -> Pos:
     return positions[i] if i < len(positions) else default
@@ -259,34 +339,52 @@ def _nth(positions: list[Pos], i: int, default: Pos) -> Pos:
 # ----------------------------------------------------------------- items
 
 
-def _decl_line(item: s.PartyDecl | s.KindDecl | s.FactDecl | s.EventDecl | s.StateDecl) -> str:
-    def desc(d: str | None) -> str:
-        return "" if d is None else " " + format_text(d)
+def _decl_lines(
+    item: s.PartyDecl | s.KindDecl | s.FactDecl | s.EventDecl | s.StateDecl,
+    quote: _Quote | None,
+    lead: str = "",
+) -> list[str]:
+    """A declaration after ``lead``; ``quote``: its description as written. A
+    description the writer began on a line of its own goes on its own line,
+    indented by two, and so does what the writer wrote on a new line after it."""
+
+    def line(head: str, tail: str = "") -> list[str]:
+        head = lead + head
+        if item.description is None:
+            return [head + tail]
+        if quote is not None and quote.own_line:
+            lines = [head, *_quoted(_INDENT, item.description, quote)]
+        else:
+            lines = _quoted(head + " ", item.description, quote)
+        if tail and quote is not None and quote.line_after:
+            return [*lines, _INDENT + tail.lstrip()]
+        lines[-1] += tail
+        return lines
 
     if isinstance(item, s.PartyDecl):
         bodies = ""
         if item.bodies:
             bodies = f" with {'body' if len(item.bodies) == 1 else 'bodies'} " + ", ".join(item.bodies)
-        return f"party {item.name}{desc(item.description)}{bodies}"
+        return line(f"party {item.name}", bodies)
     if isinstance(item, s.KindDecl):
-        return f"kind {item.name}{desc(item.description)} = " + " | ".join(item.members)
+        return line(f"kind {item.name}", " = " + " | ".join(item.members))
     if isinstance(item, s.FactDecl):
         value = "" if item.value is None else " = " + _expr(item.value, _SUM, False, True)
-        return f"fact {item.name}: {item.type.name}{value}{desc(item.description)}"
+        return line(f"fact {item.name}: {item.type.name}{value}")
     if isinstance(item, s.EventDecl):
         params = ""
         if item.params:
             params = "(" + ", ".join(f"{p.name}: {p.type.name}" for p in item.params) + ")"
         actors = " or ".join(str(a) for a in item.actors) if item.actors else "anyone"
-        return f"event {item.name}{params} by {actors}{desc(item.description)}"
-    line = f"state {item.name}{desc(item.description)}"
+        return line(f"event {item.name}{params} by {actors}")
+    rest = ""
     if item.starts or item.ends:
-        line += " holds"
+        rest += " holds"
     if item.starts:
-        line += " from " + " or ".join(_time_point(t) for t in item.starts)
+        rest += " from " + " or ".join(_time_point(t) for t in item.starts)
     if item.ends:
-        line += " until " + " or ".join(_time_point(t) for t in item.ends)
-    return line
+        rest += " until " + " or ".join(_time_point(t) for t in item.ends)
+    return line(f"state {item.name}", rest)
 
 
 def _time_point(t: s.TimePoint) -> str:
@@ -322,7 +420,7 @@ _MODAL = {"must_not": "must not", "may": "may", "power": "has power to", "must":
 def _norm(n: s.Norm) -> str:
     line = f"{n.actor} {_MODAL[n.modality]} {_pattern(n.pattern)}{_where(n.where)}"
     if n.within is not None:
-        line += f" within {format_duration(n.within)}"
+        line += " within " + (format_duration(n.within) if n.within_text is None else n.within_text)
     elif n.before is not None:
         line += f" before {_date_ref(n.before)}"
     return line
@@ -353,12 +451,16 @@ def _guard(g: s.Guard) -> str:
     raise ValueError(f"not a guard: {g!r}")
 
 
-def _clause_units(c: s.Clause, toks: _Tokens) -> list[_Unit]:
+def _clause_units(c: s.Clause, toks: _Tokens, lead: str) -> list[_Unit]:
     here = _start(c.span)
-    units = [_Unit([_clause_head(c)], _start(c.head_span), _stop(c.head_span))]
+    units = [_Unit([lead + _clause_head(c)], _start(c.head_span), _stop(c.head_span))]
     texts = toks.positions("TEXT", c.span)
+    quotes = toks.quotes(c.span)  # a clause's only quotations are its texts
+    if len(quotes) != len(c.text):
+        quotes = []
     for i, text in enumerate(c.text):
-        units.append(_Unit([f"{_INDENT}text {format_text(text)}"], _nth(texts, i, here)))
+        lines = _quoted(f"{_INDENT}text ", text, _quote(quotes, i))
+        units.append(_Unit(lines, _nth(texts, i, here)))
     if c.exception_to is not None:
         line = f"{_INDENT}exception to {c.exception_to}"
         if c.prevails_over:
@@ -375,25 +477,53 @@ def _clause_units(c: s.Clause, toks: _Tokens) -> list[_Unit]:
     return units
 
 
-def _check_units(c: s.Check, toks: _Tokens) -> list[_Unit]:
+def _broken(prefix: str, e: s.Expr) -> list[str]:
+    """``prefix`` and ``e`` as ``format_expr`` prints it, as lines: where the
+    writer broke the line before (or after) an operator of the chain of
+    ``and``s or ``or``s at the top of ``e`` (or its ``implies``), the operator
+    starts a line aligned with the expression's first character."""
+    level = _level(e)
+    if not isinstance(e, s.Binary) or level not in (_IMPLIES, _OR, _AND):
+        return [prefix + format_expr(e)]
+    chain: list[s.Binary] = []
+    first: s.Expr = e
+    while isinstance(first, s.Binary) and _level(first) == level:
+        chain.append(first)
+        first = first.left
+        if level == _IMPLIES:  # non-associative: a left `implies` is bracketed
+            break
+    chain.reverse()
+    left_need, right_need = _OPERANDS[level]
+    text = prefix + _expr(first, left_need, False, False)
+    pad = "\n" + " " * len(prefix)
+    for i, b in enumerate(chain):
+        gap = pad if b.right.span.line > b.left.span.end_line else " "
+        text += f"{gap}{b.op} {_expr(b.right, right_need, False, i == len(chain) - 1)}"
+    return text.split("\n")
+
+
+def _check_units(c: s.Check, toks: _Tokens, lead: str) -> list[_Unit]:
     here = _start(c.span)
     name = f"{c.id} " if c.explicit_id else ""
-    units = [_Unit([f"check {name}{format_text(c.title)}:"], here)]
+    title = _quoted(f"{lead}check {name}", c.title, _quote(toks.quotes(c.span)), ":")
+    units = [_Unit(title, here)]
     givens = toks.positions("GIVEN", c.span)
     for i, g in enumerate(c.givens):
-        units.append(_Unit([f"{_INDENT}given {format_expr(g)}"], _nth(givens, i, here), _stop(g.span)))
+        units.append(_Unit(_broken(f"{_INDENT}given ", g), _nth(givens, i, here), _stop(g.span)))
     verdict = _nth(toks.positions("MODE", c.span), 0, _start(c.body.span))
-    units.append(_Unit([f"{_INDENT}{c.mode} {format_expr(c.body)}"], verdict, _stop(c.body.span)))
+    units.append(_Unit(_broken(f"{_INDENT}{c.mode} ", c.body), verdict, _stop(c.body.span)))
     return units
 
 
-def _item_units(item: s.Decl, toks: _Tokens) -> list[_Unit]:
+def _item_units(item: s.Decl, toks: _Tokens, lead: str = "") -> list[_Unit]:
+    """The units of an item; ``lead``: what its first line starts with (``add``)."""
     if isinstance(item, s.Clause):
-        units = _clause_units(item, toks)
+        units = _clause_units(item, toks, lead)
     elif isinstance(item, s.Check):
-        units = _check_units(item, toks)
+        units = _check_units(item, toks, lead)
     else:
-        return [_Unit([_decl_line(item)], _start(item.span), _stop(item.span))]
+        lines = _decl_lines(item, _quote(toks.quotes(item.span)), lead)
+        return [_Unit(lines, _start(item.span), _stop(item.span))]
     # the item ends where its last token does (a closing parenthesis is in no
     # expression's span): a comment before that stays in the item
     last = units[-1]
@@ -417,29 +547,23 @@ def _header_block(h: s.Header, toks: _Tokens) -> _Block:
         return _nth(toks.positions(keyword, h.span), 0, here)
 
     units = [
-        _Unit([f"contract {format_text(h.title)}"], here),
+        _Unit(_quoted("contract ", h.title, _quote(toks.quotes(h.span))), here),
         _Unit([f"{_INDENT}effective {format_date(h.effective)}"], at("EFFECTIVE")),
     ]
     if h.horizon is not None:
         units.append(_Unit([f"{_INDENT}horizon {format_date(h.horizon)}"], at("HORIZON")))
-    if h.currency != "USD":
+    codes = toks.positions("CURRENCY_CODE", h.span)
+    if h.currency != "USD" or codes:  # the default, USD, when the file says so
         units.append(_Unit([f"{_INDENT}currency {h.currency}"], at("CURRENCY")))
     # a comment between a keyword and its value (`horizon # c` DATE) stays
     # with that line: each line ends after its value (a date is 10 characters,
     # a currency code 3)
     dates = toks.positions("DATE", h.span)
-    codes = toks.positions("CURRENCY_CODE", h.span)
     values = dates[:2] + codes[:1]
     widths = [10] * len(dates[:2]) + [3] * len(codes[:1])
-    if h.currency == "USD" and len(codes) == 1:
-        # `currency USD` is the default and not printed: a comment written
-        # in or before it stays in the header, on the line before
-        values, widths = values[:-1], widths[:-1]
     if len(values) == len(units) - 1:
         for u, (line, col), w in zip(units[1:], values, widths, strict=True):
             u.end = (line, col + w)
-        if h.currency == "USD" and len(codes) == 1:
-            units[-1].end = (codes[0][0], codes[0][1] + 3)
     return _Block(units)
 
 
@@ -455,13 +579,13 @@ def _scenario_blocks(f: s.ScenarioFile, toks: _Tokens) -> list[_Block]:
     return blocks
 
 
-def _remove_target(a: s.Amend) -> str:
+def _remove_lines(a: s.Amend, toks: _Tokens) -> list[str]:
     target = a.target or ""
     if a.target_kind == "clause":
-        return target
+        return [f"remove {target}"]
     if a.target_kind == "check" and not (_NAME.fullmatch(target) and target not in _KEYWORDS):
-        return "check " + format_text(target)
-    return f"{a.target_kind} {target}"
+        return _quoted("remove check ", target, _quote(toks.quotes(a.span)))
+    return [f"remove {a.target_kind} {target}"]
 
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -477,10 +601,11 @@ def _file_head(f: s.ScenarioFile | s.AmendmentFile, toks: _Tokens) -> list[_Unit
     here = _start(f.span)
     word = "scenario" if isinstance(f, s.ScenarioFile) else "amendment"
     link = "for" if isinstance(f, s.ScenarioFile) else "to"
+    quotes = toks.quotes(f.span)  # the title and the path come first
     head = [
-        _Unit([f"{word} {format_text(f.title)}"], here),
+        _Unit(_quoted(f"{word} ", f.title, _quote(quotes, 0)), here),
         _Unit(
-            [f"{_INDENT}{link} {format_text(f.contract)}"],
+            _quoted(f"{_INDENT}{link} ", f.contract, _quote(quotes, 1)),
             _nth(toks.positions(link.upper(), f.span), 0, here),
         ),
     ]
@@ -494,11 +619,10 @@ def _amendment_blocks(f: s.AmendmentFile, toks: _Tokens) -> list[_Block]:
     blocks = [_Block(_file_head(f, toks))]
     for a in f.changes:
         if a.item is None:
-            unit = _Unit([f"remove {_remove_target(a)}"], _start(a.span), _stop(a.span))
+            unit = _Unit(_remove_lines(a, toks), _start(a.span), _stop(a.span))
             blocks.append(_Block([unit], "remove"))
             continue
-        units = _item_units(a.item, toks)
-        units[0].lines[0] = f"{a.action} {units[0].lines[0]}"
+        units = _item_units(a.item, toks, f"{a.action} ")
         units[0].start = _start(a.span)
         kind = _group(a.item)
         blocks.append(_Block(units, None if kind is None else f"{a.action} {kind}"))

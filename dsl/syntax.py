@@ -3,7 +3,9 @@
 From text (via ``dsl.parse``) to these frozen nodes. Every node carries a
 ``Span``; spans are excluded from equality so that two parses of the same
 contract laid out differently compare equal (the formatter's round-trip test
-relies on it).
+relies on it). So is the text a literal was written with (``Literal.text``,
+``Norm.within_text``): ``$1,000`` and ``$1K`` are the same value, and the
+formatter prints each as written.
 """
 
 from __future__ import annotations
@@ -69,10 +71,21 @@ def share_repr(namespace: dict[str, object]) -> None:
 # ----------------------------------------------------------------- expressions
 
 
+def _source_text() -> str | None:
+    return attrs.field(default=None, eq=False, repr=False, order=False)  # type: ignore[no-any-return]
+
+
 @attrs.frozen(repr=False)
 class Literal:
+    """A value as written. ``text``: the literal as the file spells it
+    (``EUR 40,000``, ``12.50%``, ``2 weeks``), which ``whereas fmt`` keeps;
+    ``None`` for a literal built in code, which prints in canonical form. Like
+    spans, it is left out of equality: ``$1K`` and ``$1,000`` are equal nodes.
+    A literal of another value is a new node (``text`` always spells ``value``)."""
+
     value: Value
     span: Span = _span()
+    text: str | None = _source_text()
 
 
 @attrs.frozen(repr=False)
@@ -293,6 +306,7 @@ class Norm:
     before: DateRef | None = None
     trigger: Trigger | None = None
     span: Span = _span()
+    within_text: str | None = _source_text()  # ``within`` as written (see ``Literal.text``)
 
 
 @attrs.frozen(repr=False)

@@ -5,6 +5,7 @@ round trips over files drawn from the grammar (``tests/strategies.py``)."""
 
 from __future__ import annotations
 
+import io
 import re
 from collections import Counter
 from fractions import Fraction
@@ -20,6 +21,7 @@ from dsl.format import format_expr, format_node, format_source
 from dsl.literals import parse_money
 from dsl.parse import GRAMMAR, parse_text
 from tests import ROOT, strategies
+from verifier.cli import main
 
 SHIPPED = ROOT / "contracts" / "openai_microsoft.contract"
 SHIPPED_FILES = sorted(
@@ -153,23 +155,26 @@ MESSY_FORMATTED = """\
 contract "Messy \\"deal\\""
   effective 2024-01-01
   horizon 2030-12-31
+  currency USD
 
 party Buyer
 party Seller "the seller" with bodies Board, Audit  # sellers' bodies
 
 kind Region = North | South
 
-fact Cap: money = $10M "the cap"
+fact Cap: money = $10,000,000 "the cap"
 fact Share: percent = 12.5%
 
-event Pay(amount: money, to: Region) by Buyer or Seller.Board "a payment"
+event Pay(amount: money, to: Region) by Buyer or Seller.Board
+  "a payment"
 
 state Active holds from effective until Terminate
 
 event Terminate by anyone
 
 §1 Payment [F1, F2]  # the main duty
-  text "Pay promptly"
+  text "Pay
+        promptly"
   from 2024-06-01
   when Pay(amount: a) by Buyer where a > Cap or a == 0 and not Active:
     Seller must Pay(amount <= a, to: North) within 30 days  # thirty
@@ -199,7 +204,19 @@ def test_messy_contract_formats_to_the_canonical_layout() -> None:
 
 def test_currency_other_than_usd_is_kept() -> None:
     out = fmt('contract "t" effective 2024-01-01 currency EUR fact F: money = €5')
-    assert out == 'contract "t"\n  effective 2024-01-01\n  currency EUR\n\nfact F: money = EUR 5\n'
+    assert out == 'contract "t"\n  effective 2024-01-01\n  currency EUR\n\nfact F: money = €5\n'
+
+
+def test_currency_usd_is_printed_only_when_written() -> None:
+    assert fmt('contract "t" effective 2024-01-01 currency  USD') == (
+        'contract "t"\n  effective 2024-01-01\n  currency USD\n'
+    )
+    node = parse('contract "t" effective 2024-01-01 currency USD')
+    assert (
+        fmt('contract "t" effective 2024-01-01')
+        == format_node(node)
+        == 'contract "t"\n  effective 2024-01-01\n'
+    )
 
 
 SCENARIO = """\
@@ -341,10 +358,10 @@ def test_a_clause_heading_comment_is_kept_on_the_heading() -> None:
             'scenario "s" for  # c\n "x.contract"\n2024-01-01 Pay\n',
             'scenario "s"\n  for "x.contract"  # c\n\n2024-01-01 Pay\n',
         ),
-        # `currency USD` is not printed; its comment stays in the header
+        # a comment before `currency USD` stays above it
         (
             'contract "x" effective 2024-01-01\n# c\ncurrency USD party A\n',
-            'contract "x"\n  # c\n  effective 2024-01-01\n\nparty A\n',
+            'contract "x"\n  effective 2024-01-01\n  # c\n  currency USD\n\nparty A\n',
         ),
     ],
 )
@@ -394,7 +411,8 @@ def test_a_comment_in_a_header_stays_in_the_header(written: str, printed: str) -
             "violation of §2.1 or violation of §3 or breach of §4 by P",
         ),
         ("x == 50% or y == 12.5% or z == 0.125%", "x == 50% or y == 12.5% or z == 0.125%"),
-        ("x == USD 1,000 + £2 + €3.5k", "x == $1K + £2 + EUR 3,500"),
+        ("x == USD 1,000 + £2 + €3.5k", "x == USD 1,000 + £2 + €3.5k"),
+        ("x == 5,000 * 12.50% - (1,000)", "x == 5,000 * 12.50% - 1,000"),
     ],
 )
 def test_expression_brackets(written: str, printed: str) -> None:
@@ -463,6 +481,230 @@ def test_every_percentage_prints_exactly(number: str) -> None:
     printed = format_expr(s.Literal(value))
     assert Fraction(printed[:-1]) / 100 == value
     assert check_body(f"x == {printed}") == s.Binary("==", s.NameRef("x"), s.Literal(value))
+
+
+# ----------------------------------------------------------------- the writer's forms
+
+# Literals as a writer may spell them; fmt prints each as written.
+_WHOLE = st.integers(0, 10**9).flatmap(lambda n: st.sampled_from([str(n), f"{n:,}", f"00{n}"]))
+_MONEY = st.builds(
+    "".join,
+    st.tuples(
+        st.sampled_from(["$", "US$", "€", "£", "USD ", "USD", "EUR ", "EUR", "GBP ", "CHF ", "CHF"]),
+        _WHOLE,
+        st.sampled_from(["", ".5", ".50", ".01"]),
+        st.sampled_from(["", "K", "k", "M", "B", "bn", "T"]),
+    ),
+)
+_PERCENT = st.from_regex(r"[0-9]{1,3}(\.[0-9]{1,4})?%", fullmatch=True)
+_DATE = st.dates().map(lambda d: d.isoformat())
+_LITERAL = st.one_of(_MONEY, _PERCENT, _WHOLE, _DATE)
+_UNIT = st.sampled_from(["day", "days", "week", "weeks", "month", "months", "year", "years"])
+
+
+@settings(max_examples=200)
+@given(
+    _LITERAL,
+    _WHOLE,
+    _UNIT,
+    st.sampled_from([" ", "   ", "\n    ", " # between\n "]),
+    st.sampled_from(["$1,000", "$1K", "US$6.6B", "EUR 40,000.01", "£3bn", "12.50%", "5,000", "007"]),
+)
+def test_fmt_keeps_every_literal_as_written(lit: str, number: str, unit: str, gap: str, fixed: str) -> None:
+    """Amounts, percentages, whole numbers, dates and durations keep the
+    writer's notation wherever they stand; only the blanks between a
+    duration's number and unit become one space."""
+    duration = f"{number}{gap}{unit}"
+    written = (
+        'contract "t"   effective 2024-01-01\n'
+        f'fact F: money =   {lit}  "f"\n'
+        f"§1 T\n  A may E(v: {lit} , w <= {fixed}) where x == {lit}\n"
+        f"  A must G within {duration}\n"
+        f'check c "c": given y == {duration}   possible E(v: {fixed})and x == -{lit}\n'
+    )
+    comment = "  # between" if "#" in gap else ""
+    printed = (
+        'contract "t"\n  effective 2024-01-01\n\n'
+        f'fact F: money = {lit} "f"\n\n'
+        f"§1 T\n  A may E(v: {lit}, w <= {fixed}) where x == {lit}\n"
+        f"  A must G within {number} {unit}{comment}\n\n"
+        f'check c "c":\n  given y == {number} {unit}{comment}\n  possible E(v: {fixed}) and x == -{lit}\n'
+    )
+    assert fmt(written) == printed
+    assert parse(printed) == parse(written)
+    assert fmt(printed) == printed
+    scenario = f'scenario "s" for "x.contract"\n2024-01-01   E(v:{lit}, w: {fixed})\nfact G =  {lit}\n'
+    assert fmt(scenario) == (
+        f'scenario "s"\n  for "x.contract"\n\nfact G = {lit}\n\n2024-01-01 E(v: {lit}, w: {fixed})\n'
+    )
+
+
+def test_a_literal_built_in_code_prints_in_canonical_form() -> None:
+    # an amendment or a what-if builds nodes without source text
+    assert format_expr(s.Literal(parse_money("EUR 40,000"))) == "EUR 40K"
+    assert format_expr(s.Literal(Fraction(1, 8))) == "12.5%"
+    assert format_expr(s.Literal(5000)) == "5000"
+    assert format_expr(s.Literal(s.Duration(1, "week"))) == "1 week"
+    written = check_body("x == EUR 40,000 + 1,000 * 12.50%")
+    built = s.Binary(
+        "==",
+        s.NameRef("x"),
+        s.Binary(
+            "+",
+            s.Literal(parse_money("EUR 40K")),
+            s.Binary("*", s.Literal(1000), s.Literal(Fraction(1, 8))),
+        ),
+    )
+    assert written == built  # the text a literal was written with is not part of its value
+    assert format_expr(written) == "x == EUR 40,000 + 1,000 * 12.50%"
+    assert format_expr(built) == "x == EUR 40K + 1000 * 12.5%"
+
+
+_WORD = st.text(st.sampled_from("abcXYZ019.,;:'`()$%&-–é“\"\\#§"), min_size=1, max_size=8)
+_LINE = st.lists(_WORD, min_size=1, max_size=5).map(" ".join)
+
+
+def _escaped(line: str) -> str:
+    return line.replace("\\", "\\\\").replace('"', '\\"')
+
+
+@settings(max_examples=200)
+@given(
+    st.lists(_LINE, min_size=1, max_size=4),
+    st.lists(st.sampled_from(["", " ", "    ", "\t", "            "]), min_size=3, max_size=3),
+    st.sampled_from([" ", "\n", "\n      "]),
+)
+def test_fmt_keeps_the_line_breaks_of_a_quotation(lines: list[str], indents: list[str], sep: str) -> None:
+    """A quotation keeps the writer's lines, each after the first one column
+    right of its opening quote; a description begun on a line of its own stays
+    there, indented by two."""
+
+    def written_quote(k: int) -> str:
+        return '"' + ("\n" + indents[k]).join(_escaped(x) for x in lines) + '"'
+
+    def printed_quote(column: int) -> str:
+        return '"' + ("\n" + " " * column).join(_escaped(x) for x in lines) + '"'
+
+    written = (
+        'contract "t" effective 2024-01-01\n'
+        f"event E by A{sep}{written_quote(0)}\n"
+        f"§1 T\n  text {written_quote(1)}\n  A may E\n"
+        f"check c {written_quote(2)}: possible E\n"
+    )
+    description = f"\n  {printed_quote(3)}" if "\n" in sep else f" {printed_quote(len('event E by A') + 2)}"
+    printed = (
+        'contract "t"\n  effective 2024-01-01\n\n'
+        f"event E by A{description}\n\n"
+        f"§1 T\n  text {printed_quote(8)}\n  A may E\n\n"
+        f"check c {printed_quote(9)}:\n  possible E\n"
+    )
+    assert fmt(written) == printed
+    assert parse(printed) == parse(written)
+    assert fmt(printed) == printed
+    assert_tidy(printed)
+
+
+def test_a_quotation_keeps_its_lines_in_every_place_a_text_can_stand() -> None:
+    text = (
+        'amendment "A title\n  over two lines" to "x\n  .contract"\n'
+        'add party P "a\n  party" with body B\n'
+        'replace kind K "a\n kind" = X | Y\n'
+        'add fact F: money = $5 "a\n fact"\n'
+        'add state S "a\n state" holds from effective\n'
+        'add §9 T\n  text “typographic \\ \n     quotes, \\"”\n  P may E\n'
+        'remove check "a\n title"\n'
+    )
+    assert fmt(text) == (
+        'amendment "A title\n'
+        '           over two lines"\n'
+        '  to "x\n'
+        '      .contract"\n'
+        "\n"
+        'add party P "a\n'
+        '             party" with body B\n'
+        "\n"
+        'replace kind K "a\n'
+        '                kind" = X | Y\n'
+        "\n"
+        'add fact F: money = $5 "a\n'
+        '                        fact"\n'
+        "\n"
+        'add state S "a\n'
+        '             state" holds from effective\n'
+        "\n"
+        "add §9 T\n"
+        '  text "typographic \\\\\n'
+        '        quotes, \\\\\\""\n'
+        "  P may E\n"
+        "\n"
+        'remove check "a\n'
+        '              title"\n'
+    )
+    assert parse(fmt(text)) == parse(text)
+    assert fmt(fmt(text)) == fmt(text)
+
+
+def test_a_declaration_keeps_the_writers_lines_around_its_description() -> None:
+    text = contract(
+        'party A\n    "a party"   with body B\n'
+        'party C "c"\nwith body D\n'
+        'kind K "k"\n = X | Y\n'
+        'state S "s" holds\n from effective until E\n'
+        'state T "t"  # c\n holds from effective\n'
+        'event E by A "e"\n'
+    )
+    assert fmt(text).endswith(
+        "party A\n"
+        '  "a party" with body B\n'
+        'party C "c"\n'
+        "  with body D\n"
+        "\n"
+        'kind K "k"\n'
+        "  = X | Y\n"
+        "\n"
+        'state S "s" holds from effective until E\n'
+        'state T "t"\n'
+        "  holds from effective  # c\n"
+        "\n"
+        'event E by A "e"\n'
+    )
+    assert parse(fmt(text)) == parse(text)
+    assert fmt(fmt(text)) == fmt(text)
+
+
+def test_a_one_line_quotation_stays_on_one_line() -> None:
+    long = "word " * 40 + "end"
+    out = fmt(contract(f'§1 T\n  text "{long}"\n  A may E\n'))
+    assert f'  text "{long}"\n' in out
+
+
+def test_a_check_keeps_the_writers_line_breaks_between_its_conditions() -> None:
+    # only between the conditions of the top-level `and`s, `or`s or `implies`
+    text = contract(
+        'check c "c":\n'
+        "  given a and\n    b and c\n"
+        "  possible E(x: 1)\n and F  or\n G before 2025-01-01\n"
+        'check d "d": always (a or\n  b) implies\n  c\n'
+    )
+    assert fmt(text).endswith(
+        'check c "c":\n'
+        "  given a\n"
+        "        and b and c\n"
+        "  possible E(x: 1) and F\n"
+        "           or G before 2025-01-01\n"
+        "\n"
+        'check d "d":\n'
+        "  always a or b\n"
+        "         implies c\n"
+    )
+    assert parse(fmt(text)) == parse(text)
+    assert fmt(fmt(text)) == fmt(text)
+
+
+def test_the_shipped_files_are_formatted() -> None:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(["fmt", "--check", str(ROOT / "contracts"), str(ROOT / "examples")], out, err)
+    assert (code, out.getvalue(), err.getvalue()) == (0, "", "")
 
 
 # ----------------------------------------------------------------- writing

@@ -233,7 +233,9 @@ def test_every_output_prints_a_value_in_its_canonical_form(
     # verify, text: the scenario's event and fact, and the explanation
     block = next(b for b in r["verify"].split("\n\n") if b.startswith(f"HOLDS   c{i}: ")) + "\n"
     event = f"E{i}(v: {want}) by A"
-    assert f"\n    2024-01-01  {event}\n" in block  # the scenario
+    assert re.search(
+        rf"\n    \d{{4}}-\d\d-\d\d  {re.escape(event)}\n", block
+    )  # the scenario, on whatever day
     assert f"\n    fact G{i} = {want}\n" in block
     assert f"G{i} = {want}" in block  # the explanation
     # verify, JSON: the scenario's values and the explanation's text

@@ -571,7 +571,8 @@ class _Run:
         if asked:
             what += f", {asked},"
         tried = []
-        for j, o2 in enumerate(events):
+        # in date order, then by arguments: the written order of same-day acts does not matter
+        for j, o2 in sorted(enumerate(events), key=lambda x: (x[1].day, repr(x[1].args))):
             if o2.event == n.event and p.start <= o2.day <= p.deadline and m.acts_for(o2.actor, n.actor):
                 if not self.results[j].effective:
                     tried.append(f"the {o2.event} of {format_date(o2.day)} is ineffective")

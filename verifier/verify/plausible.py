@@ -358,27 +358,37 @@ def _about(c: m.Contract, events: set[str]) -> list[m.Clause]:
     return [cl for cl in c.clauses.values() if names(cl) & events]
 
 
+_LAST_FIRST = _dt.date(_dt.MAXYEAR, 1, 1).toordinal()
+
+
+def _first_after(d: _dt.date) -> int:
+    """The 1st of the month after ``d``'s (past the calendar's end: a day no
+    horizon reaches)."""
+    if d.year == _dt.MAXYEAR and d.month == 12:
+        return _dt.date.max.toordinal() + 1
+    return _dt.date(d.year + (d.month == 12), d.month % 12 + 1, 1).toordinal()
+
+
 def _round_days(lo: int, hi: int, first: bool) -> list[int]:
     """Round days in ``(lo, hi]``: for a scenario's first event, the 1st of
     January nearest the middle, then the 1st of the month nearest it, then
     the 1st of the month after ``lo`` (unless ``lo`` is a 1st already); for
     a later one, that last only."""
-    if hi <= lo:
+    hi = min(hi, _LAST_FIRST)  # the calendar's last 1st of January: nothing rounder after it
+    if hi <= lo or lo < 1:
         return []
     start = _dt.date.fromordinal(lo)
-    soon = _dt.date(start.year + (start.month == 12), start.month % 12 + 1, 1).toordinal()
+    soon = _first_after(start)
     if first and start.day == 1:
         soon = hi + 1  # already the 1st of a month: no nearer round date to move to
     if not first:
         return [soon] if soon <= hi else []
     mid = (lo + hi) // 2
     y = _dt.date.fromordinal(mid).year
-    jan = [d for d in (_dt.date(y, 1, 1).toordinal(), _dt.date(y + 1, 1, 1).toordinal()) if lo < d <= hi]
+    jan = [_dt.date(y, 1, 1).toordinal()] + ([_dt.date(y + 1, 1, 1).toordinal()] if y < _dt.MAXYEAR else [])
+    jan = [d for d in jan if lo < d <= hi]
     md = _dt.date.fromordinal(mid)
-    months = [
-        _dt.date(md.year, md.month, 1).toordinal(),
-        _dt.date(md.year + (md.month == 12), md.month % 12 + 1, 1).toordinal(),
-    ]
+    months = [_dt.date(md.year, md.month, 1).toordinal(), _first_after(md)]
     firsts = [d for d in months if lo < d <= hi]
     near = sorted(jan, key=lambda d: abs(d - mid))[:1] + sorted(firsts, key=lambda d: abs(d - mid))[:1]
     return list(dict.fromkeys(near + ([soon] if soon <= hi else [])))

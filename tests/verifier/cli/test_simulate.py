@@ -53,7 +53,7 @@ EXAMPLES: dict[str, tuple[int, list[str]]] = {
     "microsoft_declares_agi": (
         0,
         [
-            "  DeclareAGI by Microsoft: ineffective: OpenAI.Board holds the power (§7.1 The board decides)",
+            "  DeclareAGI by Microsoft: ineffective: Microsoft holds no power to DeclareAGI; only OpenAI.Board (§7.1) does",
             "States at the end of the horizon (2035-12-31): MicrosoftAccess holds",
             "Breach: none",
         ],
@@ -72,7 +72,8 @@ EXAMPLES: dict[str, tuple[int, list[str]]] = {
         [
             "  BuyCompute(from: Oracle, amount: $12B, software: Microsoft) by OpenAI: effective",
             "    forbidden by §2 Exclusive compute; no exception covers it (§2.1 Oracle waiver)",
-            "  VIOLATION of §2 Exclusive compute by OpenAI: BuyCompute is forbidden by §2; no exception (§2.1) covers it",
+            "  VIOLATION of §2 Exclusive compute by OpenAI: BuyCompute is forbidden by §2; §2.1 does not cover it: "
+            "amount $12B is above $10B",
             "Breach: OpenAI (1 violation: §2)",
         ],
     ),
@@ -90,8 +91,9 @@ EXAMPLES: dict[str, tuple[int, list[str]]] = {
             "  RequestCompute(amount: $2B) by OpenAI: effective",
             "  SupplyCompute(amount: $1.5B) by Microsoft: effective",
             "2025-04-10",
-            "  VIOLATION of §3 Supply of compute by Microsoft: SupplyCompute by Microsoft was due by 2025-04-10 "
-            "and did not happen (owed since RequestCompute on 2025-01-10)",
+            "  VIOLATION of §3 Supply of compute by Microsoft: SupplyCompute by Microsoft, amount at least $2B, was "
+            "due by 2025-04-10; the SupplyCompute of 2025-02-01 does not meet it: amount $1.5B is below the "
+            "RequestCompute's amount ($2B) (owed since RequestCompute on 2025-01-10)",
             "Breach: Microsoft (1 violation: §3)",
         ],
     ),
@@ -221,7 +223,7 @@ def test_json_report(at_root: None) -> None:
                 "root": "§2",
                 "party": "OpenAI",
                 "kind": "prohibition",
-                "message": "BuyCompute is forbidden by §2; no exception (§2.1) covers it",
+                "message": "BuyCompute is forbidden by §2; §2.1 does not cover it: amount $12B is above $10B",
             }
         ],
         "conflicts": [],
@@ -337,7 +339,7 @@ def test_report_of_nested_exceptions_conflicts_and_termination(tmp_path: Path) -
           Buy(from: X, amount: $1) by A: effective
             permitted by §2.2 Small purchases (exception to §2 Exclusive)
         2024-03-03
-          Declare by B: ineffective: A.Board holds the power (§3 Who decides)
+          Declare by B: ineffective: B holds no power to Declare; only A.Board (§3) does
         2024-03-04
           Quit by A: effective
         2024-03-05
@@ -400,7 +402,7 @@ def test_report_of_a_power_that_does_not_apply(tmp_path: Path) -> None:
     code, out, _ = sim(sp)
     assert code == 0
     assert (
-        "  Declare by A: ineffective: the power of A (§2 Who decides) does not apply on this date or to these arguments\n"
+        "  Declare by A: ineffective: the power to Declare does not cover it: §2 applies only from 2024-06-01\n"
         in out
     )
     assert "States at the end of the horizon (2024-12-31): S holds\n" in out

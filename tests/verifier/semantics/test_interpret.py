@@ -443,7 +443,9 @@ def test_the_most_specific_applicable_clause_decides(tmp_path: Path) -> None:
         ("§2", "§2", "A", "2024-03-05", "prohibition"),  # a body's act, the party's breach
     ]
     assert tl.violations[0].message == "Buy is forbidden by §2.1.1, an exception within §2"
-    assert tl.violations[1].message == "Buy is forbidden by §2; §2.1 does not cover it: amount $12 is above $10"
+    assert (
+        tl.violations[1].message == "Buy is forbidden by §2; §2.1 does not cover it: amount $12 is above $10"
+    )
     assert tl.violations[1].why == "§2.1 does not cover it: amount $12 is above $10"
     # from X: the waiver is about purchases from O
     assert tl.violations[2].message == "Buy is forbidden by §2; §2.1 does not cover it: from is X, not O"

@@ -322,8 +322,10 @@ def _quoted(prefix: str, value: str, quote: _Quote | None, suffix: str = "") -> 
     if quote is not None and "\n" in quote.raw:
         pad = "\n" + " " * (len(prefix) + 1)
         lines = _quote_lines(quote.raw)
-        text = lines[0] + "".join(pad + line if line else "\n" for line in lines[1:])
-        if unquote(text) == value:
+        text = lines[0] + "".join(pad + line for line in lines[1:])
+        # a line with nothing on it would be a blank line (or a run of them) in
+        # the file: such a quotation prints on one line
+        if all(lines[1:]) and unquote(text) == value:
             return (prefix + text + suffix).split("\n")
     return [prefix + format_text(value) + suffix]
 

@@ -20,7 +20,7 @@ from typing import Literal, Union
 
 import attrs
 
-from dsl.literals import Money
+from dsl.literals import Money, format_value
 from dsl.syntax import NOWHERE, Span, share_repr
 
 
@@ -93,11 +93,19 @@ def _norm_modality(word: str) -> NormModality:
 @attrs.frozen(repr=False)
 class Const:
     """A constant. Dates and durations are day numbers (``type`` tells which);
-    kind members and parties are their names."""
+    kind members and parties are their names. ``text``: an amount or a
+    percentage as the contract writes it (``US$6.6B``, ``12.50%``), which the
+    outputs show where the value comes from the contract; None for a value
+    computed or built in code. Left out of equality, like spans."""
 
     value: ConstValue
     type: Type
     span: Span = _span()
+    text: str | None = attrs.field(default=None, eq=False, repr=False)
+
+    def shown(self) -> str:
+        """The value as the contract writes it, else in the one canonical form."""
+        return self.text if self.text is not None else format_value(self.value, self.type)
 
 
 @attrs.frozen(repr=False)

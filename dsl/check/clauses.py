@@ -46,7 +46,7 @@ class ClausesMixin(ExpressionsMixin):
                             "unsupported", f"the value of fact {name} must be a constant", f.value.span
                         )
                     elif self.compatible(t, folded.type, f.value.span, f"fact {name}"):
-                        value = m.Const(folded.value, t, span=folded.span)
+                        value = m.Const(folded.value, t, span=folded.span, text=folded.text)
             self.facts[name] = m.Fact(name, t, value, f.description, span=f.span)
 
     # ------------------------------------------------------------ states

@@ -148,9 +148,9 @@ class ExpressionsMixin(NamesMixin, TypesMixin):
         if isinstance(v, int):
             return m.Const(v, m.INT, span=e.span)
         if isinstance(v, s.Money):
-            return m.Const(v, m.Type("money", currency=v.currency), span=e.span)
+            return m.Const(v, m.Type("money", currency=v.currency), span=e.span, text=e.text)
         if isinstance(v, Fraction):
-            return m.Const(v, m.PERCENT, span=e.span)
+            return m.Const(v, m.PERCENT, span=e.span, text=e.text)
         if isinstance(v, _dt.date):
             return m.Const(m.day(v), m.DATE, span=e.span)
         if isinstance(v, s.Duration):
@@ -482,7 +482,7 @@ def fold(e: m.Expr, facts: dict[str, m.Fact] | None = None) -> m.Expr:
     if isinstance(e, m.FactRef) and facts is not None:
         f = facts.get(e.name)
         if f is not None and f.value is not None:
-            return m.Const(f.value.value, f.type, span=e.span)
+            return m.Const(f.value.value, f.type, span=e.span, text=f.value.text)
         return e
     if not isinstance(e, m.Op) or e.op in ("and", "or", "not", "implies"):
         return e

@@ -10,7 +10,7 @@ things from. The output is plain text; each report format escapes it.
 from __future__ import annotations
 
 from dsl import model as m
-from dsl.literals import format_date, format_duration, format_value
+from dsl.literals import format_date, format_duration
 
 # binding strength: a lower number binds more loosely
 _PREC = {
@@ -40,7 +40,7 @@ class _Printer:
 
     def expr(self, e: m.Expr, outer: int = 0) -> str:
         if isinstance(e, m.Const):
-            return format_value(e.value, e.type)
+            return e.shown()
         if isinstance(e, m.ArgRef):
             if e.occ == "trigger" and self.trigger_event:
                 return f"the {e.name} of {self.trigger_event}"

@@ -47,7 +47,7 @@ def describe(e: m.Expr, value_of: ValueOf, trigger: str | None = None) -> str:
     """One side of a comparison: its name and value, or its value."""
     v = value_of(e)
     if isinstance(e, m.Const):
-        return _shown(v, e)
+        return e.shown()
     if isinstance(e, m.FactRef):
         return f"{e.name} ({_shown(v, e)})"
     if isinstance(e, m.ArgRef):

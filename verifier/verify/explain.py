@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from dsl import model as m
-from dsl.literals import format_date, format_value
+from dsl.literals import Money, format_date, format_value
 from dsl.scenario import Scenario
 from verifier.semantics.interpret import Timeline
 from verifier.verify.results import Coverage, Reach, Verdict
@@ -283,12 +283,12 @@ def _bounds(e: m.Expr | None) -> dict[str, list[tuple[str, Any]]]:
             if isinstance(right, m.ArgRef) and isinstance(left, m.Const):
                 left, right, op = right, left, _FLIP[op]
             if isinstance(left, m.ArgRef) and left.occ == "self" and isinstance(right, m.Const):
-                out.setdefault(left.name, []).append((op, right.value))
+                out.setdefault(left.name, []).append((op, right))
     return out
 
 
-def _key(v: Any) -> Any:
-    return v.cents if hasattr(v, "cents") else v
+def _key(c: m.Const) -> Any:
+    return c.value.cents if isinstance(c.value, Money) else c.value
 
 
 def _disjoint(a: list[tuple[str, Any]], b: list[tuple[str, Any]]) -> bool:
@@ -370,8 +370,7 @@ def _not_covering(ex: m.Clause, n: m.Norm, h: m.Happens) -> str:
     for arg, cmp in mine.items():
         if arg in asked and _disjoint(cmp, asked[arg]):
             words = ", ".join(
-                f"{arg}: {format_value(v)}" if op == "==" else f"{arg} {_COVERS[op]} {format_value(v)}"
-                for op, v in cmp
+                f"{arg}: {v.shown()}" if op == "==" else f"{arg} {_COVERS[op]} {v.shown()}" for op, v in cmp
             )
             return f"it covers only {n.event}({words})"
     return ""

@@ -165,6 +165,16 @@ def _finish(streams: Streams, run: Callable[[], int]) -> NoReturn:
     raise SystemExit(guarded(run, streams.err, debug=streams.verbosity >= 2))
 
 
+_witness_option = click.option(
+    "--witness",
+    type=click.Choice(["plausible", "smallest"]),
+    default="plausible",
+    show_default=True,
+    help="how a scenario's dates and amounts are chosen: the contract's own figures and round "
+    "values (plausible), or the earliest dates and smallest amounts that work (smallest)",
+)
+
+
 def _limits(timeout: float | None, rlimit: int | None = None, max_memory: int | None = None) -> Any:
     from verifier.verify.limits import Limits
 
@@ -255,14 +265,7 @@ VERIFY_EXIT = exit_help(
     help="re-solve every check's questions with cvc5 (pip install 'whereas[confirm]') and report "
     "whether it agrees; a disagreement is an internal error (exit 4)",
 )
-@click.option(
-    "--witness",
-    type=click.Choice(["plausible", "smallest"]),
-    default="plausible",
-    show_default=True,
-    help="how a scenario's dates and amounts are chosen: the contract's own figures and round "
-    "values (plausible), or the earliest dates and smallest amounts that work (smallest)",
-)
+@_witness_option
 @click.option(
     "--what-if",
     "what_if",
@@ -298,54 +301,8 @@ def verify_command(
     confirm: bool = False,
     witness: str = "plausible",
 ) -> None:
-    from verifier.verify.plausible import WitnessStyle, styled
-
     streams = _setup(color, quiet, verbose)
     limits = _limits(timeout, rlimit, max_memory)
-    with styled(WitnessStyle(witness)):
-        _verify_command(
-            files,
-            checks,
-            fmt,
-            output,
-            bound,
-            timings,
-            analyses,
-            what_if,
-            verbose,
-            streams,
-            limits,
-            report,
-            report_format,
-            jobs,
-            stdin_filename,
-            strict,
-            emit_smt2,
-            confirm,
-        )
-
-
-def _verify_command(
-    files: tuple[str, ...],
-    checks: tuple[str, ...],
-    fmt: str,
-    output: str | None,
-    bound: int | None,
-    timings: bool,
-    analyses: bool,
-    what_if: str | None,
-    verbose: int,
-    streams: Streams,
-    limits: Any,
-    report: str | None,
-    report_format: str | None,
-    jobs: int | None,
-    stdin_filename: str | None,
-    strict: bool,
-    emit_smt2: str | None,
-    confirm: bool,
-) -> None:
-    """``verify``'s work, once its options are read."""
     if what_if is not None:
         if len(files) != 1:
             raise click.UsageError("--what-if compares one contract with one amendment")
@@ -358,42 +315,60 @@ def _verify_command(
 
         _finish(
             streams,
-            lambda: run_what_if(
-                files[0],
-                what_if,
-                fmt,
-                output,
-                bound,
-                streams,
-                report=report,
-                report_format=report_format,
-                jobs=jobs,
-                limits=limits,
+            _styled(
+                witness,
+                lambda: run_what_if(
+                    files[0],
+                    what_if,
+                    fmt,
+                    output,
+                    bound,
+                    streams,
+                    report=report,
+                    report_format=report_format,
+                    jobs=jobs,
+                    limits=limits,
+                ),
             ),
         )
     from verifier.cli.verify import run_verify
 
     _finish(
         streams,
-        lambda: run_verify(
-            list(files),
-            list(checks),
-            fmt,
-            output,
-            bound,
-            timings or verbose >= 1,
-            streams,
-            analyses,
-            report,
-            report_format,
-            jobs=jobs,
-            limits=limits,
-            stdin_filename=stdin_filename,
-            strict=strict,
-            emit_smt2=emit_smt2,
-            confirm=confirm,
+        _styled(
+            witness,
+            lambda: run_verify(
+                list(files),
+                list(checks),
+                fmt,
+                output,
+                bound,
+                timings or verbose >= 1,
+                streams,
+                analyses,
+                report,
+                report_format,
+                jobs=jobs,
+                limits=limits,
+                stdin_filename=stdin_filename,
+                strict=strict,
+                emit_smt2=emit_smt2,
+                confirm=confirm,
+            ),
         ),
     )
+
+
+def _styled(witness: str, run: Callable[[], int]) -> Callable[[], int]:
+    """``run`` with the witnesses chosen as ``--witness`` says (``verifier.verify.plausible``)."""
+
+    def styled_run() -> int:
+        from verifier.verify.plausible import WitnessStyle, styled
+
+        with styled(WitnessStyle(witness)):
+            return run()
+
+    return styled_run
 
 
 @click.command(
@@ -417,6 +392,7 @@ def _verify_command(
 @_bound_option("the comparison")
 @click.option("--jobs", type=click.IntRange(1, 64), default=None, metavar="N", help="as for verify")
 @_limit_options()
+@_witness_option
 @_conventions
 def diff_command(
     base: str,
@@ -431,6 +407,7 @@ def diff_command(
     timeout: float | None = None,
     rlimit: int | None = None,
     max_memory: int | None = None,
+    witness: str = "plausible",
 ) -> None:
     from verifier.cli.verify import run_what_if
 
@@ -438,7 +415,12 @@ def diff_command(
     limits = _limits(timeout, rlimit, max_memory)
     _finish(
         streams,
-        lambda: run_what_if(base, other, fmt, output, bound, streams, direct=True, jobs=jobs, limits=limits),
+        _styled(
+            witness,
+            lambda: run_what_if(
+                base, other, fmt, output, bound, streams, direct=True, jobs=jobs, limits=limits
+            ),
+        ),
     )
 
 

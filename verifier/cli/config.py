@@ -107,6 +107,7 @@ KEYS: dict[str, tuple[str, Callable[[Any], Any]]] = {
     "max-memory": ("max_memory", _size),
     "analyses": ("analyses", _bool),
     "strict": ("strict", _bool),
+    "witness": ("witness", _choice(("plausible", "smallest"))),
 }
 
 

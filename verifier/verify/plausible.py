@@ -7,7 +7,8 @@ contract's effective date. Valid, and persuades nobody. ``plausible`` takes
 that scenario and, keeping its events, tries values a reader expects, each
 kept only if a replay through the interpreter (``judge``) still answers the
 question and tells the same story: the same violations, state changes and
-obligations met (``signature``), so a round date never adds a late delivery. Deterministic: the same scenario and contract give the same result.
+obligations met (``signature``), so a round date never adds a late delivery.
+Deterministic: the same scenario and contract give the same result.
 
 Amounts (money arguments), in this order:
 - a *boundary figure*: an amount the contract writes (in a clause, a check or
@@ -21,6 +22,10 @@ Amounts (money arguments), in this order:
   than its smallest figure: $1B beside figures of $5.4B and more), or the
   smallest that works rounded up to two significant digits;
 - else the smallest that works, and the explanation says so.
+
+Percentages: a figure that bounds the value (the largest or smallest that
+works), else the whole percent on the working side of the figure it must stay
+below or above (99% below 99.5%); one nothing bounds, 50% rather than 0%.
 
 Dates: an event the contract pins (the earliest day that works is later than
 the event before it, or than the effective date) keeps its day: the waiver's
@@ -83,10 +88,8 @@ def style() -> WitnessStyle:
     return _STYLE.get()
 
 
-_MAX_FIGURES = 12
-_PERCENT_GRAIN = (
-    10**8
-)  # percentages compared in millionths of a percent  # figures tried per amount: the ones nearest the smallest amount that works
+_MAX_FIGURES = 12  # figures tried per amount: the ones nearest the smallest amount that works
+_PERCENT_GRAIN = 10**8  # percentages compared in millionths of a percent
 
 
 @attrs.frozen
@@ -315,6 +318,12 @@ class _Chooser:
                     )
                 )
                 return
+        if v0 == 0:  # nothing bounds it: a round half rather than none at all
+            half = Fraction(1, 2)
+            if self.trial(self.with_arg(i, p, half)):
+                self.notes.append(("round", f"the {what} {format_percent(half)}"))
+            else:
+                self.notes.append(("smallest", f"no round {what} works here, so it is {format_percent(v0)}"))
 
     # ---------------------------------------------------------------- dates
     def date(self, i: int, lower: int, pinned: frozenset[int]) -> None:

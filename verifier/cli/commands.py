@@ -1,5 +1,5 @@
 """From command-line arguments to a command's call: the click commands ``verify`` and
-``whereas check|fmt|simulate|verify|diff``.
+``whereas check|fmt|simulate|verify|diff|lsp``.
 
 Imported only when arguments need parsing (``verify FILE...`` alone does not:
 ``verifier.cli`` runs it without click). Every command takes ``-h``/``--help``,
@@ -536,6 +536,32 @@ def simulate_cmd(
         streams,
         lambda: run_simulate(contract, scen, fmt, streams, stdin_filename=stdin_filename, timeout=timeout),
     )
+
+
+@whereas.command(
+    "lsp",
+    context_settings=CONTEXT,
+    help="Run the language server on stdin and stdout, for an editor to start (docs/editor.md): "
+    "diagnostics as you type, outline, hover, definitions, references, completion, formatting and a "
+    '"verify" lens on each check, for .contract, .scenario and .amendment files. Needs the extra: '
+    "pip install 'whereas[lsp]'.\n\n"
+    + exit_help((EXIT_OK, "the client asked the server to exit"), (2, "pygls is not installed")),
+)
+@click.option("--stdio", is_flag=True, help="talk over stdin and stdout (the default and only transport)")
+@click.version_option(__version__, "--version", prog_name="whereas", message="%(prog)s %(version)s")
+def lsp_cmd(stdio: bool) -> None:
+    try:
+        import pygls  # noqa: F401
+    except ImportError:
+        click.echo(
+            "whereas lsp: the language server needs pygls, which is not installed\n"
+            "  hint: pip install 'whereas[lsp]'  (or: pip install 'pygls>=2,<3')",
+            err=True,
+        )
+        raise SystemExit(2) from None
+    from verifier.lsp.server import main
+
+    raise SystemExit(main())
 
 
 whereas.add_command(verify_command)

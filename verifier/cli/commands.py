@@ -542,7 +542,8 @@ def simulate_cmd(
     "lsp",
     context_settings=CONTEXT,
     help="Run the language server on stdin and stdout, for an editor to start (docs/editor.md): "
-    "diagnostics as you type, outline, hover, definitions, references, completion, formatting and a "
+    "diagnostics as you type, outline, hover, definitions, references, rename, quick fixes, completion, "
+    "formatting and a "
     '"verify" lens on each check, for .contract, .scenario and .amendment files. Needs the extra: '
     "pip install 'whereas[lsp]'.\n\n"
     + exit_help((EXIT_OK, "the client asked the server to exit"), (2, "pygls is not installed")),

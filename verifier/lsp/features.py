@@ -13,6 +13,7 @@ reach into that file (as an open document if the editor has it open, else from d
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Iterable
 from fractions import Fraction
 
@@ -34,7 +35,7 @@ from dsl.literals import (
 from dsl.load import load_contract, load_scenario, read_source, resolve_relative
 from dsl.syntax import Span
 from verifier.lsp.positions import BOM, UTF16, Text
-from verifier.lsp.scan import Declaration, Scan, Token
+from verifier.lsp.scan import KEYWORDS, Declaration, Scan, Token
 from verifier.report.formal import clause_reading
 
 EXTENSIONS = {".contract": "contract", ".scenario": "scenario", ".amendment": "amendment"}
@@ -276,6 +277,79 @@ def references(
     return [loc for loc in found if (loc.uri, loc.range.start.line, loc.range.start.character) not in decls]
 
 
+# ----------------------------------------------------------------- rename and quick fixes
+
+NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+CLAUSE_RE = re.compile(r"§[0-9]+(?:\.[0-9]+)*[a-z]?")
+SUGGESTION = re.compile(r"did you mean `([^`]+)`\?")
+
+
+def renameable(index: Index, pos: types.Position) -> tuple[Token, str] | None:
+    """The word under the cursor and the declared name it spells, if it spells one."""
+    t = index.doc.token_at(pos)
+    key = index.doc.scan.key(t) if t is not None else None
+    if t is None or key is None or not index.declarations(key):
+        return None
+    return t, key
+
+
+def rename(
+    index: Index, pos: types.Position, new_name: str, more: Iterable[Document] = ()
+) -> types.WorkspaceEdit | str:
+    """Every word that spells the declared name under the cursor, renamed (in the places
+    ``references`` finds); or why not, in words."""
+    found = renameable(index, pos)
+    if found is None:
+        return "there is no declared name or clause id here to rename"
+    _, key = found
+    pattern = CLAUSE_RE if key.startswith("§") else NAME_RE
+    if not pattern.fullmatch(new_name):
+        what = "a clause id such as §2.1" if key.startswith("§") else "a name: letters, digits and _"
+        return f"`{new_name}` cannot be {what}"
+    if new_name in KEYWORDS:
+        return f"`{new_name}` is a keyword of the language"
+    if new_name != key and index.declarations(new_name):
+        return f"`{new_name}` is declared already"
+    changes: dict[str, list[types.TextEdit]] = {}
+    for loc in index.uses(key, more):
+        changes.setdefault(loc.uri, []).append(types.TextEdit(range=loc.range, new_text=new_name))
+    return types.WorkspaceEdit(changes=changes)
+
+
+def quick_fixes(index: Index, diagnostics: Iterable[types.Diagnostic]) -> list[types.CodeAction]:
+    """For each of our diagnostics whose hint says "did you mean `X`?": the edit that
+    writes X for the undeclared word it is about."""
+    doc = index.doc
+    out = []
+    for d in diagnostics:
+        if d.source != SOURCE:
+            continue
+        m_ = SUGGESTION.search(d.message)
+        if m_ is None:
+            continue
+        start, end = doc.source.line_col(d.range.start), doc.source.line_col(d.range.end)
+        for t in doc.scan.tokens:
+            key = doc.scan.key(t)
+            if key is None or (t.line, t.col) < start or (t.end_line, t.end_col) > end:
+                continue
+            if index.declarations(key):
+                continue
+            out.append(
+                types.CodeAction(
+                    title=f"Change `{t.text}` to `{m_.group(1)}`",
+                    kind=types.CodeActionKind.QuickFix,
+                    diagnostics=[d],
+                    is_preferred=True,
+                    edit=types.WorkspaceEdit(
+                        changes={doc.uri: [types.TextEdit(range=doc.range_of(t), new_text=m_.group(1))]}
+                    ),
+                )
+            )
+            break
+    return out
+
+
+# ----------------------------------------------------------------- hover
 # ----------------------------------------------------------------- hover
 
 

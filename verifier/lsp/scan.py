@@ -42,6 +42,16 @@ _TOKEN = re.compile(
 
 # the kinds of declaration a keyword introduces
 DECL_KEYWORDS = {"party": "party", "kind": "kind", "fact": "fact", "event": "event", "state": "state"}
+# the language's words (docs/language.md), for completion and to refuse them as new names
+KEYWORDS = tuple(
+    (
+        "contract effective horizon currency party with body bodies kind fact event by anyone state holds "
+        "from until text exception to prevails over while survives termination must not may has power "
+        "within days weeks months years before after on when where ends starts the violation of breach "
+        "check given possible always never and or implies true false effective scenario for amendment "
+        "add replace remove money date int percent duration bool"
+    ).split()
+)
 ITEM_STARTS = frozenset({"party", "kind", "fact", "event", "state", "check", "add", "replace", "remove"})
 
 

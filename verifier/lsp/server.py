@@ -33,23 +33,19 @@ from verifier.lsp.features import (
     definition,
     formatting,
     hover,
+    quick_fixes,
     references,
+    rename,
+    renameable,
     symbols,
 )
 from verifier.lsp.lens import COMMAND, Verdict, lenses, verify_check
 from verifier.lsp.positions import UTF16
+from verifier.lsp.scan import KEYWORDS
 
 log = logging.getLogger("whereas.lsp")
 REQUEST_FAILED = -32803  # LSP's RequestFailed: a request that is valid, but cannot be done now
 R = TypeVar("R")
-
-KEYWORDS = (
-    "contract effective horizon currency party with body bodies kind fact event by anyone state holds "
-    "from until text exception to prevails over while survives termination must not may has power "
-    "within days weeks months years before after on when where ends starts the violation of breach "
-    "check given possible always never and or implies true false effective scenario for amendment "
-    "add replace remove money date int percent duration bool"
-).split()
 
 
 class _Answered:
@@ -238,6 +234,33 @@ def build() -> WhereasServer:
     def on_formatting(params: types.DocumentFormattingParams) -> list[types.TextEdit] | None:
         doc = server.document(params.text_document.uri)
         return None if doc is None else formatting(doc)
+
+    @server.feature(types.TEXT_DOCUMENT_PREPARE_RENAME)
+    @guarded(server, "prepareRename")
+    def on_prepare_rename(params: types.PrepareRenameParams) -> types.Range | None:
+        doc = server.document(params.text_document.uri)
+        found = None if doc is None else renameable(server.index(doc), params.position)
+        return None if doc is None or found is None else doc.range_of(found[0])
+
+    @server.feature(types.TEXT_DOCUMENT_RENAME)
+    @guarded(server, "rename")
+    def on_rename(params: types.RenameParams) -> types.WorkspaceEdit | None:
+        doc = server.document(params.text_document.uri)
+        if doc is None:
+            return None
+        edit = rename(server.index(doc), params.position, params.new_name, server.naming(doc))
+        if isinstance(edit, str):
+            raise JsonRpcException(code=REQUEST_FAILED, message=f"whereas: {edit}")
+        return edit
+
+    @server.feature(
+        types.TEXT_DOCUMENT_CODE_ACTION,
+        types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix]),
+    )
+    @guarded(server, "codeAction")
+    def on_code_action(params: types.CodeActionParams) -> list[types.CodeAction] | None:
+        doc = server.document(params.text_document.uri)
+        return None if doc is None else quick_fixes(server.index(doc), params.context.diagnostics)
 
     @server.feature(types.TEXT_DOCUMENT_CODE_LENS)
     @guarded(server, "codeLens")

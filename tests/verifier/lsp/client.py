@@ -208,3 +208,54 @@ class Session:
                 types.ExecuteCommandParams(command=command, arguments=list(arguments))
             )
         )
+
+    def prepare_rename(self, u: str, line: int, char: int) -> Any:
+        return self.run(
+            self.client.text_document_prepare_rename_async(
+                types.PrepareRenameParams(
+                    text_document=types.TextDocumentIdentifier(uri=u),
+                    position=types.Position(line=line, character=char),
+                )
+            )
+        )
+
+    def rename(self, u: str, line: int, char: int, new_name: str) -> Any:
+        return self.run(
+            self.client.text_document_rename_async(
+                types.RenameParams(
+                    text_document=types.TextDocumentIdentifier(uri=u),
+                    position=types.Position(line=line, character=char),
+                    new_name=new_name,
+                )
+            )
+        )
+
+    def code_actions(self, u: str, diagnostics: list[types.Diagnostic]) -> Any:
+        whole = types.Range(
+            start=types.Position(line=0, character=0), end=types.Position(line=10**6, character=0)
+        )
+        return self.run(
+            self.client.text_document_code_action_async(
+                types.CodeActionParams(
+                    text_document=types.TextDocumentIdentifier(uri=u),
+                    range=diagnostics[0].range if diagnostics else whole,
+                    context=types.CodeActionContext(diagnostics=diagnostics),
+                )
+            )
+        )
+
+
+def apply(text: str, edits: list[types.TextEdit]) -> str:
+    """``edits`` applied to ``text`` (lines of BMP characters only: a UTF-16 character is
+    then a code point)."""
+    lines = text.split("\n")
+    starts = [0]
+    for line in lines[:-1]:
+        starts.append(starts[-1] + len(line) + 1)
+
+    def offset(p: types.Position) -> int:
+        return starts[p.line] + p.character
+
+    for e in sorted(edits, key=lambda e: (e.range.start.line, e.range.start.character), reverse=True):
+        text = text[: offset(e.range.start)] + e.new_text + text[offset(e.range.end) :]
+    return text

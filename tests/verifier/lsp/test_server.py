@@ -17,6 +17,7 @@ import pytest
 pytest.importorskip("pygls")
 
 from lsprotocol import types  # noqa: E402
+from pygls.exceptions import JsonRpcException  # noqa: E402
 
 from tests import ROOT  # noqa: E402
 from tests.verifier.lsp.client import Session, uri  # noqa: E402
@@ -64,7 +65,8 @@ def test_the_server_says_what_it_can_do(lsp: Session) -> None:
     assert lsp.result.server_info is not None and lsp.result.server_info.name == "whereas"
     assert caps.hover_provider and caps.definition_provider and caps.references_provider
     assert caps.document_symbol_provider and caps.document_formatting_provider
-    assert caps.completion_provider is not None
+    assert caps.completion_provider is not None and caps.code_lens_provider is not None
+    assert caps.rename_provider and caps.code_action_provider
     assert caps.position_encoding == types.PositionEncodingKind.Utf16
 
 
@@ -253,7 +255,7 @@ def test_a_scenario_names_the_contract_it_is_for(lsp: Session) -> None:
     lsp.close_document(u)
 
 
-def test_an_amendment_reads_its_contracts_clauses(lsp: Session) -> None:
+def test_an_amendment_reads_its_contracts_clauses(lsp: Session, seed: str) -> None:
     text = AMENDMENT.read_text(encoding="utf-8")
     u = lsp.open(AMENDMENT)
     assert lsp.diagnostics(u) == []
@@ -264,6 +266,12 @@ def test_an_amendment_reads_its_contracts_clauses(lsp: Session) -> None:
     assert h is not None and isinstance(h.contents, types.MarkupContent)
     # the clause as amended: capped at $5B
     assert "OpenAI may BuyCompute where from == Oracle and amount <= $5B" in h.contents.value
+    # from the contract, the references of §2.1 reach the open amendment that replaces it
+    found = {span(loc)[:2] for loc in lsp.references(seed, *at(SEED_TEXT, "§2.1 Oracle waiver", "§"))}
+    assert found == {
+        ("openai_microsoft.contract", 35),
+        ("oracle_cap_5b.amendment", at(text, "replace §2.1", "§")[0]),
+    }
     lsp.close_document(u)
 
 
@@ -318,6 +326,12 @@ def test_random_edits_every_request_is_answered(lsp: Session) -> None:
         lsp.symbols(u)
         lsp.formatting(u)
         lsp.code_lens(u)
+        lsp.prepare_rename(u, line, char)
+        lsp.code_actions(u, diags)
+        try:
+            lsp.rename(u, line, char, "Renamed")
+        except JsonRpcException as e:  # an answer too: nothing to rename there, or a clash
+            assert "whereas:" in str(e) and "failed" not in str(e)
     # the server's text is the one the edits made: formatting it is formatting ours
     final = "\n".join(lines)
     edits = lsp.formatting(u)
@@ -488,3 +502,47 @@ def test_a_verification_stopped_by_its_limit_reads_unknown_with_the_reason() -> 
     got = verify_check(contract, "access_after_declaration", Limits(rlimit=1))
     assert got.verdict == "unknown"
     assert got.title == "UNKNOWN · not decided: the solver's work limit (rlimit 1) was reached"
+
+
+def test_rename_a_state_and_a_clause_everywhere_they_are_written(lsp: Session) -> None:
+    from tests.verifier.lsp.client import apply
+
+    u = lsp.open(ROOT / "contracts" / "renamed.contract", SEED_TEXT)
+    lsp.diagnostics(u)
+    where = at(SEED_TEXT, "state MicrosoftAccess", "MicrosoftAccess")
+    r = lsp.prepare_rename(u, *where)
+    assert (r.start.line, r.start.character, r.end.character) == (where[0], where[1], where[1] + 15)
+    edit = lsp.rename(u, *where, "MsAccess")
+    assert list(edit.changes) == [u]
+    renamed = apply(SEED_TEXT, edit.changes[u])
+    assert renamed == SEED_TEXT.replace("MicrosoftAccess", "MsAccess")
+    edit = lsp.rename(u, *at(SEED_TEXT, "  exception to §2", "§2"), "§4")
+    assert sorted(e.range.start.line for e in edit.changes[u]) == [31, 38]
+    renamed = apply(renamed, edit.changes[u])
+    lsp.replace(u, renamed)
+    assert lsp.diagnostics(u) == []  # the renamed contract checks
+    from pygls.exceptions import JsonRpcException
+
+    for bad, why in (
+        ("Oracle", "`Oracle` is declared already"),
+        ("never", "`never` is a keyword of the language"),
+        ("9lives", "`9lives` cannot be a name"),
+    ):
+        with pytest.raises(JsonRpcException, match=why):
+            lsp.rename(u, *at(renamed, "state MsAccess", "MsAccess"), bad)
+    assert lsp.prepare_rename(u, 0, 0) is None  # a comment: nothing to rename
+    lsp.close_document(u)
+
+
+def test_a_hint_did_you_mean_is_a_quick_fix(lsp: Session) -> None:
+    from tests.verifier.lsp.client import apply
+
+    broken = SEED_TEXT.replace("BuyCompute(from: OtherCloud)", "BuyCompute(from: OtherCloude)")
+    u = lsp.open(ROOT / "contracts" / "fixable.contract", broken)
+    diags = lsp.diagnostics(u)
+    (action,) = lsp.code_actions(u, diags)
+    assert action.title == "Change `OtherCloude` to `OtherCloud`"
+    assert action.kind == types.CodeActionKind.QuickFix and action.is_preferred
+    assert apply(broken, action.edit.changes[u]) == SEED_TEXT
+    assert lsp.code_actions(u, []) in ([], ())
+    lsp.close_document(u)

@@ -23,6 +23,7 @@ from pygls import uris
 from dsl import model as m
 from dsl.diagnostics import Diagnostic, Sources
 from dsl.format import format_source
+from dsl.limits import MAX_FILE_BYTES
 from dsl.literals import (
     LiteralError,
     format_money,
@@ -79,7 +80,10 @@ class Document:
         self.kind = EXTENSIONS.get(ext, "contract")
         self.name = self.path if self.path is not None else f"<{self.kind}>"
         self.source = Text(raw, encoding)
-        self.scan = Scan(self.source.text)
+        # a text larger than the front end reads (its diagnostic says so) is not scanned
+        # either: navigation in it would cost seconds an edit at a time
+        self.too_large = len(self.source.text.encode("utf-8", "surrogatepass")) > MAX_FILE_BYTES
+        self.scan = Scan("" if self.too_large else self.source.text)
         self.contract: m.Contract | None = None  # the checked contract, once checked
         self.checked = False
         self.errors = False  # whether ``check`` found an error
@@ -446,6 +450,8 @@ def formatting(doc: Document) -> list[types.TextEdit] | None:
     """The whole document in ``whereas fmt``'s layout, as one edit, keeping the file's
     line endings and byte order mark; no edit when it is formatted already; None when
     it does not parse cleanly (the diagnostics say why)."""
+    if doc.too_large:
+        return None
     out, _ = format_source(doc.source.text, doc.name)
     if out is None:
         return None

@@ -290,6 +290,15 @@ def test_requests_about_documents_never_opened_or_past_the_end_are_answered(lsp:
     assert lsp.definition(seed, 3, 10_000) == []
 
 
+def test_a_file_larger_than_the_front_end_reads_is_said_so_and_answered(lsp: Session) -> None:
+    huge = SEED_TEXT + "# padding\n" * (4 * 1024 * 1024 // 10 + 1)
+    u = lsp.open(ROOT / "contracts" / "huge.contract", huge)
+    (d,) = lsp.diagnostics(u)
+    assert d.code == "file-too-large"
+    assert lsp.hover(u, 35, 1) is None and lsp.symbols(u) in ([], ()) and lsp.formatting(u) is None
+    lsp.close_document(u)
+
+
 def test_random_edits_every_request_is_answered(lsp: Session) -> None:
     """Random edits of the seed (insertions of its own words and of junk, deletions,
     line swaps); after each, every kind of request at a random position gets an answer

@@ -24,7 +24,7 @@ from lsprotocol import types
 from pygls.capabilities import get_capability
 from pygls.exceptions import JsonRpcException, JsonRpcInternalError
 from pygls.lsp.server import LanguageServer
-from pygls.protocol import LanguageServerProtocol
+from pygls.protocol import JsonRPCProtocol, JsonRPCRequestMessage, LanguageServerProtocol
 
 from verifier import __version__
 from verifier.lsp.features import (
@@ -48,17 +48,17 @@ REQUEST_FAILED = -32803  # LSP's RequestFailed: a request that is valid, but can
 R = TypeVar("R")
 
 
-class _Answered:
-    """What a request already answered with an error becomes: pygls passes over a
-    message of an unknown JSON-RPC version (with a warning on stderr)."""
-
-    jsonrpc = "answered"
+# a request whose params could not be read becomes a request for this method, which
+# answers it with the error (see ``Protocol``)
+UNREADABLE = "whereas/unreadableParams"
 
 
 class Protocol(LanguageServerProtocol):
     """pygls's protocol, except that a request whose params are not what its method
     takes is answered with the error (pygls 2 only logs it, and the client would wait
-    for an answer forever)."""
+    for an answer forever). The request is handed on as one for ``UNREADABLE``,
+    whose handler raises the error, so pygls answers it the way it answers any
+    failed request (through its public dispatch, not its private sending)."""
 
     def structure_message(self, data: dict[str, Any]) -> Any:
         try:
@@ -67,8 +67,12 @@ class Protocol(LanguageServerProtocol):
             if "id" not in data or "method" not in data:
                 raise
             log.error("%s: params not understood: %s", data.get("method"), e)
-            self._send_response(data["id"], error=e.to_response_error())
-            return _Answered()
+            return JsonRPCRequestMessage(
+                id=data["id"],
+                method=UNREADABLE,
+                params={"method": str(data.get("method")), "code": e.code, "message": e.message},
+                jsonrpc=JsonRPCProtocol.VERSION,
+            )
 
 
 class WhereasServer(LanguageServer):
@@ -171,6 +175,11 @@ def guarded(
 def build() -> WhereasServer:
     """A server with every feature registered."""
     server = WhereasServer()
+
+    @server.feature(UNREADABLE)
+    def unreadable(params: Any) -> None:
+        """Answers a request whose params could not be read: with that error."""
+        raise JsonRpcException(code=params["code"], message=f"{params['method']}: {params['message']}")
 
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     @guarded(server, "didOpen", request=False)

@@ -426,6 +426,10 @@ def test_malformed_requests_are_answered_with_errors_and_the_server_goes_on() ->
     got = _answers(p.stdout)
     assert sorted(got) == [1, 2, 3, 4, 5]
     assert "error" in got[2] and "result" not in got[2]
+    error = got[2]["error"]
+    assert isinstance(error, dict)
+    assert error["code"] == -32602  # invalid params, naming the request
+    assert error["message"].startswith("textDocument/hover: ")
     assert got[3]["result"] is None
     result = got[4]["result"]
     assert isinstance(result, dict) and result["contents"]["value"].startswith("**§2.1 Oracle waiver**")

@@ -18,7 +18,10 @@ The rules in one place (docs/semantics.md has the long form):
   occurrence fulfilled it; a violation is an event others can react to.
 
 It is over 500 lines because it is one definition, read against one document:
-splitting the run of a day across files would hide the order of its rules.
+splitting the run of a day across files would hide the order of its rules. The
+words that say why a rule did not apply (``why_not_applies`` and the rest) stay
+beside the rules, built from the same tests (``_off``), so the two cannot drift;
+what is independent of the run (a false condition in words) is in ``reasons``.
 """
 
 from __future__ import annotations
@@ -281,22 +284,27 @@ class _Run:
     def applies(self, cl: m.Clause, day: int) -> bool:
         """Whether a clause applies on ``day``: in force (or surviving), within
         its dates, its `while` condition true, no `until` event before."""
+        return self._off(cl, day) is None
+
+    def _off(self, cl: m.Clause, day: int) -> tuple[str, object] | None:
+        """The first test of ``applies`` that ``cl`` fails on ``day`` and what
+        failed it (None: it applies); ``why_not_applies`` words it."""
         if day < self.c.effective or day > self.c.horizon:
-            return False
+            return ("outside", None)
         if not cl.survives and not in_force(self.c, self.effects, day):
-            return False
+            return ("ended", None)
         g = cl.guards
         if g.from_day is not None and day < g.from_day:
-            return False
+            return ("from", g.from_day)
         if g.until_day is not None and day > g.until_day:
-            return False
+            return ("until", g.until_day)
         if g.while_cond is not None and not self.cond(g.while_cond, day, None):
-            return False
+            return ("while", None)
         for t in g.until_events:
             for r in self.results.values():
                 if r.occ.day < day and r.effective and self.trigger_matches(t, r.occ):
-                    return False
-        return True
+                    return ("until-event", r.occ)
+        return None
 
     def trigger_matches(self, t: m.Trigger, o: Occurrence) -> bool:
         if t.event != o.event:
@@ -472,24 +480,21 @@ class _Run:
 
     # ------------------------------------------------------------ reasons, in words
     def why_not_applies(self, cl: m.Clause, day: int) -> str | None:
-        """Why ``cl`` does not apply on ``day``, in words (None: it applies);
-        the same tests as ``applies``, in its order."""
-        if day < self.c.effective or day > self.c.horizon:
-            return f"{format_date(day)} is outside the contract's dates"
-        if not cl.survives and not in_force(self.c, self.effects, day):
+        """Why ``cl`` does not apply on ``day``, in words (None: it applies)."""
+        off = self._off(cl, day)
+        if off is None:
+            return None
+        kind, what = off
+        if isinstance(what, int) and kind in ("from", "until"):
+            return f"{cl.id} applies only {kind} {format_date(what)}"
+        if kind == "while":
+            cond = cl.guards.while_cond
+            return f"{cl.id} applies only while its condition holds, and {self._why(cond, day, None, None)}"
+        if isinstance(what, Occurrence):
+            return f"{cl.id} ended with the {what.event} of {format_date(what.day)}"
+        if kind == "ended":
             return f"{cl.id} no longer applies: the contract has ended"
-        g = cl.guards
-        if g.from_day is not None and day < g.from_day:
-            return f"{cl.id} applies only from {format_date(g.from_day)}"
-        if g.until_day is not None and day > g.until_day:
-            return f"{cl.id} applies only until {format_date(g.until_day)}"
-        if g.while_cond is not None and not self.cond(g.while_cond, day, None):
-            return f"{cl.id} applies only while its condition holds, and {self._why(g.while_cond, day, None, None)}"
-        for t in g.until_events:
-            for r in self.results.values():
-                if r.occ.day < day and r.effective and self.trigger_matches(t, r.occ):
-                    return f"{cl.id} ended with the {r.occ.event} of {format_date(r.occ.day)}"
-        return None
+        return f"{format_date(day)} is outside the contract's dates"
 
     def why_not_ruling(self, cl: m.Clause, o: Occurrence) -> str:
         """Why the exception ``cl`` does not decide the act ``o``, in words."""

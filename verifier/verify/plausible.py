@@ -57,6 +57,7 @@ from dsl import model as m
 from dsl.literals import Money, format_date, format_money, format_percent
 from dsl.scenario import Occurrence, Scenario
 from verifier.semantics.interpret import Timeline
+from verifier.verify.witness import ordered
 
 # the story a scenario tells (``signature``), or None when it is no witness
 Judge = Callable[[Scenario], object]
@@ -159,13 +160,6 @@ def contract_dates(c: m.Contract, check: m.Check | None) -> frozenset[int]:
     return frozenset(days)
 
 
-def _ordered(c: m.Contract, sc: Scenario, events: list[Occurrence]) -> Scenario:
-    """As ``witness``: by day, then by the event's place in the contract."""
-    order = {name: i for i, name in enumerate(c.events)}
-    ranked = sorted(enumerate(events), key=lambda x: (x[1].day, order.get(x[1].event, 0), x[0]))
-    return attrs.evolve(sc, events=tuple(attrs.evolve(o, seq=i) for i, (_, o) in enumerate(ranked)))
-
-
 def _round_up(cents: int) -> int:
     """``cents`` rounded up to two significant digits of its whole units."""
     units = -(-cents // 100)
@@ -221,7 +215,7 @@ class _Chooser:
         return self.base is not None and self.judged(sc) == self.base
 
     def trial(self, events: list[Occurrence]) -> bool:
-        cand = _ordered(self.c, self.best, events)
+        cand = ordered(self.c, self.best, events)
         if self.accept(cand):
             self.events, self.best = events, cand
             return True
@@ -233,7 +227,7 @@ class _Chooser:
         return self.events[:i] + [attrs.evolve(o, args=args)] + self.events[i + 1 :]
 
     def works(self, i: int, p: str, v: m.ConstValue) -> bool:
-        return self.accept(_ordered(self.c, self.best, self.with_arg(i, p, v)))
+        return self.accept(ordered(self.c, self.best, self.with_arg(i, p, v)))
 
     # ---------------------------------------------------------------- amounts
     def amount(self, i: int, p: str) -> None:

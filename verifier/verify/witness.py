@@ -37,7 +37,7 @@ _MAX_STEPS = 16  # bisection steps per date: 2**16 days is more than any horizon
 _MAX_AMOUNT_STEPS = 48  # per amount: exact to the cent below $2.8 trillion
 
 
-def _with(c: m.Contract, sc: Scenario, events: list[Occurrence]) -> Scenario:
+def ordered(c: m.Contract, sc: Scenario, events: list[Occurrence]) -> Scenario:
     """The scenario with these events, in the order the solver's scenarios use:
     by day, then by the event's place in the contract (as ``scenario_of``)."""
     order = {name: i for i, name in enumerate(c.events)}
@@ -56,7 +56,7 @@ def _earliest(
 ) -> tuple[list[Occurrence], Scenario]:
     """The earliest day from ``lower`` for event ``i`` (with events up to ``tail``)
     that ``accept`` takes: ``lower`` itself, else a bisection below today's day."""
-    cand = _with(c, best, _moved(events, i, tail, lower))
+    cand = ordered(c, best, _moved(events, i, tail, lower))
     if accept(cand):
         return _moved(events, i, tail, lower), cand
     lo, hi = lower + 1, events[i].day  # today's day works; look for an earlier one
@@ -64,7 +64,7 @@ def _earliest(
     while lo < hi and steps < _MAX_STEPS:
         steps += 1
         mid = (lo + hi) // 2
-        cand = _with(c, best, _moved(events, i, tail, mid))
+        cand = ordered(c, best, _moved(events, i, tail, mid))
         if accept(cand):
             hi, best = mid, cand
         else:
@@ -79,7 +79,7 @@ def _with_arg(
     if ``accept`` takes it."""
     args = tuple((n, v if n == p else old) for n, old in events[i].args)
     trial = events[:i] + [attrs.evolve(events[i], args=args)] + events[i + 1 :]
-    cand = _with(c, best, trial)
+    cand = ordered(c, best, trial)
     return (trial, cand) if accept(cand) else None
 
 

@@ -114,3 +114,26 @@ def test_the_manifest_ties_the_files_to_the_grammar_and_the_server() -> None:
     assert 'getConfiguration("whereas")' in js and '.get("server.command"' in js
     if shutil.which("node") is not None:  # the client parses as JavaScript
         subprocess.run(["node", "--check", str(VSCODE / pkg["main"])], check=True)
+
+
+def test_an_amendment_s_clause_head_is_a_heading() -> None:
+    got = scopes(
+        (ROOT / "examples" / "amendments" / "right_of_first_refusal.amendment").read_text(encoding="utf-8")
+    )
+    assert ("keyword.other.whereas", "add") in got
+    assert ("entity.name.section.clause.whereas", "§2.2") in got
+    assert ("markup.heading.title.whereas", " Right of first refusal [ROFR]") in got
+    assert ("keyword.other.whereas", "of") not in got  # the head's words are no keywords
+    removal = scopes("remove §2.1\n")
+    assert removal == [("keyword.other.whereas", "remove"), ("entity.name.section.clause.whereas", "§2.1")]
+
+
+def test_prevailing_over_is_two_keywords() -> None:
+    assert scopes("exception to §2 prevailing over §2.1\n") == [
+        ("keyword.other.whereas", "exception"),
+        ("keyword.other.whereas", "to"),
+        ("entity.name.section.clause.whereas", "§2"),
+        ("keyword.other.whereas", "prevailing"),
+        ("keyword.other.whereas", "over"),
+        ("entity.name.section.clause.whereas", "§2.1"),
+    ]

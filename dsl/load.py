@@ -18,6 +18,7 @@ import hashlib
 import os
 import stat
 from pathlib import Path
+from typing import Literal, overload
 
 import attrs
 
@@ -217,8 +218,19 @@ def check_node(node: s.ContractFile, path: str) -> tuple[m.Contract | None, list
     return ch.run(), ch.diags
 
 
-def load_syntax(path: str, sources: Sources, where: s.Span) -> s.ContractFile | list[Diagnostic]:
-    """The surface model of a base contract named by an amendment or scenario."""
+@overload
+def load_syntax(
+    path: str, sources: Sources, where: s.Span, amendment: Literal[False] = False
+) -> s.ContractFile | list[Diagnostic]: ...
+@overload
+def load_syntax(
+    path: str, sources: Sources, where: s.Span, amendment: bool
+) -> s.ContractFile | s.AmendmentFile | list[Diagnostic]: ...
+def load_syntax(
+    path: str, sources: Sources, where: s.Span, amendment: bool = False
+) -> s.ContractFile | s.AmendmentFile | list[Diagnostic]:
+    """The surface model of a base contract named by an amendment or scenario
+    (with ``amendment``, a scenario's: an amendment, the contract as amended, also)."""
     node, diags = parse_file(path, sources)
     if node is None:
         if diags and diags[0].code == "file-not-found":
@@ -231,9 +243,9 @@ def load_syntax(path: str, sources: Sources, where: s.Span) -> s.ContractFile | 
                 )
             ]
         return diags
-    if not isinstance(node, s.ContractFile):
-        return [Diagnostic("wrong-file-kind", f"{path} is not a contract file", where)]
-    return node
+    if isinstance(node, s.ContractFile) or (amendment and isinstance(node, s.AmendmentFile)):
+        return node
+    return [Diagnostic("wrong-file-kind", f"{path} is not a contract file", where)]
 
 
 def _unreadable(diags: list[Diagnostic]) -> bool:
@@ -312,7 +324,7 @@ def load_scenario(
     named = resolve_relative(path, node.contract)
     target = contract_path or named
     if contract_path is None:
-        base = load_syntax(named, sources, node.span)
+        base = load_syntax(named, sources, node.span, amendment=True)
         if isinstance(base, list):
             # The contract's own text is wrong (a syntax error, an empty file, not UTF-8):
             # its diagnostics, as for the contract given directly. Missing, unreadable
@@ -323,7 +335,7 @@ def load_scenario(
                         "wrong-file-kind",
                         f"{named} is not a contract file",
                         node.span,
-                        hint="a scenario names the contract it is for after `for`",
+                        hint="a scenario names the contract (or the amendment) it is for after `for`",
                     )
                 ]
             return None, None, diags + base

@@ -3,7 +3,8 @@
 A ``Scenario`` is what the interpreter runs and what the solver's witnesses
 are: dated ``Occurrence``s of the contract's events, and values for the facts
 the contract leaves open. ``check_scenario`` resolves names, actors and
-argument types against the contract.
+argument types against the contract; ``scenario_source`` writes one back as the
+text of a scenario file (a witness the editor opens, or saves to run again).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from dsl import model as m
 from dsl import syntax as s
 from dsl.check import Checker, Scope, did_you_mean, fold, type_of, unify
 from dsl.diagnostics import Diagnostic
+from dsl.literals import format_date, format_text, format_value
 
 
 @attrs.frozen
@@ -176,3 +178,23 @@ def missing_fact(c: m.Contract, name: str, header: s.Span) -> Diagnostic:
         expected=f"a value for {name} ({f.type})",
         hint=f"add a line `fact {name} = ...` to the scenario",
     )
+
+
+def scenario_source(sc: Scenario, c: m.Contract, contract_path: str, title: str | None = None) -> str:
+    """``sc`` as the text of a scenario file for ``c`` (named ``contract_path`` after
+    ``for``, as written there: relative to the scenario file, or absolute), in
+    ``whereas fmt``'s layout: the facts it gives, then its events in date order (same-day
+    events in their order). Read back with ``c`` it gives ``sc`` again."""
+    lines = [f"scenario {format_text(title if title is not None else sc.title)}"]
+    lines.append(f"  for {format_text(contract_path)}")
+    body = [f"fact {name} = {format_value(v, c.facts[name].type)}" for name, v in sorted(sc.facts.items())]
+    if body:
+        lines += ["", *body]
+    events = []
+    for o in sorted(sc.events, key=lambda o: (o.day, o.seq)):
+        ev = c.events[o.event]
+        args = ", ".join(f"{n}: {format_value(v, ev.param_type(n))}" for n, v in o.args)
+        events.append(f"{format_date(o.day)} {o.event}{f'({args})' if o.args else ''} by {o.actor}")
+    if events:
+        lines += ["", *events]
+    return "\n".join(lines) + "\n"

@@ -101,6 +101,20 @@ class Budget:
     # what the solver keeps for the run, opaque here: its Z3 context
     # (``verifier.smt.solver.run_context``), so that no run sees another's terms
     solver_context: object = attrs.field(default=None, eq=False, repr=False)
+    canceled: bool = False  # ``cancel``: whoever started the run no longer wants its answer
+
+    def cancel(self) -> None:
+        """Stop the run from another thread (an editor that no longer wants the
+        answer): no question is started after this, and the one being solved in the
+        run's solver context is interrupted. What it stops is ``unknown``, and
+        ``reason`` then says that the run was canceled."""
+        if self is UNLIMITED:  # shared by every run without limits: never stopped for one
+            return
+        self.canceled = True
+        self.deadline = time.monotonic()
+        interrupt = getattr(self.solver_context, "interrupt", None)
+        if callable(interrupt):
+            interrupt()
 
     @classmethod
     def start(cls, timeout: float | None, rlimit: int | None, max_memory: int | None) -> Budget:
@@ -147,6 +161,8 @@ class Budget:
 
     def reason(self, stop: Stop, what: str = "check", detail: str = "") -> str:
         """Why ``what`` (a check, an analysis, the comparison) was not decided, in words."""
+        if self.canceled:
+            return f"not decided: the run was canceled before this {what} was finished"
         if stop == Stop.TIME:
             limit = f" of {seconds(self.timeout)}" if self.timeout is not None else ""
             return f"not decided: the run's time limit{limit} was reached before this {what} was finished"

@@ -12,6 +12,7 @@ reach into that file (as an open document if the editor has it open, else from d
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from collections.abc import Callable, Iterable
@@ -41,6 +42,7 @@ from verifier.report.formal import clause_reading
 
 EXTENSIONS = {".contract": "contract", ".scenario": "scenario", ".amendment": "amendment"}
 SOURCE = "whereas"
+FIRST_WORD = re.compile(r"(?:\s|#[^\n]*)*([A-Za-z_]+)")
 
 SYMBOL_KINDS = {
     "party": types.SymbolKind.Class,
@@ -83,10 +85,15 @@ class Document:
         # a text larger than the front end reads (its diagnostic says so) is not scanned
         # either: navigation in it would cost seconds an edit at a time
         self.too_large = len(self.source.text.encode("utf-8", "surrogatepass")) > MAX_FILE_BYTES
-        self.scan = Scan("" if self.too_large else self.source.text)
         self.contract: m.Contract | None = None  # the checked contract, once checked
         self.checked = False
         self.errors = False  # whether ``check`` found an error
+
+    @functools.cached_property
+    def scan(self) -> Scan:
+        """The words and declarations, read when first asked for (diagnostics need
+        none of them: a change on a big contract is checked without them)."""
+        return Scan("" if self.too_large else self.source.text)
 
     @property
     def base_path(self) -> str | None:
@@ -102,7 +109,7 @@ class Document:
         sources = Sources()
         text = self.source.text
         diags: list[Diagnostic]
-        if self.kind == "scenario" or self.scan.file_kind == "scenario":
+        if self.kind == "scenario" or _first_word(text) == "scenario":
             _, contract, diags = load_scenario(self.name, sources, text=text)
         else:
             loaded = load_contract(self.name, sources, text=text)
@@ -160,6 +167,12 @@ class Document:
     def token_at(self, pos: types.Position) -> Token | None:
         line, col = self.source.line_col(pos)
         return self.scan.token_at(line, col)
+
+
+def _first_word(text: str) -> str:
+    """The first word of a text, past blank lines and comments."""
+    found = FIRST_WORD.match(text)
+    return found.group(1) if found is not None else ""
 
 
 def _fs_path(uri: str) -> str | None:

@@ -74,7 +74,7 @@ class Declaration:
     """A declared name: ``kind`` is party, body, kind, member, fact, event, state, clause
     or check; ``token`` is where its name is written, ``end`` the last token of the item
     that declares it; ``detail`` the clause's title, the kind of a member, the party of
-    a body."""
+    a body, the type of a fact."""
 
     name: str
     kind: str
@@ -212,7 +212,9 @@ class Scan:
                     out.append(Declaration(slug(title), "check", nxt, end, title))
             elif t.text in DECL_KEYWORDS and nxt is not None and nxt.kind == "name":
                 kind = DECL_KEYWORDS[t.text]
-                out.append(Declaration(nxt.text, kind, nxt, end))
+                typed = i + 3 < len(toks) and toks[i + 2].text == ":" and toks[i + 3].kind == "name"
+                detail = toks[i + 3].text if kind == "fact" and typed else ""
+                out.append(Declaration(nxt.text, kind, nxt, end, detail))
                 if kind == "kind":
                     out += self._members(i + 2, nxt.text, end)
                 elif kind == "party":

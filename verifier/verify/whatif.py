@@ -182,12 +182,16 @@ def compare(
     amendment_file: str = "",
     jobs: int | None = 1,
     limits: Limits | None = None,
+    budget: Budget | None = None,
 ) -> Comparison:
     """Both versions verified (the base without the analyses; ``jobs`` as for
     ``verify_contract``), their verdicts side by side, and the semantic diff.
     ``limits``: one deadline for all three, the work and memory limits for
-    each query (see ``verify_contract``); what a limit stops is ``unknown``."""
-    budget = (limits if limits is not None else Limits()).budget()
+    each query (see ``verify_contract``); what a limit stops is ``unknown``.
+    ``budget``: that clock already started (``Limits.budget()``, which a caller
+    may ``cancel``); it wins over ``limits``."""
+    if budget is None:
+        budget = (limits if limits is not None else Limits()).budget()
     vb = verify_contract(base, base_sha, bound=bound, analyses=False, jobs=jobs, budget=budget)
     va = verify_contract(amended, amended_sha, bound=bound, jobs=jobs, budget=budget)
     before = {r.id: r.verdict for r in vb.results}

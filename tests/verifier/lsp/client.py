@@ -35,6 +35,7 @@ class Session:
         self.client = LanguageClient("whereas-tests", "1")
         self.published: dict[str, list[types.PublishDiagnosticsParams]] = {}
         self.logs: list[str] = []
+        self.messages: list[str] = []  # what the server showed the user (window/showMessage)
         self.versions: dict[str, int] = {}
 
         @self.client.feature(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)  # type: ignore[untyped-decorator]
@@ -44,6 +45,10 @@ class Session:
         @self.client.feature(types.WINDOW_LOG_MESSAGE)  # type: ignore[untyped-decorator]
         def logged(params: types.LogMessageParams) -> None:
             self.logs.append(params.message)
+
+        @self.client.feature(types.WINDOW_SHOW_MESSAGE)  # type: ignore[untyped-decorator]
+        def shown(params: types.ShowMessageParams) -> None:
+            self.messages.append(params.message)
 
         self.run(self.client.start_io(sys.executable, "-c", START, cwd=str(ROOT)))
         self.result = self.run(

@@ -440,7 +440,7 @@ def test_a_handler_that_raises_is_logged_and_answered_with_an_internal_error(
 ) -> None:
     from pygls.exceptions import JsonRpcInternalError
 
-    from verifier.lsp.server import WhereasServer, guarded
+    from verifier.lsp.session import WhereasServer, guarded
 
     server = WhereasServer()  # not connected: its log message to the client goes nowhere
 
@@ -457,64 +457,6 @@ def test_a_handler_that_raises_is_logged_and_answered_with_an_internal_error(
         raise ValueError("another bug")
 
     assert broken_notification(None) is None  # a notification has no answer: logged only
-
-
-def test_a_code_lens_verifies_one_check_and_shows_its_verdict(lsp: Session, seed: str) -> None:
-    found = lsp.code_lens(seed)
-    assert [lens.command.title for lens in found] == ["verify"] * 10
-    first = found[0]
-    assert first.range.start.line == at(SEED_TEXT, "check oracle_within_waiver", "o")[0]
-    assert first.command.command == "whereas.verify"
-    got = lsp.execute(first.command.command, *first.command.arguments)
-    assert got["verdict"] == "holds" and got["title"] == "HOLDS · shown by a scenario"
-    got = lsp.execute("whereas.verify", seed, "access_after_declaration")
-    assert got["title"] == "HOLDS · every course of events"
-    titles = [lens.command.title for lens in lsp.code_lens(seed)]
-    assert titles[0] == "HOLDS · shown by a scenario · verify again"
-    assert titles[5] == "HOLDS · every course of events · verify again"
-    assert titles.count("verify") == 8
-
-
-def test_a_failing_check_reads_fails_and_an_edit_clears_the_verdicts(lsp: Session) -> None:
-    text = SEED_TEXT + (
-        '\ncheck oracle_never "Buying from Oracle is never allowed":\n'
-        "  never BuyCompute(from: Oracle) and not breach by OpenAI\n"
-    )
-    u = lsp.open(ROOT / "contracts" / "failing.contract", text)
-    assert lsp.diagnostics(u) == []
-    got = lsp.execute("whereas.verify", u, "oracle_never")
-    assert got["verdict"] == "fails" and got["title"].startswith("FAILS")
-    assert "2024-06-01 BuyCompute(from: Oracle" in got["explanation"]
-    assert lsp.code_lens(u)[-1].command.title.startswith("FAILS")
-    lsp.replace(u, text + "\n")
-    lsp.diagnostics(u)
-    assert lsp.code_lens(u)[-1].command.title == "verify"  # a verdict is of the version it was run on
-    # a file with an error is not verified: the command says why
-    from pygls.exceptions import JsonRpcException
-
-    lsp.replace(u, text.replace("not breach by OpenAI\n", "not breach by OpenAl\n"))
-    lsp.diagnostics(u)
-    with pytest.raises(JsonRpcException, match="has errors: fix them to verify `oracle_never`"):
-        lsp.execute("whereas.verify", u, "oracle_never")
-    lsp.close_document(u)
-    # no lens on a scenario: it has no checks
-    sc = lsp.open(SCENARIO)
-    assert lsp.code_lens(sc) in ([], ())
-    lsp.close_document(sc)
-
-
-def test_a_verification_stopped_by_its_limit_reads_unknown_with_the_reason() -> None:
-    """The lens's verification itself (in this process), with one unit of solver work."""
-    from dsl.diagnostics import Sources
-    from dsl.load import load_contract
-    from verifier.lsp.lens import verify_check
-    from verifier.verify.limits import Limits
-
-    contract = load_contract(str(SEED), Sources()).contract
-    assert contract is not None
-    got = verify_check(contract, "access_after_declaration", Limits(rlimit=1))
-    assert got.verdict == "unknown"
-    assert got.title == "UNKNOWN · not decided: the solver's work limit (rlimit 1) was reached"
 
 
 def test_rename_a_state_and_a_clause_everywhere_they_are_written(lsp: Session) -> None:
@@ -558,4 +500,26 @@ def test_a_hint_did_you_mean_is_a_quick_fix(lsp: Session) -> None:
     assert action.kind == types.CodeActionKind.QuickFix and action.is_preferred
     assert apply(broken, action.edit.changes[u]) == SEED_TEXT
     assert lsp.code_actions(u, []) in ([], ())
+    lsp.close_document(u)
+
+
+def test_a_burst_of_edits_is_checked_once_when_it_pauses(lsp: Session, tmp_path: Path) -> None:
+    """Diagnostics are debounced by the time a check of the document takes: of five
+    edits of a 1,000-clause contract sent at once, the first may be checked at once
+    (nothing was waiting), the others wait for the burst to end: the last version."""
+    gen = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "gen_contract.py"), "1000", "10"],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT / "bench",
+    )
+    big = tmp_path / "big.contract"
+    big.write_text(gen.stdout, encoding="utf-8")
+    u = lsp.open(big)
+    assert lsp.diagnostics(u) == []
+    for n in range(5):
+        lsp.replace(u, gen.stdout + "\n" * (n + 1))
+    assert lsp.diagnostics(u) == []
+    assert [p.version for p in lsp.published[u]] in ([1, 6], [1, 2, 6])
     lsp.close_document(u)

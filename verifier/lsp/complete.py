@@ -4,7 +4,7 @@ completion by context.
 The context is read from the words before the cursor (``Scan``'s tokens, so that it
 works while the file is half-written), not from the parser:
 
-- after ``§``, ``exception to``, ``prevails over``, ``violation of`` and an
+- after ``§``, ``exception to``, ``prevailing over``, ``violation of``, ``breach of`` and an
   amendment's ``replace`` / ``remove``: the clause ids;
 - after ``by``: the parties and their bodies (``OpenAI.Board``); after ``P.``: the
   bodies of party ``P``;
@@ -37,7 +37,7 @@ SHOWN = {
     "event": ITEM.Function,
     "state": ITEM.Variable,
 }
-CLAUSE_AFTER = {("exception", "to"), ("prevails", "over"), ("violation", "of"), ("violations", "of")}
+CLAUSE_AFTER = {("exception", "to"), ("prevailing", "over"), ("violation", "of"), ("breach", "of")}
 CONTRACT_STARTS = sorted(ITEM_STARTS - {"add", "replace", "remove"}) + ["contract"]
 AMENDMENT_STARTS = ["add", "remove", "replace"]
 VALUE_AFTER = {":", "<=", ">=", "<", ">", "=", "!="}  # an argument's name, then its value

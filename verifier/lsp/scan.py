@@ -46,7 +46,7 @@ DECL_KEYWORDS = {"party": "party", "kind": "kind", "fact": "fact", "event": "eve
 KEYWORDS = tuple(
     (
         "contract effective horizon currency party with body bodies kind fact event by anyone state holds "
-        "from until text exception to prevails over while survives termination must not may has power "
+        "from until text exception to prevailing over while survives termination must not may has power "
         "within days weeks months years before after on when where ends starts the violation of breach "
         "check given possible always never and or implies true false effective scenario for amendment "
         "add replace remove money date int percent duration bool"

@@ -39,7 +39,7 @@ def test_after_a_section_sign_and_exception_to_only_clause_ids() -> None:
     clauses = ["§1", "§2", "§2.1", "§3", "§7", "§7.1", "§9"]
     assert offered(added("§9 New\n  exception to §‸")) == clauses
     assert offered(added("§9 New\n  exception to ‸")) == clauses
-    assert offered(added("§9 New\n  prevails over §2‸")) == clauses
+    assert offered(added("§9 New\n  prevailing over §2‸")) == clauses
 
 
 def test_after_by_the_parties_and_their_bodies() -> None:

@@ -137,3 +137,17 @@ def test_prevailing_over_is_two_keywords() -> None:
         ("keyword.other.whereas", "over"),
         ("entity.name.section.clause.whereas", "§2.1"),
     ]
+
+
+def test_every_word_of_the_language_is_a_keyword_type_or_constant() -> None:
+    lark = (ROOT / "dsl" / "grammar.lark").read_text(encoding="utf-8")
+    words = {w for w in re.findall(r'"([a-z]+)"', lark)} | {"USD", "EUR", "GBP", "CHF"}
+    for unit in ("day", "week", "month", "year"):
+        words |= {unit, unit + "s"}
+    got = {w: s for w in sorted(words) for s, t in scopes(w + "\n") if t == w}
+    assert set(got) == words
+    assert [w for w, s in got.items() if s.split(".")[0] not in ("keyword", "storage", "constant")] == []
+    # and the grammar has no keyword the language does not have ("days?" is day and days)
+    (alternatives,) = re.findall(r"\(\?:(.*)\)", GRAMMAR["repository"]["keyword"]["match"])
+    spelt = [w for a in alternatives.split("|") for w in ([a[:-1], a[:-2]] if a.endswith("?") else [a])]
+    assert [w for w in spelt if w not in words] == []

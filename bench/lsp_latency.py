@@ -42,6 +42,21 @@ def row(what: str, xs: list[float], aim: float | None) -> str:
     return f"  {what:<40} {med * 1000:>8.1f} {pct(xs, 0.9) * 1000:>8.1f} {aimed} {ratio}"
 
 
+def line_edits(session: object, uri: str, text: str, runs: int, pause: float) -> list[float]:
+    """As ``edits``, each change one more blank line in the middle of the text: every
+    item after it moves to lines it was never on, so half the runs are parsed again
+    (dsl/chunks.py keeps a run by its text and first line)."""
+    mid = text.index("\n", len(text) // 2)
+    out = []
+    for n in range(runs):
+        time.sleep(pause)
+        t = time.perf_counter()
+        session.replace(uri, text[:mid] + "\n" * (n + 1) + text[mid:])  # type: ignore[attr-defined]
+        session.diagnostics(uri)  # type: ignore[attr-defined]
+        out.append(time.perf_counter() - t)
+    return out
+
+
 def edits(session: object, uri: str, text: str, runs: int, pause: float) -> list[float]:
     """Seconds from each change sent to its diagnostics received, each change sent
     ``pause`` seconds after the last diagnostics (a drafter's edit after a pause, not a
@@ -97,6 +112,13 @@ def main() -> None:
             row(
                 "1,000 clauses: diagnostics after an edit",
                 edits(s, b, big_text, args.runs, 1.0),
+                AIMS["1,000 clauses"],
+            )
+        )
+        print(
+            row(
+                "1,000 clauses: a line added mid-file",
+                line_edits(s, b, big_text, args.runs, 1.0),
                 AIMS["1,000 clauses"],
             )
         )

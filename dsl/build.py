@@ -121,6 +121,10 @@ class Builder:
     def contract_file(self, sp: s.Span, c: list[Any]) -> s.ContractFile:
         return s.ContractFile(c[0], tuple(c[1:]), span=sp)
 
+    # item_chunk: item item*  (a run of a contract's items, parsed alone: dsl.chunks)
+    def item_chunk(self, sp: s.Span, c: list[Any]) -> tuple[Any, ...]:
+        return tuple(c)
+
     # header: kw STRING effective_decl [horizon_decl] [currency_decl]
     def header(self, sp: s.Span, c: list[Any]) -> s.Header:
         _, title, eff, hor, cur = c

@@ -20,6 +20,16 @@ Design
     One ``Builder`` serves every parse (Lark binds the transformer when the
     parser is built), so parses take a lock: the builder holds the file name
     and the diagnostics of the parse under way.
+
+    A big contract is parsed a run of items at a time (``dsl.chunks``, the
+    grammar's second start symbol ``item_chunk``), each run kept, so that an
+    editor's next keystroke parses one run again; the result is the whole
+    parse's, and any run that does not parse sends the text to the whole parse,
+    which finds the diagnostics.
+
+    The module is over 500 lines because the syntax errors' words (what was
+    expected, the hints) are written beside the parse that raises them: they
+    read Lark's exceptions, which no other module sees.
 """
 
 from __future__ import annotations
@@ -36,6 +46,7 @@ from typing import Any
 from lark import Lark, Token
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
+from dsl import chunks
 from dsl import syntax as s
 from dsl.build import Builder, Inline, Item, token_span
 from dsl.diagnostics import Diagnostic
@@ -133,6 +144,9 @@ OPTIONS: dict[str, Any] = {
     },
 }
 
+# the grammar's start symbols: a whole file, and a run of a contract's items (dsl.chunks)
+STARTS = ("start", "item_chunk")
+
 _BUILDER = Builder()
 _BUILDER.nesting_limit = MAX_NESTING
 _lock = threading.Lock()
@@ -154,7 +168,7 @@ def get_parser() -> Lark:
     a ``dsl.build.Item``, not a tree)."""
     global _parser
     if _parser is None:
-        options: dict[str, Any] = {**OPTIONS, "transformer": Inline(_BUILDER)}
+        options: dict[str, Any] = {**OPTIONS, "transformer": Inline(_BUILDER), "start": list(STARTS)}
         cache: str | bool = _cache_path() or False
         try:
             _parser = Lark(GRAMMAR.read_text(encoding="utf-8"), cache=cache, **options)
@@ -203,20 +217,22 @@ def tokens(text: str) -> list[Token]:
         kept: tuple[Token, ...] | None = _recent_tokens.get((text, ""))
         if kept is None:
             _BUILDER.reset("<tokens>")  # the nodes built meanwhile are dropped
-            kept = tuple(get_parser().parse_interactive(text).iter_parse())
+            kept = tuple(get_parser().parse_interactive(text, start="start").iter_parse())
             _recent_tokens.put((text, ""), kept)
         return list(kept)
 
 
-def _build(text: str, file: str) -> tuple[Any, int, list[Diagnostic], int, s.Span | None]:
+def _build(
+    text: str, file: str, start: str = "start"
+) -> tuple[Any, int, list[Diagnostic], int, s.Span | None]:
     """Parse ``text`` into syntax nodes: the start symbol's value, the depth
     of the tree, the literal diagnostics, how deeply parentheses nest, and
     where the file first nests deeper than ``MAX_NESTING`` (either way).
-    Raises Lark's UnexpectedInput on a syntax error."""
+    ``start``: one of ``STARTS``. Raises Lark's UnexpectedInput on a syntax error."""
     parser = get_parser()
     with _lock:
         _BUILDER.reset(file)
-        item: Item = parser.parse(text)  # type: ignore[assignment]  # Lark types it as a Tree
+        item: Item = parser.parse(text, start=start)  # type: ignore[assignment]  # Lark types it as a Tree
         value, _, depth = item
         return value, depth, _BUILDER.diags, _BUILDER.max_parens, _BUILDER.deep_at
 
@@ -404,12 +420,18 @@ def _count_items(node: s.SourceFile) -> tuple[int, s.Span]:
     return len(items), at
 
 
-def parse_text(text: str, file: str = "<input>") -> tuple[s.SourceFile | None, list[Diagnostic]]:
+def parse_text(
+    text: str, file: str = "<input>", chunked: bool | None = None
+) -> tuple[s.SourceFile | None, list[Diagnostic]]:
     """Parse one file. On syntax errors, blank out the broken item and go on,
     so that every broken item is reported, not only the first. Line endings
     are read as ``normalize`` says; diagnostics place themselves in the lines
     it makes. ``text`` is text, not a file's bytes: a leading U+FEFF is a
-    character (``dsl.load.read_source`` drops a file's byte order mark)."""
+    character (``dsl.load.read_source`` drops a file's byte order mark).
+    A contract of ``dsl.chunks.BIG`` characters or more is parsed a run of items
+    at a time, the runs kept for the next parse (the result is the same);
+    ``chunked`` forces that way (True, where it can be had) or the other (False),
+    and then nothing kept from an earlier parse of the whole text is used."""
     # Parsing allocates one object per token and node and frees none of them
     # until the end, so the cyclic collector only re-scans them (a third of the
     # time on a 1 MB file). The library leaves the collector alone; the command
@@ -418,17 +440,25 @@ def parse_text(text: str, file: str = "<input>") -> tuple[s.SourceFile | None, l
     if len(text) > MAX_FILE_BYTES // 4 and len(text.encode("utf-8", "surrogatepass")) > MAX_FILE_BYTES:
         return None, [too_large(len(text.encode("utf-8", "surrogatepass")), file)]
     text = normalize(text)
+    if chunked is not None:
+        node, diags = _parse_text(text, file, chunked)
+        return node, diags
     with _lock:
         kept: tuple[s.SourceFile | None, tuple[Diagnostic, ...]] | None = _recent_parses.get((text, file))
     if kept is None:
-        node, diags = _parse_text(text, file)
+        node, diags = _parse_text(text, file, len(text) >= chunks.BIG)
         kept = (node, tuple(diags))
         with _lock:
             _recent_parses.put((text, file), kept)
     return kept[0], list(kept[1])
 
 
-def _parse_text(text: str, file: str) -> tuple[s.SourceFile | None, list[Diagnostic]]:
+def _parse_text(text: str, file: str, chunked: bool = False) -> tuple[s.SourceFile | None, list[Diagnostic]]:
+    if chunked:
+        got = chunks.parse(text, file, _build)
+        if got is not None:
+            node, depth, literal_diags, parens, deep_at = got
+            return _finish(node, max(depth, parens), deep_at, literal_diags, file)
     diags: list[Diagnostic] = []
     lines = text.split("\n")
     for _ in range(50):
@@ -465,25 +495,32 @@ def _parse_text(text: str, file: str) -> tuple[s.SourceFile | None, list[Diagnos
             continue
         if diags:
             return None, diags
-        if depth > MAX_NESTING or _too_deep(depth):
-            return None, [
-                Diagnostic(
-                    "nesting-too-deep",
-                    f"this nests {depth} levels deep; the limit is {MAX_NESTING}",
-                    deep_at or s.Span(file, 1, 1, 1, 1),
-                    hint="split long conditions into facts or states, or use fewer parentheses",
-                )
-            ]
-        count, at = _count_items(node)
-        if count > MAX_DECLARATIONS:
-            return None, [
-                Diagnostic(
-                    "too-many-declarations",
-                    f"this file has {count:,} items; the limit is {MAX_DECLARATIONS:,}",
-                    at,
-                    hint="split the contract into several files",
-                )
-            ]
-        diags.extend(literal_diags)
-        return node, diags
+        return _finish(node, depth, deep_at, literal_diags, file)
     return None, diags
+
+
+def _finish(
+    node: Any, depth: int, deep_at: s.Span | None, literal_diags: list[Diagnostic], file: str
+) -> tuple[s.SourceFile | None, list[Diagnostic]]:
+    """A file parsed without a syntax error: refused if it nests too deeply or has
+    too many items, else the file and its literal diagnostics."""
+    if depth > MAX_NESTING or _too_deep(depth):
+        return None, [
+            Diagnostic(
+                "nesting-too-deep",
+                f"this nests {depth} levels deep; the limit is {MAX_NESTING}",
+                deep_at or s.Span(file, 1, 1, 1, 1),
+                hint="split long conditions into facts or states, or use fewer parentheses",
+            )
+        ]
+    count, at = _count_items(node)
+    if count > MAX_DECLARATIONS:
+        return None, [
+            Diagnostic(
+                "too-many-declarations",
+                f"this file has {count:,} items; the limit is {MAX_DECLARATIONS:,}",
+                at,
+                hint="split the contract into several files",
+            )
+        ]
+    return node, list(literal_diags)

@@ -49,6 +49,11 @@ class WhereasLexer(RegexLexer):  # type: ignore[misc]  # (pygments has no type i
             (r"#[^\n]*", Comment.Single),
             # a clause heading: its id, then its title (and fact citations) to the end of the line
             (rf"^({_CLAUSE})([^\n]*)", bygroups(Name.Label, Generic.Heading)),
+            # an amendment's `add §2.2 Title` and `replace §7.1 Title` are headings too
+            (
+                rf"^(add|replace)([ \t]+)({_CLAUSE})([^\n]*)",
+                bygroups(Keyword, Whitespace, Name.Label, Generic.Heading),
+            ),
             (_CLAUSE, Name.Label),
             (r'"(?:[^"\\]|\\.)*"', String.Double),
             (r"“[^”]*”", String.Double),

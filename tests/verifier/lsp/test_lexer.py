@@ -54,3 +54,14 @@ def test_a_character_the_language_has_no_use_for_is_an_error_and_lexing_goes_on(
     tokens = list(get_lexer_by_name("whereas").get_tokens("party A @ ;\nparty B\n"))
     assert [v for t, v in tokens if t in Error] == ["@", ";"]
     assert (Name, "B") in tokens
+
+
+def test_an_amendments_added_and_replaced_clauses_are_headings() -> None:
+    text = (ROOT / "examples" / "amendments" / "right_of_first_refusal.amendment").read_text(encoding="utf-8")
+    tokens = [(t, v) for t, v in get_lexer_by_name("whereas").get_tokens(text) if v.strip()]
+    at = next(i for i, x in enumerate(tokens) if x == (Keyword, "add") and tokens[i + 1][1].startswith("§"))
+    assert tokens[at + 1][0] is Name.Label
+    assert tokens[at + 2][0] is Generic.Heading and "Right of first refusal" in tokens[at + 2][1]
+    assert (Keyword, "of") not in tokens  # the heading's words are not the language's
+    removed = list(get_lexer_by_name("whereas").get_tokens("remove §2.1\n"))
+    assert (Keyword, "remove") in removed and (Name.Label, "§2.1") in removed

@@ -52,8 +52,16 @@ HEAD_RE = re.compile(
 PASS_THROUGH = frozenset({"atom"})
 
 
-def token_span(tok: Token, file: str) -> s.Span:
-    return s.Span(file, tok.line or 0, tok.column or 0, tok.end_line or 0, tok.end_column or 0)
+def token_span(tok: Token, file: str, line_offset: int = 0) -> s.Span:
+    """Where ``tok`` is written; ``line_offset``: lines before the text it was read from
+    (a run of a contract's items parsed alone, ``dsl.chunks``)."""
+    return s.Span(
+        file,
+        (tok.line or 0) + line_offset,
+        tok.column or 0,
+        (tok.end_line or 0) + line_offset,
+        tok.end_column or 0,
+    )
 
 
 class Builder:
@@ -64,15 +72,18 @@ class Builder:
 
     def __init__(self, file: str = "<input>") -> None:
         self.file = file
+        self.line_offset = 0  # lines before the text being parsed (``reset``)
         self.diags: list[Diagnostic] = []
         self.parens = 0  # parentheses open where the lexer is
         self.max_parens = 0  # the most open at once
         self.nesting_limit = 1 << 30  # deeper than this, ``deep_at`` says where first
         self.deep_at: s.Span | None = None
 
-    def reset(self, file: str) -> None:
-        """Ready for the next file."""
+    def reset(self, file: str, line_offset: int = 0) -> None:
+        """Ready for the next file (or a run of a contract's items that starts after
+        ``line_offset`` lines: every span is placed where the whole file has it)."""
         self.file = file
+        self.line_offset = line_offset
         self.diags = []
         self.parens = self.max_parens = 0
         self.deep_at = None
@@ -90,7 +101,7 @@ class Builder:
         self.parens -= 1
 
     def _tsp(self, tok: Token) -> s.Span:
-        return token_span(tok, self.file)
+        return token_span(tok, self.file, self.line_offset)
 
     def _lit_error(self, tok: Token, err: LiteralError, expected: str) -> None:
         self.diags.append(
@@ -676,12 +687,12 @@ def _reduction(builder: Builder, method: Callable[[s.Span, list[Any]], Any], pas
             fs = first[1]
             line, col = fs.line, fs.col
         else:
-            line, col = first.line, first.column
+            line, col = first.line + builder.line_offset, first.column
         if type(last) is tuple:
             ls = last[1]
             end_line, end_col = ls.end_line, ls.end_col
         else:
-            end_line, end_col = last.end_line, last.end_column
+            end_line, end_col = last.end_line + builder.line_offset, last.end_column
         depth = 0
         kids = []
         for x in c:

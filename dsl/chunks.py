@@ -7,8 +7,8 @@ How
     ``kind``, ``fact``, ``event``, ``state``, ``check``, a clause heading ``§``), into
     the header and runs of at least ``RUN_LINES`` lines. The header is parsed as a file
     (start symbol ``start``), each run with the grammar's second start symbol,
-    ``item_chunk``, preceded by as many blank lines as come before it, so that every
-    span is where the whole parse puts it. A run is kept by its text and first line
+    ``item_chunk``, its spans moved down by the lines before it (the builder's
+    ``line_offset``), so that every span is where the whole parse puts it. A run is kept by its text and first line
     (``Kept``); a keystroke inside a line changes one run, a line added or removed
     moves the runs after it (they are parsed again).
 
@@ -40,14 +40,14 @@ from dsl.limits import MAX_NESTING
 
 RUN_LINES = 40  # a run is at least this many lines (fewer, larger parses)
 BIG = 64 * 1024  # characters: a smaller text is parsed whole (``dsl.parse`` keeps the last few)
-MAX_KEPT = 8192  # runs kept, over every file (a run of a 1,000-clause contract is ~10 clauses)
+MAX_KEPT = 2048  # runs kept, over every file: two 10,000-clause contracts (a run is ~10 clauses)
 NEAR_LIMIT = 4  # a run this close to the nesting limit is left to the whole parse
 
 ITEM_LINE = re.compile(r"(?:party|kind|fact|event|state|check)\b|§")
 FIRST_WORD = re.compile(r"(?:\s|#[^\n]*)*contract\b")
 
 Built = tuple[Any, int, list[Diagnostic], int, "s.Span | None"]
-Build = Callable[[str, str, str], Built]
+Build = Callable[[str, str, str, int], Built]
 
 
 class Kept:
@@ -87,7 +87,7 @@ def cuts(lines: list[str]) -> list[int]:
 
 def parse(text: str, file: str, build: Build, kept: Kept = KEPT) -> Built | None:
     """``text`` (a contract, LF line ends) parsed a run at a time with ``build`` (``dsl.parse``'s
-    parse of a text from a start symbol), as the whole parse would give it: the file's
+    parse of a text from a start symbol, after so many lines), as the whole parse would give it: the file's
     node, its depth, its literal diagnostics, how deep its parentheses nest, where it
     nests too deeply. None where that cannot be had this way: not a contract, a syntax
     error, a nesting near the limit (the caller then parses the whole text)."""
@@ -128,7 +128,7 @@ def _run(kept: Kept, body: str, first: int, file: str, build: Build, start: str)
     key = (body, first, file)
     got = kept.get(key)
     if got is None:
-        node, depth, diags, parens, deep_at = build("\n" * first + body, file, start)
+        node, depth, diags, parens, deep_at = build(body, file, start, first)
         got = (node, depth, list(diags), parens, deep_at)
         kept.put(key, got)
     return got

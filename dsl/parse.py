@@ -92,7 +92,7 @@ def _limit_number(tok: Token) -> Token:
         Diagnostic(
             "literal-too-large",
             f"this number has {digits} digits; the limit is {MAX_LITERAL_DIGITS}",
-            token_span(tok, _BUILDER.file),
+            token_span(tok, _BUILDER.file, _BUILDER.line_offset),
             expected=f"a number of at most {MAX_LITERAL_DIGITS} digits",
             hint="write the amount with a scale, like $10B, or check for a pasted run of digits",
         )
@@ -108,7 +108,7 @@ def _limit_text(tok: Token) -> Token:
         Diagnostic(
             "text-too-long",
             f"this text has {len(tok) - 2:,} characters; the limit is {MAX_TEXT_CHARS:,}",
-            token_span(tok, _BUILDER.file),
+            token_span(tok, _BUILDER.file, _BUILDER.line_offset),
             hint="is its closing quote missing? Otherwise keep the full wording in a document of its own",
         )
     )
@@ -116,7 +116,7 @@ def _limit_text(tok: Token) -> Token:
 
 
 def _open(tok: Token) -> Token:
-    _BUILDER.open_paren(token_span(tok, _BUILDER.file))
+    _BUILDER.open_paren(token_span(tok, _BUILDER.file, _BUILDER.line_offset))
     return tok
 
 
@@ -223,15 +223,17 @@ def tokens(text: str) -> list[Token]:
 
 
 def _build(
-    text: str, file: str, start: str = "start"
+    text: str, file: str, start: str = "start", line_offset: int = 0
 ) -> tuple[Any, int, list[Diagnostic], int, s.Span | None]:
     """Parse ``text`` into syntax nodes: the start symbol's value, the depth
     of the tree, the literal diagnostics, how deeply parentheses nest, and
     where the file first nests deeper than ``MAX_NESTING`` (either way).
-    ``start``: one of ``STARTS``. Raises Lark's UnexpectedInput on a syntax error."""
+    ``start``: one of ``STARTS``; ``line_offset``: lines before ``text`` in its
+    file (a run of items, ``dsl.chunks``). Raises Lark's UnexpectedInput on a
+    syntax error (its line is then ``text``'s own)."""
     parser = get_parser()
     with _lock:
-        _BUILDER.reset(file)
+        _BUILDER.reset(file, line_offset)
         item: Item = parser.parse(text, start=start)  # type: ignore[assignment]  # Lark types it as a Tree
         value, _, depth = item
         return value, depth, _BUILDER.diags, _BUILDER.max_parens, _BUILDER.deep_at

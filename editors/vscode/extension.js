@@ -1,20 +1,37 @@
-// Starts `whereas lsp` for .contract, .scenario and .amendment files (docs/editor.md).
+// Starts `whereas lsp` for .contract, .scenario and .amendment files (docs/editor.md),
+// and starts it again when the setting whereas.server.command changes.
 const vscode = require("vscode");
 const { LanguageClient } = require("vscode-languageclient/node");
 
 let client;
 
-function activate(context) {
+function makeClient() {
   const [command, ...args] = vscode.workspace
     .getConfiguration("whereas")
     .get("server.command", ["whereas", "lsp"]);
-  client = new LanguageClient(
+  return new LanguageClient(
     "whereas",
     "Whereas",
     { command, args },
     { documentSelector: [{ language: "whereas" }] }
   );
-  context.subscriptions.push(client);
+}
+
+function activate(context) {
+  client = makeClient();
+  context.subscriptions.push(
+    vscode.workspace.onDidChangeConfiguration(async (event) => {
+      if (!event.affectsConfiguration("whereas.server.command")) {
+        return;
+      }
+      if (client) {
+        await client.stop();
+      }
+      client = makeClient();
+      await client.start();
+    }),
+    { dispose: () => (client ? client.stop() : undefined) }
+  );
   return client.start();
 }
 

@@ -103,8 +103,9 @@ def register(server: WhereasServer) -> None:
                 kept = dict(kept) if version == doc.version else {}
                 kept[check] = verdict
                 server.verdicts[doc.uri] = (doc.version, kept)
-                server.window_show_message(
-                    types.ShowMessageParams(type=types.MessageType.Info, message=f"{check}: {verdict.title}")
+                # in the log, not a pop-up: the lens shows the verdict
+                server.window_log_message(
+                    types.LogMessageParams(type=types.MessageType.Info, message=f"{check}: {verdict.title}")
                 )
             server.refresh_lenses()
             return verdict.to_json()
@@ -134,8 +135,8 @@ def register(server: WhereasServer) -> None:
             current = server.document(uri)
             if current is not None and current.version == doc.version:
                 server.changes[doc.uri] = (doc.version, changes)
-                server.window_show_message(
-                    types.ShowMessageParams(type=types.MessageType.Info, message=changes.title)
+                server.window_log_message(
+                    types.LogMessageParams(type=types.MessageType.Info, message=changes.title)
                 )
             server.refresh_lenses()
             return changes.to_json()

@@ -122,7 +122,8 @@ def lenses(
     """A lens on each check: "verify", or the verdict of this version, "verify again"
     and, if the verdict has one, "show scenario"; on an amendment's first line,
     "compare with base" or what the comparison of this version found. A check in
-    ``running`` (the comparison: "") reads "verifying… · cancel" instead."""
+    ``running`` (the comparison: "") reads "verifying… · cancel" instead; in a file
+    with errors, a check reads "fix the errors to verify" (its command says which)."""
     if doc.scan.file_kind == "scenario":
         return []
     out = []
@@ -138,6 +139,8 @@ def lenses(
         at = doc.range_of(doc.scan.tokens[0])
         if "" in running:
             lens(at, "comparing with base… · cancel", CANCEL, doc.uri, "")
+        elif doc.checked and doc.errors:
+            lens(at, "fix the errors to compare with base", COMPARE, doc.uri)
         elif changes is None:
             lens(at, "compare with base", COMPARE, doc.uri)
         else:
@@ -151,6 +154,8 @@ def lenses(
         at = doc.range_of(d.token)
         if d.name in running:
             lens(at, "verifying… · cancel", CANCEL, doc.uri, d.name)
+        elif doc.checked and doc.errors:
+            lens(at, "fix the errors to verify", COMMAND, doc.uri, d.name)
         elif got is None:
             lens(at, "verify", COMMAND, doc.uri, d.name)
         else:

@@ -153,11 +153,25 @@ def build() -> WhereasServer:
     return server
 
 
+def refusals_without_traceback(record: logging.LogRecord) -> bool:
+    """A request the server refuses on purpose (``REQUEST_FAILED``: "fix the errors to
+    verify", "not an amendment") is logged by pygls as an exception; it is no bug, so
+    its line is kept and its traceback dropped."""
+    exc = record.exc_info[1] if record.exc_info else None
+    if isinstance(exc, JsonRpcException) and exc.code == REQUEST_FAILED:
+        record.exc_info = None
+        record.exc_text = None
+        record.msg, record.args = f"refused: {exc.message}", None
+    return True
+
+
 def main() -> int:
     """Serve on stdin and stdout until the client says exit. The protocol gets its own
     handle on stdout, and the process's stdout becomes stderr: a stray print can never
     corrupt a message, and pygls closing its handle leaves the process's streams open."""
     logging.basicConfig(level=logging.WARNING, format="whereas lsp: %(levelname)s %(message)s")
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(refusals_without_traceback)
     sys.stdout.flush()
     channel = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())

@@ -107,6 +107,7 @@ def test_a_failing_check_reads_fails_and_an_edit_clears_the_verdicts(lsp: Sessio
     # a file with an error is not verified: the command says why
     lsp.replace(u, text.replace("not breach by OpenAI\n", "not breach by OpenAl\n"))
     lsp.diagnostics(u)
+    assert titles(lsp, u)[-1] == "fix the errors to verify"
     with pytest.raises(JsonRpcException, match="has errors: fix them to verify `oracle_never`"):
         lsp.execute("whereas.verify", u, "oracle_never")
     lsp.close_document(u)
@@ -233,3 +234,23 @@ def test_cancel_interrupts_the_query_being_solved() -> None:
     assert time.monotonic() - started < 20
     # Z3 says "canceled"; the reason says who canceled it
     assert budget.reason(Stop.WORK) == "not decided: the run was canceled before this check was finished"
+
+
+def test_a_refusal_is_logged_in_a_line_without_a_traceback() -> None:
+    """pygls logs a refused request as an exception; the server's log keeps its line."""
+    import logging
+
+    from verifier.lsp.server import refusals_without_traceback
+    from verifier.lsp.session import REQUEST_FAILED
+
+    try:
+        raise JsonRpcException(code=REQUEST_FAILED, message="whereas: x.contract has errors")
+    except JsonRpcException:
+        record = logging.LogRecord("pygls", logging.ERROR, "f", 1, "failed %s", ("x",), sys.exc_info())
+    assert refusals_without_traceback(record)
+    assert record.exc_info is None and record.getMessage() == "refused: whereas: x.contract has errors"
+    try:
+        raise ValueError("a bug")
+    except ValueError:
+        bug = logging.LogRecord("pygls", logging.ERROR, "f", 1, "failed", None, sys.exc_info())
+    assert refusals_without_traceback(bug) and bug.exc_info is not None  # a bug keeps its traceback

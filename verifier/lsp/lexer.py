@@ -64,6 +64,8 @@ class WhereasLexer(RegexLexer):  # type: ignore[misc]  # (pygments has no type i
             ),
             (r"[0-9]+(?:\.[0-9]+)?%", Number),
             (r"[0-9]+(?:,[0-9]+)*", Number.Integer),
+            # an argument's name (`BuyCompute(from: p)`) is a name, even when it is a keyword
+            (r"(?<=[(,])([ \t]*)([A-Za-z_][A-Za-z0-9_]*)(?=[ \t]*:)", bygroups(Whitespace, Name)),
             (words(_TYPES, suffix=r"\b"), Keyword.Type),
             (words(_CONSTANTS, suffix=r"\b"), Keyword.Constant),
             (words(tuple(k for k in KEYWORDS if k not in _TYPES + _CONSTANTS), suffix=r"\b"), Keyword),

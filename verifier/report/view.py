@@ -26,6 +26,7 @@ from dsl.literals import format_date, format_value
 from dsl.scenario import Scenario
 from verifier.report import svg
 from verifier.report.formal import clause_reading
+from verifier.report.highlight import lines_html
 from verifier.semantics.interpret import MissingFact, Timeline, simulate
 from verifier.verify.explain import bounds_words, coverage_words
 from verifier.verify.results import (
@@ -89,6 +90,7 @@ class SourceLine:
     number: int
     text: str
     anchor: str | None = None
+    html: str = ""  # the line coloured (``verifier.report.highlight``), escaped; "" without Pygments
 
 
 @attrs.frozen
@@ -329,6 +331,7 @@ class SourceTexts:
 
     def __init__(self) -> None:
         self._files: dict[str, list[str] | str] = {}
+        self._html: dict[str, list[str] | None] = {}
 
     def lines(self, path: str) -> list[str] | str:
         """The file's lines, or why they cannot be shown."""
@@ -339,11 +342,24 @@ class SourceTexts:
                 self._files[path] = f"cannot read {path}: {e.strerror}"
         return self._files[path]
 
+    def html(self, path: str) -> list[str] | None:
+        """The file's lines coloured, as HTML (None without Pygments or the file)."""
+        if path not in self._html:
+            got = self.lines(path)
+            self._html[path] = None if isinstance(got, str) else lines_html(got)
+        return self._html[path]
+
+    def line(self, path: str, n: int) -> SourceLine:
+        """Line ``n`` of a file that could be read."""
+        got, coloured = self.lines(path), self.html(path)
+        assert not isinstance(got, str)
+        return SourceLine(n, got[n - 1], html=coloured[n - 1] if coloured is not None else "")
+
     def span(self, path: str, first: int, last: int) -> tuple[SourceLine, ...]:
         got = self.lines(path)
         if isinstance(got, str) or first < 1:
             return ()
-        return tuple(SourceLine(n, got[n - 1]) for n in range(first, min(last, len(got)) + 1))
+        return tuple(self.line(path, n) for n in range(first, min(last, len(got)) + 1))
 
 
 def source_files(c: m.Contract) -> list[str]:
@@ -627,7 +643,7 @@ def appendix(
                 # up to the next clause's first line
                 end = min([s - 1 for s in starts if s > n] + [len(got)])
                 anchor = None
-            chunks.append(Chunk(anchor, tuple(SourceLine(k, got[k - 1]) for k in range(n, end + 1))))
+            chunks.append(Chunk(anchor, tuple(sources.line(path, k) for k in range(n, end + 1))))
             n = end + 1
         out.append(SourceFile(path, anchors.file_id(path), tuple(chunks)))
     return tuple(out)

@@ -29,6 +29,23 @@ def uri(path: Path) -> str:
     return path.resolve().as_uri()
 
 
+def generated(folder: Path, script: str, clauses: int, checks: int) -> tuple[Path, str]:
+    """A contract of ``bench/``'s generators (``gen_contract.py``, ``gen_interacting.py``)
+    written into ``folder``: its path and its text."""
+    import subprocess
+
+    text = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / script), str(clauses), str(checks)],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT / "bench",
+    ).stdout
+    path = folder / "big.contract"
+    path.write_text(text, encoding="utf-8")
+    return path, text
+
+
 class Session:
     def __init__(self) -> None:
         self.loop = asyncio.new_event_loop()

@@ -21,7 +21,7 @@ from lsprotocol import types  # noqa: E402
 from pygls.exceptions import JsonRpcException  # noqa: E402
 
 from tests import ROOT  # noqa: E402
-from tests.verifier.lsp.client import Session  # noqa: E402
+from tests.verifier.lsp.client import Session, generated  # noqa: E402
 from tests.verifier.lsp.test_server import AMENDMENT, SCENARIO, SEED, SEED_TEXT, at  # noqa: E402
 
 WHEREAS = str(Path(sys.executable).parent / "whereas")
@@ -155,15 +155,7 @@ def test_cancel_stops_nothing_when_nothing_runs(lsp: Session, seed: str) -> None
 def test_an_edit_cancels_the_verification_of_the_version_before(lsp: Session, tmp_path: Path) -> None:
     """A check on a 2,000-clause contract takes about a second; the edit sent right
     after the command stops it: its answer is unknown, canceled, and no lens shows it."""
-    gen = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "gen_interacting.py"), "2000", "40"],
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=ROOT / "bench",
-    )
-    big = tmp_path / "big.contract"
-    big.write_text(gen.stdout, encoding="utf-8")
+    big, text = generated(tmp_path, "gen_interacting.py", 2000, 40)
     u = lsp.open(big)
     assert lsp.diagnostics(u) == []
     task = lsp.loop.create_task(
@@ -172,7 +164,7 @@ def test_an_edit_cancels_the_verification_of_the_version_before(lsp: Session, tm
         )
     )
     lsp.run(asyncio.sleep(0.1))  # the command is sent, and the server has started it
-    lsp.replace(u, gen.stdout + "\n")
+    lsp.replace(u, text + "\n")
 
     async def answer() -> Any:
         return await task

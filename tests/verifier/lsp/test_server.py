@@ -20,7 +20,7 @@ from lsprotocol import types  # noqa: E402
 from pygls.exceptions import JsonRpcException  # noqa: E402
 
 from tests import ROOT  # noqa: E402
-from tests.verifier.lsp.client import Session, uri  # noqa: E402
+from tests.verifier.lsp.client import Session, generated, uri  # noqa: E402
 
 SEED = ROOT / "contracts" / "openai_microsoft.contract"
 SEED_TEXT = SEED.read_text(encoding="utf-8")
@@ -507,19 +507,11 @@ def test_a_burst_of_edits_is_checked_once_when_it_pauses(lsp: Session, tmp_path:
     """Diagnostics are debounced by the time a check of the document takes: of five
     edits of a 1,000-clause contract sent at once, the first may be checked at once
     (nothing was waiting), the others wait for the burst to end: the last version."""
-    gen = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "gen_contract.py"), "1000", "10"],
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=ROOT / "bench",
-    )
-    big = tmp_path / "big.contract"
-    big.write_text(gen.stdout, encoding="utf-8")
+    big, text = generated(tmp_path, "gen_contract.py", 1000, 10)
     u = lsp.open(big)
     assert lsp.diagnostics(u) == []
     for n in range(5):
-        lsp.replace(u, gen.stdout + "\n" * (n + 1))
+        lsp.replace(u, text + "\n" * (n + 1))
     assert lsp.diagnostics(u) == []
     assert [p.version for p in lsp.published[u]] in ([1, 6], [1, 2, 6])
     lsp.close_document(u)

@@ -110,10 +110,16 @@ def test_the_manifest_ties_the_files_to_the_grammar_and_the_server() -> None:
         "whereas",
         "lsp",
     ]
-    js = (VSCODE / pkg["main"]).read_text(encoding="utf-8")
+    # the client is extension.js, bundled into the manifest's main when the .vsix is built
+    bundle = pkg["scripts"]["bundle"].split()
+    assert (
+        bundle[:2] == ["esbuild", "extension.js"] and f"--outfile={pkg['main'].removeprefix('./')}" in bundle
+    )
+    assert pkg["scripts"]["vscode:prepublish"] == "npm run bundle"
+    js = (VSCODE / "extension.js").read_text(encoding="utf-8")
     assert 'getConfiguration("whereas")' in js and '.get("server.command"' in js
     if shutil.which("node") is not None:  # the client parses as JavaScript
-        subprocess.run(["node", "--check", str(VSCODE / pkg["main"])], check=True)
+        subprocess.run(["node", "--check", str(VSCODE / "extension.js")], check=True)
 
 
 def test_an_amendment_s_clause_head_is_a_heading() -> None:

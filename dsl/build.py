@@ -503,6 +503,14 @@ class Builder:
     def neg_expr(self, sp: s.Span, c: list[Any]) -> s.Unary:
         return s.Unary("-", c[1], span=sp)
 
+    # min_expr: kw kw sum kw sum kw
+    def min_expr(self, sp: s.Span, c: list[Any]) -> s.Binary:
+        return s.Binary("min", c[2], c[4], span=sp)
+
+    # max_expr: kw kw sum kw sum kw
+    def max_expr(self, sp: s.Span, c: list[Any]) -> s.Binary:
+        return s.Binary("max", c[2], c[4], span=sp)
+
     # compare_expr: sum COMPARE sum
     def compare_expr(self, sp: s.Span, c: list[Any]) -> s.Binary:
         return s.Binary(str(c[1]), c[0], c[2], span=sp)

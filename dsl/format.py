@@ -103,6 +103,7 @@ _INDENT = "  "
 # implication < disjunction < conjunction < negation (``not`` and the scopes)
 # < timed < comparison < sum < product < unary < atom.
 _IMPLIES, _OR, _AND, _PREFIX, _TIMED, _COMPARE, _SUM, _PRODUCT, _UNARY, _ATOM = range(1, 11)
+_CALLS = frozenset({"min", "max"})  # written as calls, min(A, B): atoms
 _BINARY_LEVEL = {"implies": _IMPLIES, "or": _OR, "and": _AND, "+": _SUM, "-": _SUM, "*": _PRODUCT}
 # (left, right) operand strength each binary operator's rule asks for.
 _OPERANDS = {
@@ -117,7 +118,7 @@ _OPERANDS = {
 
 def _level(e: s.Expr) -> int:
     if isinstance(e, s.Binary):
-        return _BINARY_LEVEL.get(e.op, _COMPARE)
+        return _ATOM if e.op in _CALLS else _BINARY_LEVEL.get(e.op, _COMPARE)
     if isinstance(e, s.Unary):
         return _PREFIX if e.op == "not" else _UNARY
     if isinstance(e, (s.AfterScope, s.DuringScope)):
@@ -142,6 +143,8 @@ def _expr(e: s.Expr, need: int, cond: bool, tail: bool) -> str:
     scope = isinstance(e, (s.AfterScope, s.DuringScope))
     if level < need or (scope and not tail) or (cond and (level in (_IMPLIES, _TIMED) or scope)):
         return "(" + _expr(e, 0, False, True) + ")"
+    if isinstance(e, s.Binary) and e.op in _CALLS:
+        return f"{e.op}({_expr(e.left, _SUM, False, True)}, {_expr(e.right, _SUM, False, True)})"
     if isinstance(e, s.Binary):
         left_need, right_need = _OPERANDS[level]
         inner_cond = cond and level <= _AND

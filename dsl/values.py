@@ -58,6 +58,10 @@ def apply_op(op: str, vals: list[Val], t: m.Type) -> Val:
         return make(t, num(a) - num(b))
     if op == "*":
         return make(t, num(a) * num(b))
+    if op == "min":
+        return a if num(a) <= num(b) else b
+    if op == "max":
+        return a if num(a) >= num(b) else b
     raise AssertionError(op)
 
 

@@ -1,10 +1,10 @@
 """From surface expressions to typed model expressions.
 
-``ExpressionsMixin.expr`` resolves and types one expression: literals, names
-(a pattern variable, a fact, a state, an event, a kind member or a party),
-``not``, negation and the binary operators; and, in a check formula only,
-event atoms, breaches, dated conditions (``on``/``before``/``after`` a date)
-and the ``after Event:`` and ``from ... until ...:`` time scopes. ``pattern``
+``ExpressionsMixin.expr`` resolves and types one expression: literals, names (a
+pattern variable, a fact, a state, an event, a kind member or a party), ``not``,
+negation, the binary operators and ``min``/``max``; and, in a check formula only, event
+atoms, breaches, dated conditions (``on``/``before``/``after`` a date) and the ``after
+Event:`` and ``from ... until ...:`` time scopes. ``pattern``
 desugars an event pattern into a condition over the occurrence's arguments,
 binding new variables in a ``Scope``; ``TimeCtx`` says on which day or in
 which window a check formula is read. ``fold`` folds constant arithmetic,
@@ -262,6 +262,11 @@ class ExpressionsMixin(NamesMixin, TypesMixin):
             ):
                 pass
             return m.Op(op, (a, b), m.BOOL, span=e.span)
+        if op in ("min", "max"):  # two values of one ordered type
+            if (t := unify(ta, tb)) is None or t.name not in ORDERED:
+                self.mismatch(e, ta, tb)
+                return None
+            return m.Op(op, (a, b), t, span=e.span)
         if op in ("+", "-"):
             t = arith_type(op, ta, tb)
             if t is None:
@@ -289,8 +294,8 @@ class ExpressionsMixin(NamesMixin, TypesMixin):
             "type-mismatch",
             f"`{e.op}` cannot combine {ta} with {tb}",
             e.span,
-            expected=f"{ta} on both sides" if e.op in ("==", "!=", "<", "<=", ">", ">=") else None,
-            found=f"{ta} {e.op} {tb}",
+            expected=f"{ta} on both sides" if e.op not in ("+", "-", "*") else None,
+            found=f"{e.op}({ta}, {tb})" if e.op in ("min", "max") else f"{ta} {e.op} {tb}",
             hint="money is compared with money of the same currency, dates with dates, durations with durations",
         )
 

@@ -55,6 +55,8 @@ class _Printer:
                 text = "not " + self.expr(e.args[0], prec)
             elif e.op == "neg":
                 text = "-" + self.expr(e.args[0], prec)
+            elif e.op in ("min", "max"):
+                return f"{e.op}({self.expr(e.args[0])}, {self.expr(e.args[1])})"
             else:
                 # left-associative: a right operand of equal strength needs brackets,
                 # except under the associative `and` and `or`

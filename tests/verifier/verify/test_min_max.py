@@ -1,0 +1,160 @@
+"""``min(A, B)`` and ``max(A, B)``: checked, formatted, read formally, run by the
+interpreter and solved by Z3, and the two semantics agreeing on random figures.
+
+The contract is the Accord Project's late-delivery penalty in one clause: 10.5% of
+the value for each day late, capped at the cap. Hand-computed: on a value of $200,
+5 days late owe $105.00 (200 * 10.5% * 5), a year late the cap, $110."""
+
+from __future__ import annotations
+
+import tempfile
+import textwrap
+from pathlib import Path
+
+import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from dsl.diagnostics import Sources
+from dsl.format import format_source
+from dsl.literals import Money
+from dsl.load import load_contract
+from dsl.scenario import Occurrence, Scenario
+from verifier.report.formal import clause_reading
+from verifier.semantics.interpret import simulate
+from verifier.verify.run import verify_contract
+
+CONTRACT = textwrap.dedent(
+    """\
+    contract "Late delivery" effective 2024-01-01 horizon 2024-12-31
+
+    party Seller
+
+    fact Value: money = $200
+    fact Cap: money = $110
+
+    event Deliver(late: int) by Seller
+    event PayPenalty(amount: money) by Seller
+
+    §1 Penalty
+      when Deliver(late: d) by Seller:
+        Seller must PayPenalty(amount >= min(Value * 10.5% * d, Cap)) within 10 days
+    """
+)
+
+
+def load(tmp_path: Path, text: str) -> object:
+    p = tmp_path / "t.contract"
+    p.write_text(text, encoding="utf-8")
+    return load_contract(str(p), Sources())
+
+
+def below(name: str, late: int, limit: str) -> str:
+    """A check that holds exactly when the penalty for ``late`` days is below ``limit``:
+    the seller can pay less than ``limit`` and be in no breach."""
+    return (
+        f'\ncheck {name} "{late} days late, less than {limit} settles it":\n'
+        f"  possible Deliver(late: {late}) on 2024-03-01 and not PayPenalty(amount >= {limit})"
+        " and not breach by Seller\n"
+    )
+
+
+def test_a_capped_penalty_is_owed_as_computed(tmp_path: Path) -> None:
+    text = CONTRACT + "".join(
+        below(n, late, limit)
+        for n, late, limit in [
+            ("at_105", 5, "$105"),
+            ("at_105_01", 5, "$105.01"),
+            ("at_cap", 365, "$110"),
+            ("above_cap", 365, "$110.01"),
+        ]
+    )
+    lc = load(tmp_path, text)
+    c = lc.contract  # type: ignore[attr-defined]
+    assert c is not None, lc.diagnostics  # type: ignore[attr-defined]
+    got = {r.id: str(r.verdict) for r in verify_contract(c, analyses=False).results}
+    # 5 days late owe $105.00: less than $105 does not settle it, less than $105.01 does;
+    # a year late owe the cap, $110
+    assert got == {"at_105": "fails", "at_105_01": "holds", "at_cap": "fails", "above_cap": "holds"}
+    assert clause_reading(c.clauses["§1"]) == [
+        "when Deliver by Seller: Seller must PayPenalty where amount >= "
+        "min(Value * 10.5% * the late of Deliver, Cap) within 10 days"
+    ]
+
+
+def test_the_interpreter_says_what_the_penalty_comes_to(tmp_path: Path) -> None:
+    c = load(tmp_path, CONTRACT).contract  # type: ignore[attr-defined]
+    sc = Scenario(
+        "short",
+        {},
+        (
+            Occurrence(m_day("2024-03-01"), "Deliver", "Seller", (("late", 5),)),
+            Occurrence(m_day("2024-03-02"), "PayPenalty", "Seller", (("amount", Money(10000, "USD")),)),
+        ),
+    )
+    (v,) = simulate(c, sc).violations
+    assert v.why == (
+        "PayPenalty by Seller, amount at least $105, was due; the PayPenalty of 2024-03-02 "
+        "does not meet it: amount $100 is below $105"
+    )
+
+
+def m_day(iso: str) -> int:
+    from dsl import model as m
+
+    return m.day(__import__("datetime").date.fromisoformat(iso))
+
+
+def test_fmt_writes_min_and_max_as_calls(tmp_path: Path) -> None:
+    text = CONTRACT.replace("min(Value * 10.5% * d, Cap)", "max( min(Value*10.5%*d,Cap) ,$1 )")
+    out, diags = format_source(text, "t.contract")
+    assert diags == [] and out is not None
+    assert "amount >= max(min(Value * 10.5% * d, Cap), $1))" in out
+    assert format_source(out, "t.contract") == (out, [])
+
+
+@pytest.mark.parametrize(
+    ("expr", "message"),
+    [
+        (
+            "min(Cap, 5%)",
+            "`min` cannot combine money (USD) with percent",
+        ),
+        (
+            "max(Cap, true)",
+            "`max` cannot combine money (USD) with bool",
+        ),
+    ],
+)
+def test_two_values_of_different_types_are_a_type_mismatch(tmp_path: Path, expr: str, message: str) -> None:
+    lc = load(tmp_path, CONTRACT.replace("min(Value * 10.5% * d, Cap)", expr))
+    errors = [(d.code, d.message) for d in lc.diagnostics if d.is_error]  # type: ignore[attr-defined]
+    assert errors == [("type-mismatch", message)]
+
+
+@settings(max_examples=12, deadline=None)
+@example(late=5, cents=10_501)  # owed $105.00: below the limit
+@example(late=5, cents=10_500)  # not below it
+@example(late=0, cents=101)  # the $1 floor (max)
+@example(late=365, cents=11_000)  # the cap (min)
+@given(st.integers(min_value=0, max_value=400), st.integers(min_value=1, max_value=12_000))
+def test_the_solver_and_the_interpreter_agree_on_any_figures(late: int, cents: int) -> None:
+    """The check "less than X settles it" holds exactly when the interpreter finds no
+    breach where X less a cent is paid, and both exactly when the hand-computed penalty
+    is below X (``max`` is exercised by a floor of $1)."""
+    folder = Path(tempfile.mkdtemp())
+    text = CONTRACT.replace("min(Value * 10.5% * d, Cap)", "max(min(Value * 10.5% * d, Cap), $1)")
+    limit = f"${cents // 100}.{cents % 100:02d}"
+    c = load(folder, text + below("x", late, limit)).contract  # type: ignore[attr-defined]
+    assert c is not None
+    (r,) = verify_contract(c, analyses=False).results
+    sc = Scenario(
+        "x",
+        {},
+        (
+            Occurrence(m_day("2024-03-01"), "Deliver", "Seller", (("late", late),)),
+            Occurrence(m_day("2024-03-02"), "PayPenalty", "Seller", (("amount", Money(cents - 1, "USD")),)),
+        ),
+    )
+    owed = max(min(20000 * 105 * late // 1000, 11000), 100)  # cents, rounded down
+    assert (str(r.verdict) == "holds") == (simulate(c, sc).violations == []) == (owed < cents)

@@ -388,11 +388,17 @@ class Builder:
         actor, _, pattern, where, (kind, value) = c
         if kind == "within":
             return s.Norm("must", actor, pattern, where, within=value.value, span=sp, within_text=value.text)
+        if kind == "within_fact":
+            return s.Norm("must", actor, pattern, where, span=sp, within_fact=str(value))
         return s.Norm("must", actor, pattern, where, before=value, span=sp)
 
     # within: kw duration
     def within(self, sp: s.Span, c: list[Any]) -> tuple[str, Any]:
         return ("within", c[1])
+
+    # within_fact: kw NAME
+    def within_fact(self, sp: s.Span, c: list[Any]) -> tuple[str, Any]:
+        return ("within_fact", c[1])
 
     # before: kw date_expr
     def before(self, sp: s.Span, c: list[Any]) -> tuple[str, Any]:
@@ -412,6 +418,7 @@ class Builder:
                 trigger=trigger,
                 span=sp,
                 within_text=body.within_text,
+                within_fact=body.within_fact,
             )
         effect, state = body
         return s.Consequence(trigger, effect, state, span=sp)

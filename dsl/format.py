@@ -424,7 +424,9 @@ _MODAL = {"must_not": "must not", "may": "may", "power": "has power to", "must":
 
 def _norm(n: s.Norm) -> str:
     line = f"{n.actor} {_MODAL[n.modality]} {_pattern(n.pattern)}{_where(n.where)}"
-    if n.within is not None:
+    if n.within_fact is not None:
+        line += f" within {n.within_fact}"
+    elif n.within is not None:
         line += " within " + (format_duration(n.within) if n.within_text is None else n.within_text)
     elif n.before is not None:
         line += f" before {_date_ref(n.before)}"

@@ -307,6 +307,7 @@ class Norm:
     trigger: Trigger | None = None
     span: Span = _span()
     within_text: str | None = _source_text()  # ``within`` as written (see ``Literal.text``)
+    within_fact: str | None = None  # ``within NoticePeriod``: a duration fact
 
 
 @attrs.frozen(repr=False)

@@ -227,7 +227,11 @@ class ClausesMixin(ExpressionsMixin):
         within = None
         before = None
         if n.modality == "must":
-            if n.within is not None:
+            if n.within_fact is not None and n.trigger is not None:
+                within = self.period(n.within_fact, n.span)
+                if within is None:
+                    return None
+            elif n.within is not None or n.within_fact is not None:
                 if n.trigger is None:
                     self.error(
                         "missing-window",
@@ -236,6 +240,7 @@ class ClausesMixin(ExpressionsMixin):
                         hint="write `when Event(...): Party must ... within N days`, or give a date: `before 2025-01-01`",
                     )
                     return None
+                assert n.within is not None
                 within = n.within.days
                 if within is None:
                     self.error(
@@ -258,6 +263,33 @@ class ClausesMixin(ExpressionsMixin):
             )
             return None
         return m.Norm(cid, n.modality, actor, ev.name, cond, trig, within, before, span=n.span)
+
+    def period(self, name: str, span: s.Span) -> int | None:
+        """The days of ``within NAME``: a duration fact the contract gives a value."""
+        f = self.facts.get(name)
+        if f is None:
+            self.undefined(
+                name, "fact", span, [k for k, x in self.facts.items() if x.type.name == "duration"]
+            )
+            return None
+        self.used.add(name)
+        if f.type.name != "duration":
+            self.error(
+                "type-mismatch",
+                f"`within {name}` needs a duration, and fact {name} is {f.type}",
+                span,
+                hint="declare the fact `: duration = 30 days`, or write the window: `within 30 days`",
+            )
+            return None
+        if f.value is None:
+            self.error(
+                "unsupported",
+                f"`within {name}` needs fact {name} to have a value: a window left open is not supported",
+                span,
+                hint=f"give it one (`fact {name}: duration = 30 days`), or write the window: `within 30 days`",
+            )
+            return None
+        return int(f.value.value)  # type: ignore[arg-type]  # a duration is its number of days
 
     # ------------------------------------------------------------ checks
     def check(self, c: s.Check) -> m.Check | None:

@@ -6,6 +6,7 @@ works while the file is half-written), not from the parser:
 
 - after ``§``, ``exception to``, ``prevailing over``, ``violation of``, ``breach of`` and an
   amendment's ``replace`` / ``remove``: the clause ids;
+- after ``within``: the duration facts (``within NoticePeriod``);
 - after ``by``: the parties and their bodies (``OpenAI.Board``); after ``P.``: the
   bodies of party ``P``;
 - inside an event's parentheses: its argument names, and after ``name:`` (or
@@ -61,6 +62,8 @@ def completion(index: Index, pos: types.Position) -> types.CompletionList:
         return _items(x for x in decls if x.kind == "clause")
     if prev is not None and prev.text == "." and prev2 is not None and prev2.kind == "name":
         return _items(x for x in decls if x.kind == "body" and x.detail == prev2.text)
+    if prev is not None and prev.text == "within":  # `within 30 days` or a duration fact
+        return _items(x for x in decls if x.kind == "fact" and x.detail == "duration")
     if prev is not None and prev.text == "by":
         return _items([*_actors(decls), *_keywords(["anyone"])])
     inside = _arguments(before) if prev is not None else None

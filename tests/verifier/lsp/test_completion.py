@@ -69,6 +69,13 @@ def test_inside_an_events_parentheses_its_arguments_then_the_values_of_their_typ
     ]
 
 
+def test_after_within_the_duration_facts() -> None:
+    text = SEED_TEXT.replace("party Microsoft\n", 'party Microsoft\nfact Window: duration = 90 days "w"\n')
+    assert offered(text + "\n§9 New\n  when Invest by Microsoft:\n    OpenAI must DeclareAGI within ‸") == [
+        "Window"
+    ]
+
+
 def test_at_the_start_of_a_line_the_words_that_start_an_item() -> None:
     got = offered(added("‸"))
     assert got[:7] == ["check", "event", "fact", "kind", "party", "state", "contract"]

@@ -604,6 +604,10 @@ class Builder:
     def date_name(self, sp: s.Span, c: list[Any]) -> s.DateRef:
         return s.DateRef(name=str(c[0]), span=sp)
 
+    # date_event: NAME pattern_args  (``A before B(args)`` in a check)
+    def date_event(self, sp: s.Span, c: list[Any]) -> s.DateRef:
+        return s.DateRef(name=str(c[0]), span=sp, pattern=s.Pattern(str(c[0]), c[1], span=sp))
+
     # ------------------------------------------------------------- literals
 
     # money: MONEY

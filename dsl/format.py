@@ -191,6 +191,8 @@ def _atom(e: s.Expr) -> str:
 def _date_ref(d: s.DateRef) -> str:
     if d.date is not None:
         return format_date(d.date)
+    if d.pattern is not None:  # `A before B(args)`
+        return _pattern(d.pattern)
     if d.name is None:
         raise ValueError(f"a date reference without a date or a name: {d!r}")
     return d.name

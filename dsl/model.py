@@ -142,6 +142,17 @@ class Op:
 
 
 @attrs.frozen(repr=False)
+class Precedes:
+    """``A before B`` (``B after A``) in a check: some occurrence matching ``first`` on
+    a day before the day of some occurrence matching ``second`` (an earlier day: acts
+    of one day are not before one another)."""
+
+    first: Happens
+    second: Happens
+    span: Span = _span()
+
+
+@attrs.frozen(repr=False)
 class Happens:
     """Some occurrence of ``event`` with day in [lo, hi] satisfying ``cond``
     (over ``ArgRef("self", ...)``), by ``actor`` if given (a party covers its bodies
@@ -189,7 +200,7 @@ class During:
     span: Span = _span()
 
 
-Expr = Union[Const, ArgRef, FactRef, StateAt, Op, Happens, BreachAtom, AfterEvent, During]
+Expr = Union[Const, ArgRef, FactRef, StateAt, Op, Happens, BreachAtom, AfterEvent, During, Precedes]
 
 
 # ----------------------------------------------------------------- declarations

@@ -165,8 +165,9 @@ class DateRef:
     """A date in a time qualifier: a literal, ``horizon``/``effective``, or a date fact."""
 
     date: _dt.date | None = None
-    name: str | None = None  # "horizon", or a fact name
+    name: str | None = None  # "horizon", or a fact name (or, after before/after in a check, an event)
     span: Span = _span()
+    pattern: Pattern | None = None  # ``A before B(args)``: an event with arguments
 
 
 @attrs.frozen(repr=False)

@@ -9,6 +9,9 @@ desugars an event pattern into a condition over the occurrence's arguments,
 binding new variables in a ``Scope``; ``TimeCtx`` says on which day or in
 which window a check formula is read. ``fold`` folds constant arithmetic,
 ``conj`` joins conditions with ``and``.
+
+It is over 500 lines because every surface form of an expression is typed here, one
+method each, and they call one another (an event atom's pattern, a scope's body).
 """
 
 from __future__ import annotations
@@ -448,6 +451,8 @@ class ExpressionsMixin(NamesMixin, TypesMixin):
         if ctx.day is not None or ctx.lo is not None or ctx.hi is not None:
             self.error("unsupported", "dates cannot be nested", e.span)
             return None
+        if e.op != "on" and (e.date.pattern is not None or e.date.name in self.events):
+            return self.precedes(e, scope, ctx)
         d = self.date_ref(e.date)
         if d is None:
             return None
@@ -460,6 +465,25 @@ class ExpressionsMixin(NamesMixin, TypesMixin):
         else:
             inner = TimeCtx(lo=d + 1, hi=None)
         return self.expr(e.body, scope, inner)
+
+    def precedes(self, e: s.Timed, scope: Scope, ctx: TimeCtx) -> m.Expr | None:
+        """``A before B`` / ``B after A``: an occurrence of A on a day before one of B."""
+        assert e.date.name is not None
+        other = s.EventAtom(e.date.pattern or s.Pattern(e.date.name, (), span=e.date.span), span=e.date.span)
+        a, b = self.expr(e.body, scope, ctx), self.expr(other, Scope(), ctx)
+        if a is None or b is None:
+            return None
+        if not isinstance(a, m.Happens) or a.lo is not None or a.hi is not None:
+            self.error(
+                "unsupported",
+                f"`{e.op} {e.date.name}` orders two events: write an event on its left",
+                e.body.span,
+                hint=f"for example `Deliver {e.op} {e.date.name}`",
+            )
+            return None
+        assert isinstance(b, m.Happens)
+        first, second = (a, b) if e.op == "before" else (b, a)
+        return m.Precedes(first, second, span=e.span)
 
     def out_of_period(self, d: int, span: s.Span) -> None:
         self.error(

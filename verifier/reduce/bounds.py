@@ -224,7 +224,10 @@ class Needs:
         return Need(tuple(sorted((e, n) for e, n in total.items() if n > 0 and e in self.c.events)))
 
     def _pattern_reads(self, e: m.Expr) -> None:
-        if isinstance(e, m.Happens | m.AfterEvent):
+        if isinstance(e, m.Precedes):
+            self._pattern_reads(e.first)
+            self._pattern_reads(e.second)
+        elif isinstance(e, m.Happens | m.AfterEvent):
             self.check_reads.setdefault(e.event, set()).update(_reads(e.cond, set()))
             if isinstance(e, m.AfterEvent):
                 self._pattern_reads(e.body)
@@ -288,6 +291,10 @@ class Needs:
         elif isinstance(e, m.Happens):
             if True in signs:  # one occurrence that matches; none can be added
                 _add(out, self.via.node(("occ", e.event)))
+        elif isinstance(e, m.Precedes):
+            if True in signs:  # the two occurrences in that order; none can be added
+                _add(out, self.via.node(("occ", e.first.event)))
+                _add(out, self.via.node(("occ", e.second.event)))
         elif isinstance(e, m.BreachAtom):
             if True in signs:  # one violation (the earliest serves every later day)
                 _add(out, self._breach(e.party, e.clause))

@@ -101,6 +101,9 @@ class _Cone:
             self.expr(e.body)
         elif isinstance(e, m.During):
             self.expr(e.body)
+        elif isinstance(e, m.Precedes):
+            self.expr(e.first)
+            self.expr(e.second)
 
     def breach(self, party: str | None, clause: str | None) -> None:
         if clause is not None:
@@ -279,6 +282,9 @@ def _expr_reads(ix: Index, e: m.Expr | None, out: set[Node]) -> None:
         _expr_reads(ix, e.body, out)
     elif isinstance(e, m.During):
         _expr_reads(ix, e.body, out)
+    elif isinstance(e, m.Precedes):
+        _expr_reads(ix, e.first, out)
+        _expr_reads(ix, e.second, out)
 
 
 def _tree_reads(ix: Index, cid: str, out: set[Node]) -> None:

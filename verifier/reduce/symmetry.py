@@ -147,6 +147,9 @@ def events_of(exprs: list[m.Expr]) -> set[str]:
             walk(e.body)
         elif isinstance(e, m.During):
             walk(e.body)
+        elif isinstance(e, m.Precedes):
+            walk(e.first)
+            walk(e.second)
         elif isinstance(e, m.Op):
             for a in e.args:
                 walk(a)

@@ -78,6 +78,8 @@ class _Printer:
         if isinstance(e, m.AfterEvent):
             head = e.event + self._where(e.cond) + (f" by {e.actor}" if e.actor else "")
             return f"after {head}: {self.expr(e.body)}"
+        if isinstance(e, m.Precedes):
+            return f"{self.expr(e.first)} before {self.expr(e.second)} (on an earlier day)"
         if isinstance(e, m.During):
             return f"from {format_date(e.lo)} until {format_date(e.hi)}: {self.expr(e.body)}"
         raise AssertionError(f"not an expression: {type(e).__name__}")

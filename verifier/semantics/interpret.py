@@ -679,6 +679,15 @@ def evaluate(tl: Timeline, e: m.Expr, day: int | None = None) -> bool:
         return (not a) or evaluate(tl, e.args[1], day)
     if isinstance(e, m.Happens):
         return any(_happens(tl, e.event, e.cond, e.actor, e.effective, e.lo, e.hi, r) for r in tl.events)
+    if isinstance(e, m.Precedes):  # the earliest match of the first, then a match of the second
+        p, q = e.first, e.second
+        firsts = [
+            r.occ.day for r in tl.events if _happens(tl, p.event, p.cond, p.actor, p.effective, None, None, r)
+        ]
+        return bool(firsts) and any(
+            r.occ.day > min(firsts) and _happens(tl, q.event, q.cond, q.actor, q.effective, None, None, r)
+            for r in tl.events
+        )
     if isinstance(e, m.BreachAtom):
         hi = e.hi if day is None else day
         return any(

@@ -861,6 +861,21 @@ class Encoding:
                 [self.happens(s, e.cond, e.actor, e.effective, e.lo, e.hi) for s in self.slots[e.event]]
                 or [self.F]
             )
+        if isinstance(e, m.Precedes):  # two slots in that order, on different days
+            a, b = e.first, e.second
+            pairs = [
+                self.t.and_(
+                    [
+                        self.happens(s, a.cond, a.actor, a.effective, None, None),
+                        self.happens(u, b.cond, b.actor, b.effective, None, None),
+                        s.day < u.day,
+                    ]
+                )
+                for s in self.slots[a.event]
+                for u in self.slots[b.event]
+                if s is not u
+            ]
+            return self.t.or_(pairs or [self.F])
         if isinstance(e, m.BreachAtom):
             hi = day if day is not None else (z3.IntVal(e.hi, self.ctx) if e.hi is not None else None)
             terms = []

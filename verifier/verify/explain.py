@@ -203,6 +203,9 @@ def _no_clause(c: m.Contract, check: m.Check) -> str:
         if isinstance(e, m.Op):
             for a in e.args:
                 walk(a)
+        if isinstance(e, m.Precedes):
+            walk(e.first)
+            walk(e.second)
 
     for e in [*check.givens, check.body]:
         walk(e)
@@ -331,6 +334,8 @@ def _acts(e: object) -> list[m.Happens]:
             stack.extend((a, pos != flip) for a in x.args)
         elif isinstance(x, (m.AfterEvent, m.During)):
             stack.append((x.body, pos))
+        elif isinstance(x, m.Precedes):
+            stack.extend(((x.first, pos), (x.second, pos)))
     return out
 
 

@@ -350,10 +350,11 @@ class ExpressionsMixin(NamesMixin, TypesMixin):
                     hint=did_you_mean(arg.name, names),
                 )
                 continue
-            if arg.name in seen:
+            # an argument may take several comparisons (`amount >= $1, amount <= $10`), one `:`
+            if arg.op == ":" and arg.name in seen:
                 self.error("duplicate-name", f"argument `{arg.name}` is given twice", arg.span)
                 continue
-            seen.add(arg.name)
+            seen.update([arg.name] if arg.op == ":" else [])
             ref = m.ArgRef(occ, arg.name, t, span=arg.span)
             v = arg.value
             fresh = (

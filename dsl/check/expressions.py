@@ -238,6 +238,8 @@ class ExpressionsMixin(NamesMixin, TypesMixin):
         return None
 
     def binary(self, e: s.Binary, scope: Scope, ctx: TimeCtx | None, allow_state: bool) -> m.Expr | None:
+        if e.op == "and" and ctx is not None and ctx.day is None:
+            return self.conjunction(e, scope, ctx, allow_state)
         a = self.expr(e.left, scope, ctx, allow_state)
         b = self.expr(e.right, scope, ctx, allow_state)
         if a is None or b is None:
@@ -404,7 +406,62 @@ class ExpressionsMixin(NamesMixin, TypesMixin):
             conds.append(m.Op(op, (ref, val), m.BOOL, span=arg.span))
         return conj(conds)
 
-    def event_atom(self, e: s.EventAtom, ctx: TimeCtx) -> m.Expr | None:
+    def conjunction(self, e: s.Binary, scope: Scope, ctx: TimeCtx, allow_state: bool) -> m.Expr | None:
+        """A check's ``A and B and ...``: a variable an event's pattern binds
+        (``Buy(amount: a)``) may be used in the other parts, which are then conditions
+        on that same act (``and a > $5``); a part that uses the variables of two acts,
+        or asks about another event with them, is not supported."""
+        parts: list[s.Expr] = []
+        stack: list[s.Expr] = [e]
+        while stack:
+            x = stack.pop()
+            if isinstance(x, s.Binary) and x.op == "and":
+                stack += [x.right, x.left]
+            else:
+                parts.append(x)
+        out: list[m.Expr | None] = [None] * len(parts)
+        binders: list[tuple[int, Scope]] = []
+        for i, x in enumerate(parts):
+            if isinstance(x, s.EventAtom):
+                binds = Scope()
+                out[i] = self.event_atom(x, ctx, binds)
+                binders.append((i, binds))
+        ok = all(out[i] is not None for i, _ in binders)
+        keep = [True] * len(parts)
+        for i, x in enumerate(parts):
+            if isinstance(x, s.EventAtom):
+                continue
+            names, events = _words(x)
+            owners = [(j, b) for j, b in binders if names & set(b.vars)]
+            if not owners:
+                out[i] = self.expr(x, scope, ctx, allow_state)
+                ok = ok and out[i] is not None and self.want_bool(out[i], x.span)  # type: ignore[arg-type]
+                continue
+            if len(owners) > 1 or events:
+                self.error(
+                    "unsupported",
+                    "this compares the arguments of two acts"
+                    if len(owners) > 1
+                    else "a variable of one act cannot be used in the pattern of another event",
+                    x.span,
+                    hint="a variable bound in a pattern can be used in conditions on that act: "
+                    "`Buy(amount: a) and a > $5`",
+                )
+                ok = False
+                continue
+            j, binds = owners[0]
+            cond = self.expr(x, binds, None, allow_state=False)
+            act = out[j]
+            if cond is None or not self.want_bool(cond, x.span) or not isinstance(act, m.Happens):
+                ok = False
+                continue
+            out[j] = attrs.evolve(act, cond=conj([x for x in (act.cond, cond) if x is not None]))
+            keep[i] = False
+        if not ok:
+            return None
+        return conj([x for x, k in zip(out, keep, strict=True) if k and x is not None])
+
+    def event_atom(self, e: s.EventAtom, ctx: TimeCtx, binds: Scope | None = None) -> m.Expr | None:
         ev = self.events.get(e.pattern.event)
         if ev is None:
             if e.pattern.event not in self.events_syn:
@@ -419,7 +476,7 @@ class ExpressionsMixin(NamesMixin, TypesMixin):
             )
             return None
         self.used.add(ev.name)
-        cond = self.pattern(e.pattern, ev, "self", Scope(), s_bind=False)
+        cond = self.pattern(e.pattern, ev, "self", binds or Scope(), s_bind=binds is not None)
         actor = None
         if e.actor is not None:
             actor = self.resolve_actor(e.actor)
@@ -494,6 +551,24 @@ class ExpressionsMixin(NamesMixin, TypesMixin):
             span,
             hint="dates in checks and scenarios lie between the effective date and the horizon",
         )
+
+
+def _words(e: s.Expr) -> tuple[set[str], bool]:
+    """The names ``e`` uses, and whether it mentions an event's pattern."""
+    names: set[str] = set()
+    events = False
+    stack: list[object] = [e]
+    while stack:
+        x = stack.pop()
+        if isinstance(x, s.NameRef):
+            names.add(x.name)
+        elif isinstance(x, (s.EventAtom, s.AfterScope)):
+            events = True
+        if attrs.has(type(x)):
+            stack += [getattr(x, f.name) for f in attrs.fields(type(x))]  # type: ignore[arg-type]
+        elif isinstance(x, tuple):
+            stack += list(x)
+    return names, events
 
 
 def conj(xs: list[m.Expr]) -> m.Expr | None:

@@ -29,7 +29,7 @@ from lsprotocol import types
 
 from dsl import model as m
 from dsl.scenario import Scenario, scenario_source
-from verifier.budget import Budget
+from verifier.budget import Budget, Stop
 from verifier.lsp.features import Document
 from verifier.verify.limits import Limits
 
@@ -192,7 +192,14 @@ def verify_check(doc: Document, check: str, run: Run | None = None) -> Verdict:
     assert c is not None
     run = run if run is not None else Run(LIMITS)
     with _solving:
-        v = verify_contract(c, only=[check], analyses=False, budget=run.budget)
+        try:
+            v = verify_contract(c, only=[check], analyses=False, budget=run.budget)
+        except Exception:
+            # canceled while Z3 was doing something else than solving (building a
+            # term, reading a model): it says "canceled" by raising; the run is over
+            if not run.budget.canceled:
+                raise
+            return Verdict(check, "unknown", run.budget.reason(Stop.TIME, "check"), "")
     r = v.results[0]
     if r.reach is not None and r.verdict != "unknown":
         reach = REACH_WORDS.get(str(r.reach.coverage), str(r.reach.coverage))
@@ -214,7 +221,13 @@ def compare_with_base(doc: Document, base: m.Contract, run: Run | None = None) -
     assert amended is not None
     run = run if run is not None else Run(COMPARE_LIMITS)
     with _solving:
-        cmp = compare(base, amended, amendment_file=doc.name, budget=run.budget)
+        try:
+            cmp = compare(base, amended, amendment_file=doc.name, budget=run.budget)
+        except Exception:
+            if not run.budget.canceled:  # as in ``verify_check``
+                raise
+            why = run.budget.reason(Stop.TIME, "comparison")
+            return Changes((), 0, "unknown", (), why, why)
     changed = tuple((i, str(b), str(a)) for i, b, a, ch in cmp.rows if ch)
     d = cmp.difference
     scenario = None

@@ -246,3 +246,23 @@ def test_a_refusal_is_logged_in_a_line_without_a_traceback() -> None:
     except ValueError:
         bug = logging.LogRecord("pygls", logging.ERROR, "f", 1, "failed", None, sys.exc_info())
     assert refusals_without_traceback(bug) and bug.exc_info is not None  # a bug keeps its traceback
+
+
+def test_a_cancel_at_any_moment_ends_the_verification_with_a_verdict(tmp_path: Path) -> None:
+    """Z3 may be building a term or reading a model when it is interrupted (it then
+    raises "canceled"): whenever the cancel comes, the lens gets a verdict, UNKNOWN and
+    canceled unless the check was answered first."""
+    from verifier.lsp.features import Document
+    from verifier.lsp.lens import LIMITS, Run, verify_check
+
+    big, text = generated(tmp_path, "gen_interacting.py", 400, 10)
+    doc = Document(big.resolve().as_uri(), text)
+    doc.check()
+    for delay in (0.0, 0.01, 0.03, 0.06, 0.1, 0.2, 0.4):
+        run = Run(LIMITS)
+        timer = threading.Timer(delay, run.cancel)
+        timer.start()
+        got = verify_check(doc, "deep_5", run)
+        timer.join()
+        canceled = "not decided: the run was canceled before this check was finished"
+        assert got.verdict in ("holds", "fails") or (got.verdict, got.reach) == ("unknown", canceled)

@@ -85,3 +85,51 @@ def test_fmt_keeps_them_and_two_colons_are_still_an_error(tmp_path: Path) -> Non
         tmp_path, CONTRACT.replace("amount >= $100, amount <= $200", "amount: $100, amount: $200")
     )
     assert errors == [("duplicate-name", "argument `amount` is given twice")]
+
+
+BOUND = textwrap.dedent(
+    """\
+    contract "T"
+      effective 2024-01-01
+      horizon 2024-12-31
+
+    party A
+
+    kind P = X | Y | Z
+
+    event Buy(from: P, amount: money) by A
+
+    §1 Only from X
+      A must not Buy(from: p) where p != X
+
+    check over_5 "A purchase of more than $5 from X is free":
+      possible Buy(from: p, amount: a) and a > $5 and p == X and not breach by A
+
+    check from_y "Buying from Y is a breach":
+      possible Buy(from: p) and p == Y and not breach by A
+    """
+)
+
+
+def test_a_variable_a_pattern_binds_is_a_condition_on_that_act(tmp_path: Path) -> None:
+    c, errors = load(tmp_path, BOUND)
+    assert errors == [] and c is not None
+    results = {r.id: r for r in verify_contract(c, analyses=False).results}  # type: ignore[arg-type]
+    assert {k: str(r.verdict) for k, r in results.items()} == {"over_5": "holds", "from_y": "fails"}
+    sc = results["over_5"].scenario
+    assert sc is not None
+    (buy,) = sc.events
+    amount = dict(buy.args)["amount"]
+    assert dict(buy.args)["from"] == "X" and isinstance(amount, Money) and amount.cents > 500
+
+
+def test_a_condition_on_two_acts_is_unsupported(tmp_path: Path) -> None:
+    for body, message in [
+        ("possible Buy(amount: a) and Buy(amount: b) and a > b", "this compares the arguments of two acts"),
+        (
+            "possible Buy(amount: a) and not Buy(from: Y, amount: a)",
+            "a variable of one act cannot be used in the pattern of another event",
+        ),
+    ]:
+        _, errors = load(tmp_path, BOUND + f'\ncheck x "x":\n  {body}\n')
+        assert errors == [("unsupported", message)]

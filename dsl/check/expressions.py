@@ -455,11 +455,11 @@ class ExpressionsMixin(NamesMixin, TypesMixin):
             if cond is None or not self.want_bool(cond, x.span) or not isinstance(act, m.Happens):
                 ok = False
                 continue
-            out[j] = attrs.evolve(act, cond=conj([x for x in (act.cond, cond) if x is not None]))
+            out[j] = attrs.evolve(act, cond=conj([y for y in (act.cond, cond) if y is not None]))
             keep[i] = False
         if not ok:
             return None
-        return conj([x for x, k in zip(out, keep, strict=True) if k and x is not None])
+        return conj([y for y, k in zip(out, keep, strict=True) if k and y is not None])
 
     def event_atom(self, e: s.EventAtom, ctx: TimeCtx, binds: Scope | None = None) -> m.Expr | None:
         ev = self.events.get(e.pattern.event)

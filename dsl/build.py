@@ -518,6 +518,14 @@ class Builder:
     def max_expr(self, sp: s.Span, c: list[Any]) -> s.Binary:
         return s.Binary("max", c[2], c[4], span=sp)
 
+    # floor_expr: kw kw sum kw sum kw
+    def floor_expr(self, sp: s.Span, c: list[Any]) -> s.Binary:
+        return s.Binary("floor", c[2], c[4], span=sp)
+
+    # ceil_expr: kw kw sum kw sum kw
+    def ceil_expr(self, sp: s.Span, c: list[Any]) -> s.Binary:
+        return s.Binary("ceil", c[2], c[4], span=sp)
+
     # compare_expr: sum COMPARE sum
     def compare_expr(self, sp: s.Span, c: list[Any]) -> s.Binary:
         return s.Binary(str(c[1]), c[0], c[2], span=sp)

@@ -103,7 +103,7 @@ _INDENT = "  "
 # implication < disjunction < conjunction < negation (``not`` and the scopes)
 # < timed < comparison < sum < product < unary < atom.
 _IMPLIES, _OR, _AND, _PREFIX, _TIMED, _COMPARE, _SUM, _PRODUCT, _UNARY, _ATOM = range(1, 11)
-_CALLS = frozenset({"min", "max"})  # written as calls, min(A, B): atoms
+_CALLS = frozenset({"min", "max", "floor", "ceil"})  # written as calls, min(A, B), ceil(A / B): atoms
 _BINARY_LEVEL = {"implies": _IMPLIES, "or": _OR, "and": _AND, "+": _SUM, "-": _SUM, "*": _PRODUCT}
 # (left, right) operand strength each binary operator's rule asks for.
 _OPERANDS = {
@@ -144,7 +144,8 @@ def _expr(e: s.Expr, need: int, cond: bool, tail: bool) -> str:
     if level < need or (scope and not tail) or (cond and (level in (_IMPLIES, _TIMED) or scope)):
         return "(" + _expr(e, 0, False, True) + ")"
     if isinstance(e, s.Binary) and e.op in _CALLS:
-        return f"{e.op}({_expr(e.left, _SUM, False, True)}, {_expr(e.right, _SUM, False, True)})"
+        sep = " / " if e.op in ("floor", "ceil") else ", "
+        return f"{e.op}({_expr(e.left, _SUM, False, True)}{sep}{_expr(e.right, _SUM, False, True)})"
     if isinstance(e, s.Binary):
         left_need, right_need = _OPERANDS[level]
         inner_cond = cond and level <= _AND

@@ -135,7 +135,7 @@ class StateAt:
 
 @attrs.frozen(repr=False)
 class Op:
-    op: str  # and or not implies == != < <= > >= + - * neg min max
+    op: str  # and or not implies == != < <= > >= + - * neg min max floor ceil (a divided by b, rounded)
     args: tuple[Expr, ...]
     type: Type
     span: Span = _span()

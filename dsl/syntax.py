@@ -106,7 +106,7 @@ class Unary:
 
 @attrs.frozen(repr=False)
 class Binary:
-    op: str  # and or implies == != < <= > >= + - * min max (``min(a, b)``)
+    op: str  # and or implies == != < <= > >= + - * min max floor ceil (``min(a, b)``, ``ceil(a / b)``)
     left: Expr
     right: Expr
     span: Span = _span()

@@ -8,7 +8,7 @@ Dates and durations are day numbers.
 from __future__ import annotations
 
 from fractions import Fraction
-from math import floor
+from math import ceil, floor
 from typing import Union
 
 from dsl import model as m
@@ -58,6 +58,10 @@ def apply_op(op: str, vals: list[Val], t: m.Type) -> Val:
         return make(t, num(a) - num(b))
     if op == "*":
         return make(t, num(a) * num(b))
+    if op == "floor":
+        return make(t, floor(Fraction(num(a)) / num(b)))
+    if op == "ceil":
+        return make(t, ceil(Fraction(num(a)) / num(b)))
     if op == "min":
         return a if num(a) <= num(b) else b
     if op == "max":

@@ -267,6 +267,15 @@ class ExpressionsMixin(NamesMixin, TypesMixin):
             ):
                 pass
             return m.Op(op, (a, b), m.BOOL, span=e.span)
+        if op in ("floor", "ceil"):  # an amount, a number or a duration by a positive whole number
+            k = fold(b, self.facts)
+            if not (isinstance(k, m.Const) and type(k.value) is int and k.value > 0):
+                self.error("unsupported", f"`{op}(A / B)` divides by a positive whole number", e.right.span)
+                return None
+            if ta.name not in ("int", "money", "duration"):
+                self.mismatch(e, ta, tb)
+                return None
+            return m.Op(op, (a, k), ta, span=e.span)
         if op in ("min", "max"):  # two values of one ordered type
             if (t := unify(ta, tb)) is None or t.name not in ORDERED:
                 self.mismatch(e, ta, tb)

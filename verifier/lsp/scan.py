@@ -49,7 +49,7 @@ KEYWORDS = tuple(
         "from until text exception to prevailing over while survives termination must not may has power "
         "within days weeks months years before after on when where ends starts the violation of breach "
         "check given possible always never and or implies true false effective scenario for amendment "
-        "add replace remove money date int percent duration bool min max"
+        "add replace remove money date int percent duration bool min max floor ceil"
     ).split()
 )
 ITEM_STARTS = frozenset({"party", "kind", "fact", "event", "state", "check", "add", "replace", "remove"})

@@ -57,6 +57,8 @@ class _Printer:
                 text = "-" + self.expr(e.args[0], prec)
             elif e.op in ("min", "max"):
                 return f"{e.op}({self.expr(e.args[0])}, {self.expr(e.args[1])})"
+            elif e.op in ("floor", "ceil"):
+                return f"{e.op}({self.expr(e.args[0])} / {self.expr(e.args[1])})"
             else:
                 # left-associative: a right operand of equal strength needs brackets,
                 # except under the associative `and` and `or`

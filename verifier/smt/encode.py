@@ -344,6 +344,8 @@ class Encoding:
                 return self.mul(a, b, ta, tb, e.type)
             if e.op in ("+", "-"):
                 return a + b if e.op == "+" else a - b
+            if e.op in ("floor", "ceil"):  # b is a positive whole number: Z3's div rounds down
+                return a / b if e.op == "floor" else -((-a) / b)
             if e.op in ("min", "max"):  # as dsl.values: the smaller (larger) of the two
                 return z3.If(a <= b if e.op == "min" else a >= b, a, b, self.ctx)
             return {

@@ -158,3 +158,71 @@ def test_the_solver_and_the_interpreter_agree_on_any_figures(late: int, cents: i
     )
     owed = max(min(20000 * 105 * late // 1000, 11000), 100)  # cents, rounded down
     assert (str(r.verdict) == "holds") == (simulate(c, sc).violations == []) == (owed < cents)
+
+
+# the Accord template's own wording: 10.5% for every 2 days of delay, a part of 2 days
+# counting as whole ("fractional days count as whole days"), capped at 55% of the value
+TEMPLATE = CONTRACT.replace("min(Value * 10.5% * d, Cap)", "min(Value * 10.5% * ceil(d / 2), Value * 55%)")
+
+
+def test_ceil_counts_a_part_of_two_days_as_whole(tmp_path: Path) -> None:
+    text = TEMPLATE + "".join(
+        below(n, late, limit)
+        for n, late, limit in [
+            ("at_63", 5, "$63"),  # 5 days: ceil(5 / 2) = 3 periods, 200 * 10.5% * 3 = $63.00
+            ("at_63_01", 5, "$63.01"),
+            ("at_cap", 365, "$110"),  # 55% of $200
+            ("above_cap", 365, "$110.01"),
+        ]
+    )
+    c = load(tmp_path, text).contract  # type: ignore[attr-defined]
+    assert c is not None
+    got = {r.id: str(r.verdict) for r in verify_contract(c, analyses=False).results}
+    assert got == {"at_63": "fails", "at_63_01": "holds", "at_cap": "fails", "above_cap": "holds"}
+    assert (
+        "min(Value * 10.5% * ceil(the late of Deliver / 2), Value * 55%)"
+        in clause_reading(c.clauses["§1"])[0]
+    )
+    out, diags = format_source(TEMPLATE, "t.contract")
+    assert diags == [] and out is not None and "ceil(d / 2)" in out
+
+
+@pytest.mark.parametrize(
+    ("expr", "code", "message"),
+    [
+        ("ceil(Cap / d)", "unsupported", "`ceil(A / B)` divides by a positive whole number"),
+        ("floor(Cap / 0)", "unsupported", "`floor(A / B)` divides by a positive whole number"),
+        ("ceil(10.5% / 2)", "type-mismatch", "`ceil` cannot combine percent with int"),
+    ],
+)
+def test_a_division_that_is_not_by_a_positive_whole_number_is_refused(
+    tmp_path: Path, expr: str, code: str, message: str
+) -> None:
+    lc = load(tmp_path, CONTRACT.replace("min(Value * 10.5% * d, Cap)", expr))
+    errors = [(d.code, d.message) for d in lc.diagnostics if d.is_error]  # type: ignore[attr-defined]
+    assert errors == [(code, message)]
+
+
+@settings(max_examples=12, deadline=None)
+@example(late=5, cents=6_301)
+@example(late=5, cents=6_300)
+@example(late=6, cents=6_301)
+@example(late=400, cents=11_001)
+@given(st.integers(min_value=0, max_value=400), st.integers(min_value=1, max_value=12_000))
+def test_ceil_and_floor_agree_in_both_semantics(late: int, cents: int) -> None:
+    folder = Path(tempfile.mkdtemp())
+    text = TEMPLATE.replace("Value * 55%)", "Value * 55%) + floor(Value / 3) - floor(Value / 3)")
+    limit = f"${cents // 100}.{cents % 100:02d}"
+    c = load(folder, text + below("x", late, limit)).contract  # type: ignore[attr-defined]
+    assert c is not None
+    (r,) = verify_contract(c, analyses=False).results
+    sc = Scenario(
+        "x",
+        {},
+        (
+            Occurrence(m_day("2024-03-01"), "Deliver", "Seller", (("late", late),)),
+            Occurrence(m_day("2024-03-02"), "PayPenalty", "Seller", (("amount", Money(cents - 1, "USD")),)),
+        ),
+    )
+    owed = min(20000 * 105 * -(-late // 2) // 1000, 11000)  # cents, rounded down
+    assert (str(r.verdict) == "holds") == (simulate(c, sc).violations == []) == (owed < cents)

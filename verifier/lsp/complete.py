@@ -21,6 +21,8 @@ The names come from the document and from the contract a scenario or amendment n
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from lsprotocol import types
 
 from verifier.lsp.features import Document, Index
@@ -179,9 +181,9 @@ def _keywords(words: list[str] | tuple[str, ...]) -> list[types.CompletionItem]:
     return [types.CompletionItem(label=w, kind=ITEM.Keyword) for w in words]
 
 
-def _items(found: object) -> types.CompletionList:
+def _items(found: Iterable[types.CompletionItem | Declaration]) -> types.CompletionList:
     items: dict[str, types.CompletionItem] = {}
-    for x in found:  # type: ignore[attr-defined]
+    for x in found:
         if isinstance(x, Declaration):
             item = types.CompletionItem(
                 label=x.name, kind=SHOWN.get(x.kind, ITEM.Reference), detail=f"{x.kind} {x.detail}".strip()

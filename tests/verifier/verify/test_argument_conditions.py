@@ -7,11 +7,10 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
-from dsl.diagnostics import Sources
 from dsl.format import format_source
 from dsl.literals import Money
-from dsl.load import load_contract
 from dsl.scenario import Occurrence, Scenario
+from tests.verifier.verify.texts import load_text
 from verifier.semantics.interpret import simulate
 from verifier.verify.run import verify_contract
 
@@ -51,21 +50,14 @@ CONTRACT = textwrap.dedent(
 )
 
 
-def load(tmp_path: Path, text: str) -> tuple[object, list[tuple[str, str]]]:
-    p = tmp_path / "t.contract"
-    p.write_text(text, encoding="utf-8")
-    lc = load_contract(str(p), Sources())
-    return lc.contract, [(d.code, d.message) for d in lc.diagnostics if d.is_error]
-
-
 def test_each_condition_binds_the_same_act(tmp_path: Path) -> None:
-    c, errors = load(tmp_path, CONTRACT)
+    c, errors = load_text(tmp_path, CONTRACT)
     assert errors == [] and c is not None
-    got = {r.id: str(r.verdict) for r in verify_contract(c, analyses=False).results}  # type: ignore[arg-type]
+    got = {r.id: str(r.verdict) for r in verify_contract(c, analyses=False).results}
     assert got == {"small": "holds", "z": "holds", "middle": "holds", "above": "holds", "edge": "holds"}
-    day = c.effective + 31  # type: ignore[attr-defined]
+    day = c.effective + 31
     tl = simulate(
-        c,  # type: ignore[arg-type]
+        c,
         Scenario(
             "s",
             {},
@@ -81,7 +73,7 @@ def test_each_condition_binds_the_same_act(tmp_path: Path) -> None:
 
 def test_fmt_keeps_them_and_two_colons_are_still_an_error(tmp_path: Path) -> None:
     assert format_source(CONTRACT, "t.contract") == (CONTRACT, [])
-    _, errors = load(
+    _, errors = load_text(
         tmp_path, CONTRACT.replace("amount >= $100, amount <= $200", "amount: $100, amount: $200")
     )
     assert errors == [("duplicate-name", "argument `amount` is given twice")]
@@ -112,9 +104,9 @@ BOUND = textwrap.dedent(
 
 
 def test_a_variable_a_pattern_binds_is_a_condition_on_that_act(tmp_path: Path) -> None:
-    c, errors = load(tmp_path, BOUND)
+    c, errors = load_text(tmp_path, BOUND)
     assert errors == [] and c is not None
-    results = {r.id: r for r in verify_contract(c, analyses=False).results}  # type: ignore[arg-type]
+    results = {r.id: r for r in verify_contract(c, analyses=False).results}
     assert {k: str(r.verdict) for k, r in results.items()} == {"over_5": "holds", "from_y": "fails"}
     sc = results["over_5"].scenario
     assert sc is not None
@@ -131,5 +123,5 @@ def test_a_condition_on_two_acts_is_unsupported(tmp_path: Path) -> None:
             "a variable of one act cannot be used in the pattern of another event",
         ),
     ]:
-        _, errors = load(tmp_path, BOUND + f'\ncheck x "x":\n  {body}\n')
+        _, errors = load_text(tmp_path, BOUND + f'\ncheck x "x":\n  {body}\n')
         assert errors == [("unsupported", message)]

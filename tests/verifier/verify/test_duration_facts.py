@@ -8,9 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from dsl.diagnostics import Sources
 from dsl.format import format_source
-from dsl.load import load_contract
+from tests.verifier.verify.texts import load_text
 from verifier.report.formal import clause_reading
 from verifier.verify.run import verify_contract
 
@@ -43,25 +42,20 @@ CONTRACT = textwrap.dedent(
 )
 
 
-def load(tmp_path: Path, text: str) -> tuple[object, list[tuple[str, str]]]:
-    p = tmp_path / "t.contract"
-    p.write_text(text, encoding="utf-8")
-    lc = load_contract(str(p), Sources())
-    return lc.contract, [(d.code, d.message) for d in lc.diagnostics if d.is_error]
-
-
 def test_the_window_is_the_facts_and_reads_as_the_same_days(tmp_path: Path) -> None:
-    c, errors = load(tmp_path, CONTRACT)
+    c, errors = load_text(tmp_path, CONTRACT)
     assert errors == [] and c is not None
     # 2024-03-01 + 30 days = 2024-03-31, the last day in time
-    got = {r.id: str(r.verdict) for r in verify_contract(c, analyses=False).results}  # type: ignore[arg-type]
+    got = {r.id: str(r.verdict) for r in verify_contract(c, analyses=False).results}
     assert got == {"in_time": "holds", "late": "holds"}
-    literal, _ = load(tmp_path, CONTRACT.replace("within NoticePeriod", "within 30 days"))
-    assert clause_reading(c.clauses["§1"]) == clause_reading(literal.clauses["§1"])  # type: ignore[attr-defined]
-    assert clause_reading(c.clauses["§1"]) == ["when Notify by Buyer: Seller must Cure within 30 days"]  # type: ignore[attr-defined]
+    literal, _ = load_text(tmp_path, CONTRACT.replace("within NoticePeriod", "within 30 days"))
+    assert literal is not None
+    assert clause_reading(c.clauses["§1"]) == clause_reading(literal.clauses["§1"])
+    assert clause_reading(c.clauses["§1"]) == ["when Notify by Buyer: Seller must Cure within 30 days"]
     # a fact with another value moves the deadline
-    shorter, _ = load(tmp_path, CONTRACT.replace("= 30 days", "= 29 days"))
-    got = {r.id: str(r.verdict) for r in verify_contract(shorter, analyses=False).results}  # type: ignore[arg-type]
+    shorter, _ = load_text(tmp_path, CONTRACT.replace("= 30 days", "= 29 days"))
+    assert shorter is not None
+    got = {r.id: str(r.verdict) for r in verify_contract(shorter, analyses=False).results}
     assert got == {"in_time": "fails", "late": "holds"}
 
 
@@ -99,5 +93,5 @@ def test_a_window_that_is_not_a_duration_with_a_value_is_refused(
     text = CONTRACT.replace('fact NoticePeriod: duration = 30 days "the notice period"', fact).replace(
         "within NoticePeriod", window
     )
-    _, errors = load(tmp_path, text)
+    _, errors = load_text(tmp_path, text)
     assert errors == [(code, message)]

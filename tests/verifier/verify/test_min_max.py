@@ -15,11 +15,10 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from dsl.diagnostics import Sources
 from dsl.format import format_source
 from dsl.literals import Money
-from dsl.load import load_contract
 from dsl.scenario import Occurrence, Scenario
+from tests.verifier.verify.texts import day, load_text
 from verifier.report.formal import clause_reading
 from verifier.semantics.interpret import simulate
 from verifier.verify.run import verify_contract
@@ -43,12 +42,6 @@ CONTRACT = textwrap.dedent(
 )
 
 
-def load(tmp_path: Path, text: str) -> object:
-    p = tmp_path / "t.contract"
-    p.write_text(text, encoding="utf-8")
-    return load_contract(str(p), Sources())
-
-
 def below(name: str, late: int, limit: str) -> str:
     """A check that holds exactly when the penalty for ``late`` days is below ``limit``:
     the seller can pay less than ``limit`` and be in no breach."""
@@ -69,9 +62,8 @@ def test_a_capped_penalty_is_owed_as_computed(tmp_path: Path) -> None:
             ("above_cap", 365, "$110.01"),
         ]
     )
-    lc = load(tmp_path, text)
-    c = lc.contract  # type: ignore[attr-defined]
-    assert c is not None, lc.diagnostics  # type: ignore[attr-defined]
+    c, errors = load_text(tmp_path, text)
+    assert c is not None, errors
     got = {r.id: str(r.verdict) for r in verify_contract(c, analyses=False).results}
     # 5 days late owe $105.00: less than $105 does not settle it, less than $105.01 does;
     # a year late owe the cap, $110
@@ -83,13 +75,14 @@ def test_a_capped_penalty_is_owed_as_computed(tmp_path: Path) -> None:
 
 
 def test_the_interpreter_says_what_the_penalty_comes_to(tmp_path: Path) -> None:
-    c = load(tmp_path, CONTRACT).contract  # type: ignore[attr-defined]
+    c, errors = load_text(tmp_path, CONTRACT)
+    assert c is not None, errors
     sc = Scenario(
         "short",
         {},
         (
-            Occurrence(m_day("2024-03-01"), "Deliver", "Seller", (("late", 5),)),
-            Occurrence(m_day("2024-03-02"), "PayPenalty", "Seller", (("amount", Money(10000, "USD")),)),
+            Occurrence(day("2024-03-01"), "Deliver", "Seller", (("late", 5),)),
+            Occurrence(day("2024-03-02"), "PayPenalty", "Seller", (("amount", Money(10000, "USD")),)),
         ),
     )
     (v,) = simulate(c, sc).violations
@@ -97,12 +90,6 @@ def test_the_interpreter_says_what_the_penalty_comes_to(tmp_path: Path) -> None:
         "PayPenalty by Seller, amount at least $105, was due; the PayPenalty of 2024-03-02 "
         "does not meet it: amount $100 is below $105"
     )
-
-
-def m_day(iso: str) -> int:
-    from dsl import model as m
-
-    return m.day(__import__("datetime").date.fromisoformat(iso))
 
 
 def test_fmt_writes_min_and_max_as_calls(tmp_path: Path) -> None:
@@ -127,8 +114,7 @@ def test_fmt_writes_min_and_max_as_calls(tmp_path: Path) -> None:
     ],
 )
 def test_two_values_of_different_types_are_a_type_mismatch(tmp_path: Path, expr: str, message: str) -> None:
-    lc = load(tmp_path, CONTRACT.replace("min(Value * 10.5% * d, Cap)", expr))
-    errors = [(d.code, d.message) for d in lc.diagnostics if d.is_error]  # type: ignore[attr-defined]
+    _, errors = load_text(tmp_path, CONTRACT.replace("min(Value * 10.5% * d, Cap)", expr))
     assert errors == [("type-mismatch", message)]
 
 
@@ -145,15 +131,15 @@ def test_the_solver_and_the_interpreter_agree_on_any_figures(late: int, cents: i
     folder = Path(tempfile.mkdtemp())
     text = CONTRACT.replace("min(Value * 10.5% * d, Cap)", "max(min(Value * 10.5% * d, Cap), $1)")
     limit = f"${cents // 100}.{cents % 100:02d}"
-    c = load(folder, text + below("x", late, limit)).contract  # type: ignore[attr-defined]
+    c = load_text(folder, text + below("x", late, limit))[0]
     assert c is not None
     (r,) = verify_contract(c, analyses=False).results
     sc = Scenario(
         "x",
         {},
         (
-            Occurrence(m_day("2024-03-01"), "Deliver", "Seller", (("late", late),)),
-            Occurrence(m_day("2024-03-02"), "PayPenalty", "Seller", (("amount", Money(cents - 1, "USD")),)),
+            Occurrence(day("2024-03-01"), "Deliver", "Seller", (("late", late),)),
+            Occurrence(day("2024-03-02"), "PayPenalty", "Seller", (("amount", Money(cents - 1, "USD")),)),
         ),
     )
     owed = max(min(20000 * 105 * late // 1000, 11000), 100)  # cents, rounded down
@@ -175,7 +161,7 @@ def test_ceil_counts_a_part_of_two_days_as_whole(tmp_path: Path) -> None:
             ("above_cap", 365, "$110.01"),
         ]
     )
-    c = load(tmp_path, text).contract  # type: ignore[attr-defined]
+    c = load_text(tmp_path, text)[0]
     assert c is not None
     got = {r.id: str(r.verdict) for r in verify_contract(c, analyses=False).results}
     assert got == {"at_63": "fails", "at_63_01": "holds", "at_cap": "fails", "above_cap": "holds"}
@@ -198,8 +184,7 @@ def test_ceil_counts_a_part_of_two_days_as_whole(tmp_path: Path) -> None:
 def test_a_division_that_is_not_by_a_positive_whole_number_is_refused(
     tmp_path: Path, expr: str, code: str, message: str
 ) -> None:
-    lc = load(tmp_path, CONTRACT.replace("min(Value * 10.5% * d, Cap)", expr))
-    errors = [(d.code, d.message) for d in lc.diagnostics if d.is_error]  # type: ignore[attr-defined]
+    _, errors = load_text(tmp_path, CONTRACT.replace("min(Value * 10.5% * d, Cap)", expr))
     assert errors == [(code, message)]
 
 
@@ -213,15 +198,15 @@ def test_ceil_and_floor_agree_in_both_semantics(late: int, cents: int) -> None:
     folder = Path(tempfile.mkdtemp())
     text = TEMPLATE.replace("Value * 55%)", "Value * 55%) + floor(Value / 3) - floor(Value / 3)")
     limit = f"${cents // 100}.{cents % 100:02d}"
-    c = load(folder, text + below("x", late, limit)).contract  # type: ignore[attr-defined]
+    c = load_text(folder, text + below("x", late, limit))[0]
     assert c is not None
     (r,) = verify_contract(c, analyses=False).results
     sc = Scenario(
         "x",
         {},
         (
-            Occurrence(m_day("2024-03-01"), "Deliver", "Seller", (("late", late),)),
-            Occurrence(m_day("2024-03-02"), "PayPenalty", "Seller", (("amount", Money(cents - 1, "USD")),)),
+            Occurrence(day("2024-03-01"), "Deliver", "Seller", (("late", late),)),
+            Occurrence(day("2024-03-02"), "PayPenalty", "Seller", (("amount", Money(cents - 1, "USD")),)),
         ),
     )
     owed = min(20000 * 105 * -(-late // 2) // 1000, 11000)  # cents, rounded down
